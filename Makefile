@@ -1,0 +1,71 @@
+# Tandem: `make run` serves the demo, `make test` runs every check CI runs.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+# The first Python 3.12+ on PATH (pyenv reads .python-version).
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
+	if command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' >/dev/null 2>&1; then \
+	echo $$p; break; fi; done)
+
+export TANDEM_DATA_DIR ?= $(CURDIR)/var
+TANDEM_HOST ?= 127.0.0.1
+TANDEM_PORT ?= 8000
+
+.PHONY: help run test lint typecheck bench lock clean
+
+help:
+	@echo "make run    install, migrate and serve the demo at http://$(TANDEM_HOST):$(TANDEM_PORT)"
+	@echo "make test   lint, type-check, migration check and the test suite (SQLite, and PostgreSQL when TANDEM_TEST_DATABASE_URL is set)"
+	@echo "make bench  measure the server under load and print the figures"
+	@echo "make lock   re-resolve the pinned dependencies"
+
+$(BIN)/python:
+	@if [ -z "$(PYTHON)" ]; then \
+		echo "Tandem needs Python 3.12 or newer (Django 6 requires it). Install it (e.g. 'pyenv install 3.12') and run make again." >&2; \
+		exit 1; fi
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed-base: requirements/base.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/base.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@
+
+$(VENV)/.installed-dev: requirements/dev.lock pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
+	@touch $@ $(VENV)/.installed-base
+
+run: $(VENV)/.installed-base
+	TANDEM_DEMO=$${TANDEM_DEMO:-true} $(BIN)/tandem upgrade --verbosity 0
+	TANDEM_DEMO=$${TANDEM_DEMO:-true} $(BIN)/tandem demo
+	TANDEM_DEMO=$${TANDEM_DEMO:-true} $(BIN)/tandem serve --host $(TANDEM_HOST) --port $(TANDEM_PORT)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff format --check src tests benchmarks
+
+typecheck: $(VENV)/.installed-dev
+	$(BIN)/mypy
+
+test: lint typecheck
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
+	$(BIN)/pytest
+	@if [ -n "$$TANDEM_TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL run ($${TANDEM_TEST_DATABASE_URL%%\?*}) =="; \
+		TANDEM_TEST_ON_POSTGRES=1 $(BIN)/pytest -m "not browser"; \
+	else \
+		echo "PostgreSQL run skipped: set TANDEM_TEST_DATABASE_URL=postgres://USER@HOST:5432/DB to run the suite on PostgreSQL too."; \
+	fi
+
+bench: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/run.py
+
+lock:
+	$(BIN)/pip install --quiet uv==0.13.8
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --python-version 3.12 --generate-hashes -o requirements/base.lock -q
+	$(BIN)/uv pip compile pyproject.toml requirements/build.in --extra dev --python-version 3.12 --generate-hashes -o requirements/dev.lock -q
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,89 @@
+"""The JSON API root at /api/v1/: authentication, error shapes and the apps' routers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.security import HttpBearer, django_auth
+
+from tandem.core.errors import TandemError
+from tandem.core.models import ApiToken, hash_token
+
+
+class TokenAuth(HttpBearer):
+    """``Authorization: Bearer tdm_…``: the token's person, inside the token's organisation only."""
+
+    def authenticate(self, request: HttpRequest, token: str) -> ApiToken | None:
+        if not token or len(token) > 200:
+            return None
+        found = (
+            ApiToken.objects.unscoped()  # the token itself names its organisation
+            .select_related("user", "organization")
+            .filter(token_hash=hash_token(token), revoked_at=None, user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            ApiToken.objects.unscoped().filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        request.api_token = found  # type: ignore[attr-defined]
+        return found
+
+
+api = NinjaAPI(
+    title="Tandem API",
+    version="1",
+    description=(
+        "Tandem's JSON API. Authenticate with `Authorization: Bearer <token>` "
+        "(create a token with `tandem token create` or on your profile page) or with the browser session."
+    ),
+    urls_namespace="api",
+    auth=[TokenAuth(), django_auth],
+    docs_url="/docs",
+)
+
+
+def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(TandemError)
+def on_domain_error(request: HttpRequest, exc: TandemError) -> HttpResponse:
+    body: dict[str, Any] = {"detail": exc.message, **exc.extra}
+    if exc.field:
+        body["errors"] = [{"field": exc.field, "message": exc.message}]
+    return _error(request, exc.status, body)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors = []
+    for item in exc.errors:
+        loc = [str(part) for part in item.get("loc", []) if part not in ("body", "payload", "query", "path")]
+        errors.append({"field": ".".join(loc) or "body", "message": str(item.get("msg", "Invalid value"))})
+    return _error(request, 422, {"detail": "The request has invalid fields.", "errors": errors})
+
+
+@api.exception_handler(AuthenticationError)
+def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, {"detail": "Authentication required: a bearer token or a signed-in session."})
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, {"detail": str(exc.message)})
+
+
+def _register_routers() -> None:
+    from tandem.core.api import router as core_router  # noqa: PLC0415
+
+    api.add_router("", core_router)
+
+
+_register_routers()

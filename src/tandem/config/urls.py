@@ -1,0 +1,15 @@
+from django.conf import settings
+from django.urls import include, path
+
+from tandem.config.api import api
+from tandem.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("api/v1/", api.urls),
+    path("", include("tandem.core.urls")),
+]
+
+if settings.BENCH_FLOOR:
+    urlpatterns.append(path("bench/floor", core_views.bench_floor, name="bench_floor"))

@@ -1,0 +1,124 @@
+"""The core JSON API: who am I, my organisations, and (for admins) members."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Router
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from tandem.core import access, selectors, services
+from tandem.core.models import Membership
+from tandem.core.schemas import (
+    ErrorOut,
+    InvitationOut,
+    InviteIn,
+    MemberOut,
+    MemberPatchIn,
+    MeOut,
+    OrganizationOut,
+    ValidationErrorOut,
+)
+
+router = Router(tags=["core"])
+ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+
+
+def gate(request: HttpRequest, slug: str, *, admin: bool = False) -> Membership:
+    """The caller's membership in ``slug``; a token only opens its own organisation."""
+    token = getattr(request, "api_token", None)
+    if token is not None and token.organization.slug != slug:
+        raise access.NotFound()
+    return access.membership_get_for_user(user=request.user, org_slug=slug, admin=admin, request=request)
+
+
+def _memberships(request: HttpRequest) -> list[Membership]:
+    memberships = list(selectors.memberships_for_user(request.user))
+    token = getattr(request, "api_token", None)
+    if token is not None:
+        memberships = [m for m in memberships if m.organization_id == token.organization_id]
+    return memberships
+
+
+def _org_out(m: Membership) -> OrganizationOut:
+    org = m.organization
+    return OrganizationOut(slug=org.slug, name=org.name, role=m.role, side=m.side, require_mfa=org.require_mfa)
+
+
+def member_out(m: Membership) -> MemberOut:
+    return MemberOut(
+        id=m.pk,
+        email=m.user.email,
+        name=m.user.name,
+        role=m.role,
+        side=m.side,
+        department=m.department.name if m.department else None,
+        title=m.title,
+        is_active=m.is_active,
+    )
+
+
+@router.get("/me", response={200: MeOut, **ERRORS}, summary="The signed-in person")
+def me(request: HttpRequest) -> MeOut:
+    user: Any = request.user
+    orgs = [_org_out(m) for m in _memberships(request)]
+    return MeOut(id=user.pk, email=user.email, name=user.name, organizations=orgs)
+
+
+@router.get("/orgs", response={200: list[OrganizationOut], **ERRORS}, summary="My organisations")
+def orgs(request: HttpRequest) -> list[OrganizationOut]:
+    return [_org_out(m) for m in _memberships(request)]
+
+
+@router.get("/orgs/{slug}/members", response={200: list[MemberOut], **ERRORS}, summary="Members (admins)")
+@paginate(LimitOffsetPagination)
+def member_list(request: HttpRequest, slug: str) -> Any:
+    admin = gate(request, slug, admin=True)
+    return [member_out(m) for m in selectors.membership_list_for_org(admin.organization)]
+
+
+@router.post(
+    "/orgs/{slug}/members",
+    response={201: InvitationOut, **ERRORS},
+    summary="Invite a person by e-mail (admins)",
+    description="Creates an invitation and e-mails its link; the person becomes a member on accepting.",
+)
+def member_invite(request: HttpRequest, slug: str, payload: InviteIn) -> tuple[int, InvitationOut]:
+    admin = gate(request, slug, admin=True)
+    department = services.department_resolve(org=admin.organization, name=payload.department)
+    invitation = services.invitation_create(
+        actor=admin,
+        email=payload.email,
+        role=payload.role,
+        side=payload.side,
+        department=department,
+        title=payload.title,
+        request=request,
+    )
+    return 201, InvitationOut(
+        id=invitation.pk,
+        email=invitation.email,
+        role=invitation.role,
+        side=invitation.side,
+        department=department.name if department else None,
+        expires_at=invitation.expires_at,
+    )
+
+
+@router.patch(
+    "/orgs/{slug}/members/{member_id}",
+    response={200: MemberOut, **ERRORS},
+    summary="Change a member's role, side, department, title or active state (admins)",
+)
+def member_update(request: HttpRequest, slug: str, member_id: int, payload: MemberPatchIn) -> MemberOut:
+    admin = gate(request, slug, admin=True)
+    member = access.member_get_for_admin(admin=admin, member_id=member_id)
+    fields = payload.model_dump(exclude_unset=True)
+    if "department" in fields:
+        fields["department"] = services.department_resolve(org=admin.organization, name=fields["department"])
+    for key in ("role", "side", "title", "is_active"):
+        if fields.get(key, ...) is None:
+            fields.pop(key)
+    services.membership_update(actor=admin, member=member, request=request, **fields)
+    return member_out(member)

@@ -1,0 +1,56 @@
+"""The audit trail: one function writes it, so every caller records the same shape."""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import Any
+
+from django.conf import settings
+
+from django.db import models
+from django.http import HttpRequest
+
+from tandem.core.models import AuditEvent, Organization
+
+
+def client_ip(request: HttpRequest | None) -> str | None:
+    """The client address; behind N trusted proxies (TANDEM_TRUSTED_PROXY_COUNT) the Nth
+    address from the right of X-Forwarded-For, as the sign-in throttle counts it."""
+    if request is None:
+        return None
+    proxies = settings.ALLAUTH_TRUSTED_PROXY_COUNT
+    if proxies:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= proxies:
+            candidate = forwarded[-proxies]
+            try:
+                return str(ipaddress.ip_address(candidate))
+            except ValueError:
+                pass
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    action: str,
+    actor: Any = None,
+    organization: Organization | None = None,
+    target: models.Model | None = None,
+    summary: str = "",
+    data: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+) -> AuditEvent:
+    """Append one event. ``actor`` may be anonymous (failed sign-ins)."""
+    if actor is not None and not getattr(actor, "is_authenticated", False):
+        actor = None
+    return AuditEvent.objects.create(
+        action=action,
+        actor=actor,
+        organization=organization,
+        target_type=target._meta.model_name or "" if target is not None else "",
+        target_id=str(target.pk) if target is not None else "",
+        summary=summary[:255],
+        data=data or {},
+        ip_address=client_ip(request),
+    )

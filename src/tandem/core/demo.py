@@ -1,0 +1,97 @@
+"""The demo organisation: realistic people on both sides, every role represented.
+
+Apps add their own demo data by offering ``tandem.<app>.demo.seed(org=..., people=...)``;
+``demo_seed`` calls them in app order after the people exist.
+"""
+
+from __future__ import annotations
+
+import importlib
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.db import transaction
+
+from tandem.core.audit import audit_record
+from tandem.core.models import Department, Membership, Organization, Role, Side, User
+from tandem.core.services import organization_create, user_create
+
+DEMO_SLUG = "demo"
+OWNER_EMAIL = "owner@example.com"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    key: str
+    email: str
+    name: str
+    role: str
+    side: str
+    department: str
+    title: str
+
+
+PEOPLE = [
+    DemoPerson("owner", OWNER_EMAIL, "Olivia Brandt", Role.OWNER, Side.BUSINESS, "Operations", "Chief Operating Officer"),
+    DemoPerson("it_admin", "cio@example.com", "Ahmed Haddad", Role.ADMIN, Side.IT, "IT", "Chief Information Officer"),
+    DemoPerson("business_lead", "sales.lead@example.com", "Bea de Vries", Role.LEAD, Side.BUSINESS, "Sales", "Head of Sales"),
+    DemoPerson("it_lead", "architect@example.com", "Ivan Petrov", Role.LEAD, Side.IT, "IT", "Enterprise Architect"),
+    DemoPerson("finance_lead", "finance.lead@example.com", "Femke Visser", Role.LEAD, Side.BUSINESS, "Finance", "Finance Director"),
+    DemoPerson("business_member", "analyst@example.com", "Mia Jansen", Role.MEMBER, Side.BUSINESS, "Customer Service", "Service Analyst"),
+    DemoPerson("it_member", "developer@example.com", "Tom Bakker", Role.MEMBER, Side.IT, "IT", "Software Developer"),
+    DemoPerson("partner", "partner@cloudline.example", "Pat Quinn", Role.PARTNER, Side.PARTNER, "", "Account Manager, Cloudline"),
+    DemoPerson("viewer", "board@example.com", "Vera Smit", Role.VIEWER, Side.BUSINESS, "", "Supervisory Board Member"),
+]
+DEPARTMENTS = ["Sales", "Operations", "Finance", "Customer Service", "IT"]
+
+
+def demo_password() -> str:
+    """TANDEM_DEMO_PASSWORD when set, otherwise a generated one kept under the data directory."""
+    if settings.DEMO_PASSWORD:
+        return str(settings.DEMO_PASSWORD)
+    path = Path(settings.DATA_DIR) / "demo_password"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(12), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
+def demo_seed(*, password: str) -> tuple[Organization, bool]:
+    """Create the demo organisation once; returns it and whether it was created now."""
+    existing = Organization.objects.filter(slug=DEMO_SLUG).first()
+    if existing is not None:
+        return existing, False
+    with transaction.atomic():
+        users: dict[str, User] = {}
+        for person in PEOPLE:
+            user = User.objects.filter(email__iexact=person.email).first()
+            if user is None:
+                user = user_create(email=person.email, name=person.name, password=password)
+            users[person.key] = user
+        org = organization_create(name="Northwind Logistics", slug=DEMO_SLUG, owner=users["owner"])
+        departments = {name: Department.objects.create(organization=org, name=name) for name in DEPARTMENTS}
+        people: dict[str, Membership] = {}
+        for person in PEOPLE:
+            membership = Membership.objects.for_org(org).filter(user=users[person.key]).first()
+            if membership is None:
+                membership = Membership(organization=org, user=users[person.key])
+            membership.role = person.role
+            membership.side = person.side
+            membership.department = departments.get(person.department)
+            membership.title = person.title
+            membership.save()
+            people[person.key] = membership
+        audit_record(action="demo.seeded", actor=users["owner"], organization=org, summary="Demo data")
+        for config in apps.get_app_configs():
+            if not config.name.startswith("tandem.") or config.name == "tandem.core":
+                continue
+            try:
+                module = importlib.import_module(f"{config.name}.demo")
+            except ModuleNotFoundError:
+                continue
+            module.seed(org=org, people=people)
+    return org, True

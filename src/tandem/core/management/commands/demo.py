@@ -1,0 +1,18 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from tandem.core.demo import DEMO_SLUG, OWNER_EMAIL, demo_password, demo_seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo organisation (once) and print its sign-in."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        password = demo_password()
+        org, created = demo_seed(password=password)
+        verb = "Created" if created else "Kept"
+        self.stdout.write(f"{verb} the demo organisation “{org.name}” (/o/{DEMO_SLUG}/).")
+        self.stdout.write(self.style.SUCCESS(f"Sign in as {OWNER_EMAIL} with password: {password}"))
+        self.stdout.write("Other demo people (same password): cio@example.com, sales.lead@example.com, "
+                          "architect@example.com, developer@example.com, partner@cloudline.example.")

@@ -1,0 +1,62 @@
+import os
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandParser
+
+from tandem.config.env import env_bool, env_int, env_str
+
+
+class Command(BaseCommand):
+    help = "Serve Tandem with gunicorn (production-grade), optionally with a background worker."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--host", default=env_str("TANDEM_HOST", "127.0.0.1"))
+        parser.add_argument("--port", type=int, default=env_int("TANDEM_PORT", 8000, minimum=1))
+        parser.add_argument("--workers", type=int, default=env_int("TANDEM_WORKERS", 2, minimum=1))
+        parser.add_argument("--threads", type=int, default=env_int("TANDEM_THREADS", 4, minimum=1))
+        parser.add_argument(
+            "--with-worker",
+            action=__import__("argparse").BooleanOptionalAction,
+            default=env_bool("TANDEM_EMBEDDED_WORKER", settings.DEMO),
+            help="Also run `tandem worker` in a child process (default: on in the demo).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from gunicorn.app.base import BaseApplication  # noqa: PLC0415
+
+        from tandem.config.wsgi import application  # noqa: PLC0415
+
+        bind = f"[{options['host']}]:{options['port']}" if ":" in options["host"] else f"{options['host']}:{options['port']}"
+        config = {
+            "bind": bind,
+            "workers": options["workers"],
+            "threads": options["threads"],
+            "worker_class": "gthread",
+            "accesslog": "-" if env_bool("TANDEM_ACCESS_LOG", True) else None,
+            "timeout": 60,
+            "graceful_timeout": 20,
+            "forwarded_allow_ips": env_str("TANDEM_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
+        }
+
+        class Server(BaseApplication):  # type: ignore[misc]
+            def load_config(self) -> None:
+                for key, value in config.items():
+                    if value is not None:
+                        self.cfg.set(key, value)
+
+            def load(self) -> Any:
+                return application
+
+        worker = None
+        if options["with_worker"]:
+            worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"], env=os.environ.copy())  # noqa: S603
+        self.stdout.write(f"Tandem is serving at http://{bind}/ (Ctrl+C to stop)")
+        try:
+            Server().run()
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

@@ -1,0 +1,73 @@
+"""Request-wide policies: session timeouts and a friendly answer when SQLite is busy."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.db import OperationalError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
+
+STARTED = "tandem_started"
+SEEN = "tandem_seen"
+# Refresh the idle timer at most once a minute, so reading pages does not write the session
+# table on every request.
+_REFRESH_EVERY = 60
+
+
+class SessionTimeoutMiddleware:
+    """Signs a person out after TANDEM_SESSION_IDLE_MINUTES without a request, and in any case
+    TANDEM_SESSION_MAX_HOURS after they signed in (ASVS 3.3)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            started = request.session.get(STARTED)
+            seen = request.session.get(SEEN, now)
+            if started is None:
+                request.session[STARTED] = now
+                request.session[SEEN] = now
+            elif (
+                now - started > settings.SESSION_ABSOLUTE_TIMEOUT
+                or now - seen > settings.SESSION_IDLE_TIMEOUT
+            ):
+                logout(request)
+                if request.path.startswith("/api/"):
+                    return JsonResponse({"detail": "Your session has expired."}, status=401)
+                return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?next={request.path}")
+            elif now - seen > _REFRESH_EVERY:
+                request.session[SEEN] = now
+        return self.get_response(request)
+
+
+class DatabaseBusyMiddleware:
+    """Turns a lock timeout into a 503 with Retry-After instead of a server error.
+
+    With WAL, immediate transactions and a busy timeout this should not happen; if the
+    database is overloaded anyway, the person is told to retry and nothing half-written stays.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, OperationalError) or "locked" not in str(exception):
+            return None
+        if request.path.startswith("/api/"):
+            response: HttpResponse = JsonResponse(
+                {"detail": "The server is busy. Please retry in a moment."}, status=503
+            )
+        else:
+            response = HttpResponse(render_to_string("503.html", request=request), status=503)
+        response["Retry-After"] = "2"
+        return response

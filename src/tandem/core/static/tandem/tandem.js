@@ -1,0 +1,15 @@
+// Small behaviours that need script; every page works without it.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy]");
+  if (!button) return;
+  const target = document.getElementById(button.dataset.copy);
+  if (target && navigator.clipboard) {
+    navigator.clipboard.writeText(target.textContent.trim()).then(() => {
+      button.textContent = button.dataset.copied || "Copied";
+    });
+  }
+});
+document.addEventListener("submit", (event) => {
+  const message = event.target.dataset.confirm;
+  if (message && !window.confirm(message)) event.preventDefault();
+});
