@@ -14,7 +14,9 @@ os.environ["TANDEM_HTTPS"] = "false"
 if os.environ.get("TANDEM_TEST_ON_POSTGRES") == "1":
     os.environ["TANDEM_DATABASE_URL"] = os.environ["TANDEM_TEST_DATABASE_URL"]
 else:
-    os.environ["TANDEM_DATABASE_URL"] = "sqlite:///" + os.path.join(os.environ["TANDEM_DATA_DIR"], "test.sqlite3")
+    os.environ["TANDEM_DATABASE_URL"] = "sqlite:///" + os.path.join(
+        os.environ["TANDEM_DATA_DIR"], "test.sqlite3"
+    )
 
 from tandem.config.settings import *  # noqa: E402, F403
 from tandem.config.settings import DATABASES, STORAGES  # noqa: E402
@@ -22,8 +24,9 @@ from tandem.config.settings import DATABASES, STORAGES  # noqa: E402
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A file (not :memory:) so that live-server threads and backup tests share one database.
     DATABASES["default"]["TEST"] = {"NAME": os.path.join(os.environ["TANDEM_DATA_DIR"], "test_db.sqlite3")}
+os.makedirs(STATIC_ROOT, exist_ok=True)  # noqa: F405 (WhiteNoise warns when it is missing)

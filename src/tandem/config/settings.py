@@ -231,21 +231,31 @@ SILENCED_SYSTEM_CHECKS = [] if not HTTPS or SECURE_HSTS_PRELOAD else ["security.
 
 # --- E-mail ----------------------------------------------------------------------------------------
 _email_backend = env_choice("TANDEM_EMAIL_BACKEND", "console", ("console", "smtp", "file"))
-EMAIL_BACKEND = {
-    "console": "django.core.mail.backends.console.EmailBackend",
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
-    "file": "django.core.mail.backends.filebased.EmailBackend",
-}[_email_backend]
-EMAIL_FILE_PATH = str(DATA_DIR / "mail")
-EMAIL_HOST = env_str("TANDEM_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("TANDEM_EMAIL_PORT", 587, minimum=1)
-EMAIL_HOST_USER = env_str("TANDEM_EMAIL_USER")
-EMAIL_HOST_PASSWORD = env_secret("TANDEM_EMAIL_PASSWORD")
-EMAIL_USE_TLS = env_bool("TANDEM_EMAIL_USE_TLS", True)
-EMAIL_USE_SSL = env_bool("TANDEM_EMAIL_USE_SSL", False)
-if EMAIL_USE_TLS and EMAIL_USE_SSL:
-    raise ImproperlyConfigured("Set TANDEM_EMAIL_USE_TLS or TANDEM_EMAIL_USE_SSL, not both.")
-EMAIL_TIMEOUT = 20
+_mailer: dict[str, object] = {
+    "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
+    "file": {
+        "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+    },
+}.get(_email_backend, {})
+if _email_backend == "smtp":
+    _use_tls = env_bool("TANDEM_EMAIL_USE_TLS", True)
+    _use_ssl = env_bool("TANDEM_EMAIL_USE_SSL", False)
+    if _use_tls and _use_ssl:
+        raise ImproperlyConfigured("Set TANDEM_EMAIL_USE_TLS or TANDEM_EMAIL_USE_SSL, not both.")
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("TANDEM_EMAIL_HOST", "localhost"),
+            "port": env_int("TANDEM_EMAIL_PORT", 465 if _use_ssl else 587, minimum=1),
+            "username": env_str("TANDEM_EMAIL_USER"),
+            "password": env_secret("TANDEM_EMAIL_PASSWORD"),
+            "use_tls": _use_tls,
+            "use_ssl": _use_ssl,
+            "timeout": env_int("TANDEM_EMAIL_TIMEOUT", 20, minimum=1),
+        },
+    }
+MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env_str("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (invitations) when no request is at hand, e.g. in the worker.

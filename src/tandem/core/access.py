@@ -21,7 +21,7 @@ def user_has_mfa(user: Any) -> bool:
     """Whether the person has an authenticator app set up."""
     from allauth.mfa.models import Authenticator  # noqa: PLC0415 (app registry)
 
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
 def _deny(*, user: Any, request: HttpRequest | None, org: Organization | None, why: str) -> NotFound:
@@ -64,13 +64,10 @@ def membership_get_for_user(
         org = Organization.objects.filter(slug=org_slug).first()
         raise _deny(user=user, request=request, org=org, why="not a member")
     if (admin and not membership.is_admin) or (owner and not membership.is_owner):
-        raise _deny(
-            user=user, request=request, org=membership.organization, why=f"role {membership.role}"
-        )
+        raise _deny(user=user, request=request, org=membership.organization, why=f"role {membership.role}")
     if check_mfa and membership.organization.require_mfa and not user_has_mfa(user):
         raise MfaRequired(
-            "This organisation requires multi-factor authentication. "
-            "Set up an authenticator app to continue."
+            "This organisation requires multi-factor authentication. Set up an authenticator app to continue."
         )
     return membership
 

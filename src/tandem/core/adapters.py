@@ -13,7 +13,7 @@ from tandem.core.audit import audit_record
 PENDING_INVITATION = "tandem_invitation"
 
 
-class AccountAdapter(DefaultAccountAdapter):
+class AccountAdapter(DefaultAccountAdapter):  # type: ignore[misc]
     """Sign-up only through an invitation link; every sign-in attempt lands in the audit log."""
 
     def is_open_for_signup(self, request: HttpRequest) -> bool:
@@ -23,7 +23,7 @@ class AccountAdapter(DefaultAccountAdapter):
         token = request.session.get(PENDING_INVITATION)
         if token:
             return reverse("core:invitation", args=[token])
-        return super().get_signup_redirect_url(request)
+        return str(super().get_signup_redirect_url(request))
 
     def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
         try:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.core import access, selectors, services
-from tandem.core.models import Membership
+from tandem.core.errors import NotFound
+from tandem.core.models import Membership, Role, Side
 from tandem.core.schemas import (
     ErrorOut,
     InvitationOut,
@@ -29,7 +30,7 @@ def gate(request: HttpRequest, slug: str, *, admin: bool = False) -> Membership:
     """The caller's membership in ``slug``; a token only opens its own organisation."""
     token = getattr(request, "api_token", None)
     if token is not None and token.organization.slug != slug:
-        raise access.NotFound()
+        raise NotFound()
     return access.membership_get_for_user(user=request.user, org_slug=slug, admin=admin, request=request)
 
 
@@ -43,7 +44,9 @@ def _memberships(request: HttpRequest) -> list[Membership]:
 
 def _org_out(m: Membership) -> OrganizationOut:
     org = m.organization
-    return OrganizationOut(slug=org.slug, name=org.name, role=m.role, side=m.side, require_mfa=org.require_mfa)
+    return OrganizationOut(
+        slug=org.slug, name=org.name, role=Role(m.role), side=Side(m.side), require_mfa=org.require_mfa
+    )
 
 
 def member_out(m: Membership) -> MemberOut:
@@ -51,8 +54,8 @@ def member_out(m: Membership) -> MemberOut:
         id=m.pk,
         email=m.user.email,
         name=m.user.name,
-        role=m.role,
-        side=m.side,
+        role=Role(m.role),
+        side=Side(m.side),
         department=m.department.name if m.department else None,
         title=m.title,
         is_active=m.is_active,
@@ -84,7 +87,7 @@ def member_list(request: HttpRequest, slug: str) -> Any:
     summary="Invite a person by e-mail (admins)",
     description="Creates an invitation and e-mails its link; the person becomes a member on accepting.",
 )
-def member_invite(request: HttpRequest, slug: str, payload: InviteIn) -> tuple[int, InvitationOut]:
+def member_invite(request: HttpRequest, slug: str, payload: InviteIn) -> Status[InvitationOut]:
     admin = gate(request, slug, admin=True)
     department = services.department_resolve(org=admin.organization, name=payload.department)
     invitation = services.invitation_create(
@@ -96,13 +99,16 @@ def member_invite(request: HttpRequest, slug: str, payload: InviteIn) -> tuple[i
         title=payload.title,
         request=request,
     )
-    return 201, InvitationOut(
-        id=invitation.pk,
-        email=invitation.email,
-        role=invitation.role,
-        side=invitation.side,
-        department=department.name if department else None,
-        expires_at=invitation.expires_at,
+    return Status(
+        201,
+        InvitationOut(
+            id=invitation.pk,
+            email=invitation.email,
+            role=Role(invitation.role),
+            side=Side(invitation.side),
+            department=department.name if department else None,
+            expires_at=invitation.expires_at,
+        ),
     )
 
 

@@ -6,7 +6,6 @@ import ipaddress
 from typing import Any
 
 from django.conf import settings
-
 from django.db import models
 from django.http import HttpRequest
 

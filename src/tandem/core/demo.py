@@ -35,15 +35,63 @@ class DemoPerson:
 
 
 PEOPLE = [
-    DemoPerson("owner", OWNER_EMAIL, "Olivia Brandt", Role.OWNER, Side.BUSINESS, "Operations", "Chief Operating Officer"),
-    DemoPerson("it_admin", "cio@example.com", "Ahmed Haddad", Role.ADMIN, Side.IT, "IT", "Chief Information Officer"),
-    DemoPerson("business_lead", "sales.lead@example.com", "Bea de Vries", Role.LEAD, Side.BUSINESS, "Sales", "Head of Sales"),
-    DemoPerson("it_lead", "architect@example.com", "Ivan Petrov", Role.LEAD, Side.IT, "IT", "Enterprise Architect"),
-    DemoPerson("finance_lead", "finance.lead@example.com", "Femke Visser", Role.LEAD, Side.BUSINESS, "Finance", "Finance Director"),
-    DemoPerson("business_member", "analyst@example.com", "Mia Jansen", Role.MEMBER, Side.BUSINESS, "Customer Service", "Service Analyst"),
-    DemoPerson("it_member", "developer@example.com", "Tom Bakker", Role.MEMBER, Side.IT, "IT", "Software Developer"),
-    DemoPerson("partner", "partner@cloudline.example", "Pat Quinn", Role.PARTNER, Side.PARTNER, "", "Account Manager, Cloudline"),
-    DemoPerson("viewer", "board@example.com", "Vera Smit", Role.VIEWER, Side.BUSINESS, "", "Supervisory Board Member"),
+    DemoPerson(
+        "owner",
+        OWNER_EMAIL,
+        "Olivia Brandt",
+        Role.OWNER,
+        Side.BUSINESS,
+        "Operations",
+        "Chief Operating Officer",
+    ),
+    DemoPerson(
+        "it_admin", "cio@example.com", "Ahmed Haddad", Role.ADMIN, Side.IT, "IT", "Chief Information Officer"
+    ),
+    DemoPerson(
+        "business_lead",
+        "sales.lead@example.com",
+        "Bea de Vries",
+        Role.LEAD,
+        Side.BUSINESS,
+        "Sales",
+        "Head of Sales",
+    ),
+    DemoPerson(
+        "it_lead", "architect@example.com", "Ivan Petrov", Role.LEAD, Side.IT, "IT", "Enterprise Architect"
+    ),
+    DemoPerson(
+        "finance_lead",
+        "finance.lead@example.com",
+        "Femke Visser",
+        Role.LEAD,
+        Side.BUSINESS,
+        "Finance",
+        "Finance Director",
+    ),
+    DemoPerson(
+        "business_member",
+        "analyst@example.com",
+        "Mia Jansen",
+        Role.MEMBER,
+        Side.BUSINESS,
+        "Customer Service",
+        "Service Analyst",
+    ),
+    DemoPerson(
+        "it_member", "developer@example.com", "Tom Bakker", Role.MEMBER, Side.IT, "IT", "Software Developer"
+    ),
+    DemoPerson(
+        "partner",
+        "partner@cloudline.example",
+        "Pat Quinn",
+        Role.PARTNER,
+        Side.PARTNER,
+        "",
+        "Account Manager, Cloudline",
+    ),
+    DemoPerson(
+        "viewer", "board@example.com", "Vera Smit", Role.VIEWER, Side.BUSINESS, "", "Supervisory Board Member"
+    ),
 ]
 DEPARTMENTS = ["Sales", "Operations", "Finance", "Customer Service", "IT"]
 

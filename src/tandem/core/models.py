@@ -87,7 +87,7 @@ class OrgScopedModel(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
 
-    objects: ClassVar[TenantManager[Any]] = TenantManager()
+    objects = TenantManager["OrgScopedModel"]()
 
     class Meta:
         abstract = True
@@ -96,19 +96,15 @@ class OrgScopedModel(models.Model):
 class Department(OrgScopedModel):
     """A department of an organisation (Sales, Finance, Infrastructure, ...)."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="departments"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="departments")
     name = models.CharField(_("name"), max_length=120)
 
-    objects: ClassVar[TenantManager[Department]] = TenantManager()
+    objects = TenantManager["Department"]()  # type: ignore[misc]
 
     class Meta:
         ordering: ClassVar = ["name"]
         constraints: ClassVar = [
-            models.UniqueConstraint(
-                "organization", Lower("name"), name="core_department_name_unique"
-            ),
+            models.UniqueConstraint("organization", Lower("name"), name="core_department_name_unique"),
         ]
 
     def __str__(self) -> str:
@@ -153,12 +149,8 @@ class MembershipManager(TenantManager["Membership"]):
 class Membership(OrgScopedModel):
     """A person's place in an organisation: a role (what they may do) and a side (whose view)."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="memberships"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     side = models.CharField(_("side"), max_length=16, choices=Side.choices)
     department = models.ForeignKey(
@@ -197,9 +189,7 @@ def hash_token(token: str) -> str:
 class Invitation(OrgScopedModel):
     """An e-mailed invitation to join an organisation with a given role and side."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="invitations"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("e-mail address"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.MEMBER)
     side = models.CharField(_("side"), max_length=16, choices=Side.choices)
@@ -216,7 +206,7 @@ class Invitation(OrgScopedModel):
     accepted_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[TenantManager[Invitation]] = TenantManager()
+    objects = TenantManager["Invitation"]()  # type: ignore[misc]
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -226,22 +216,14 @@ class Invitation(OrgScopedModel):
 
     @property
     def is_pending(self) -> bool:
-        return (
-            self.accepted_at is None
-            and self.revoked_at is None
-            and self.expires_at > timezone.now()
-        )
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > timezone.now()
 
 
 class ApiToken(OrgScopedModel):
     """A bearer token for scripts: acts as its user, inside one organisation only."""
 
-    organization = models.ForeignKey(
-        Organization, on_delete=models.CASCADE, related_name="api_tokens"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
-    )
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="api_tokens")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(_("name"), max_length=80)
     prefix = models.CharField(max_length=12)
     token_hash = models.CharField(max_length=64, unique=True)
@@ -249,7 +231,7 @@ class ApiToken(OrgScopedModel):
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
-    objects: ClassVar[TenantManager[ApiToken]] = TenantManager()
+    objects = TenantManager["ApiToken"]()  # type: ignore[misc]
 
     class Meta:
         ordering: ClassVar = ["-created_at"]
@@ -278,7 +260,7 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects: ClassVar[TenantManager[AuditEvent]] = TenantManager()
+    objects = TenantManager["AuditEvent"]()
 
     class Meta:
         ordering: ClassVar = ["-created_at", "-id"]

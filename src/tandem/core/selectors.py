@@ -30,11 +30,15 @@ def membership_list_for_org(org: Organization, *, include_inactive: bool = True)
 
 def member_counts_for_org(org: Organization) -> dict[str, int]:
     """Active members per side, in one query."""
-    counts = Membership.objects.for_org(org).filter(is_active=True).aggregate(
-        total=Count("id"),
-        business=Count("id", filter=Q(side="business")),
-        it=Count("id", filter=Q(side="it")),
-        partner=Count("id", filter=Q(side="partner")),
+    counts = (
+        Membership.objects.for_org(org)
+        .filter(is_active=True)
+        .aggregate(
+            total=Count("id"),
+            business=Count("id", filter=Q(side="business")),
+            it=Count("id", filter=Q(side="it")),
+            partner=Count("id", filter=Q(side="partner")),
+        )
     )
     return {key: int(value or 0) for key, value in counts.items()}
 

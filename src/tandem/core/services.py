@@ -9,8 +9,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.core.validators import validate_email
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
@@ -32,7 +32,7 @@ from tandem.core.models import (
 )
 
 INVITATION_SALT = "tandem.invitation"
-API_TOKEN_PREFIX = "tdm_"
+API_TOKEN_PREFIX = "tdm_"  # noqa: S105 (a public marker, not a secret)
 
 
 def _clean_email(email: str, *, field: str = "email") -> str:
@@ -49,6 +49,13 @@ def _check_choice(value: str, choices: Any, field: str) -> str:
         allowed = ", ".join(choices.values)
         raise ValidationFailed(_("Choose one of: %(allowed)s.") % {"allowed": allowed}, field=field)
     return value
+
+
+class _Unchanged:
+    """Marks an optional argument that was not given (``None`` means "clear it")."""
+
+
+UNCHANGED = _Unchanged()
 
 
 # --- Organisations -----------------------------------------------------------------------------
@@ -69,9 +76,7 @@ def organization_create(
         if Organization.objects.filter(slug=slug).exists():
             raise Conflict(_("The short name “%(slug)s” is taken.") % {"slug": slug}, field="slug")
         org = Organization.objects.create(name=name, slug=slug)
-        membership = Membership.objects.create(
-            organization=org, user=owner, role=Role.OWNER, side=owner_side
-        )
+        membership = Membership.objects.create(organization=org, user=owner, role=Role.OWNER, side=owner_side)
         audit_record(action="org.created", actor=owner, organization=org, target=org, summary=name)
         audit_record(
             action="membership.created",
@@ -97,10 +102,8 @@ def organization_update(
     if not name:
         raise ValidationFailed(_("Give the organisation a name."), field="name")
     if require_mfa != org.require_mfa and not actor.is_owner:
-        raise ValidationFailed(
-            _("Only an owner can change the MFA requirement."), field="require_mfa"
-        )
-    changes = {}
+        raise ValidationFailed(_("Only an owner can change the MFA requirement."), field="require_mfa")
+    changes: dict[str, list[Any]] = {}
     if name != org.name:
         changes["name"] = [org.name, name]
     if require_mfa != org.require_mfa:
@@ -140,7 +143,9 @@ def department_create(*, org: Organization, actor: Membership, name: str) -> Dep
     return department
 
 
-def department_resolve(*, org: Organization, name: str | None, field: str = "department") -> Department | None:
+def department_resolve(
+    *, org: Organization, name: str | None, field: str = "department"
+) -> Department | None:
     """The department called ``name`` (ignoring case), ``None`` for an empty name."""
     if not name or not name.strip():
         return None
@@ -170,7 +175,7 @@ def membership_update(
     member: Membership,
     role: str | None = None,
     side: str | None = None,
-    department: Department | None | str = "unchanged",
+    department: Department | None | _Unchanged = UNCHANGED,
     title: str | None = None,
     is_active: bool | None = None,
     request: HttpRequest | None = None,
@@ -187,8 +192,7 @@ def membership_update(
     if side is not None and side != member.side:
         _check_choice(side, Side, "side")
         changes["side"] = [member.side, side]
-    if department != "unchanged" and department != member.department:
-        assert not isinstance(department, str)
+    if not isinstance(department, _Unchanged) and department != member.department:
         old = member.department.name if member.department else None
         changes["department"] = [old, department.name if department else None]
     if title is not None and title.strip() != member.title:
@@ -200,8 +204,10 @@ def membership_update(
     if not changes:
         return member
     with transaction.atomic():
-        losing_owner = member.role == Role.OWNER and member.is_active and (
-            ("role" in changes and role != Role.OWNER) or ("is_active" in changes and not is_active)
+        losing_owner = (
+            member.role == Role.OWNER
+            and member.is_active
+            and (("role" in changes and role != Role.OWNER) or ("is_active" in changes and not is_active))
         )
         if losing_owner and _active_owner_count(member.organization) <= 1:
             raise Conflict(
@@ -270,9 +276,9 @@ def invitation_create(
         raise Conflict(_("%(email)s is already a member.") % {"email": email}, field="email")
     now = timezone.now()
     with transaction.atomic():
-        Invitation.objects.for_org(org).filter(
-            email__iexact=email, accepted_at=None, revoked_at=None
-        ).update(revoked_at=now)
+        Invitation.objects.for_org(org).filter(email__iexact=email, accepted_at=None, revoked_at=None).update(
+            revoked_at=now
+        )
         invitation = Invitation.objects.create(
             organization=org,
             email=email,
@@ -297,7 +303,9 @@ def invitation_create(
     return invitation
 
 
-def invitation_revoke(*, actor: Membership, invitation: Invitation, request: HttpRequest | None = None) -> None:
+def invitation_revoke(
+    *, actor: Membership, invitation: Invitation, request: HttpRequest | None = None
+) -> None:
     """Withdraw a pending invitation; its link stops working."""
     if invitation.accepted_at or invitation.revoked_at:
         raise Conflict(_("This invitation is no longer pending."))
@@ -333,7 +341,9 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def invitation_accept(*, invitation: Invitation, user: User, request: HttpRequest | None = None) -> Membership:
+def invitation_accept(
+    *, invitation: Invitation, user: User, request: HttpRequest | None = None
+) -> Membership:
     """Join the organisation; the person must own the invited address (a verified e-mail)."""
     from allauth.account.models import EmailAddress  # noqa: PLC0415 (app registry)
 

@@ -33,7 +33,7 @@ class TenantQuerySet[M: models.Model](models.QuerySet[M]):
 
     def unscoped(self) -> Self:
         """All organisations' rows: for maintenance code (backups, migrations), never for views."""
-        qs = self._chain()
+        qs = self.all()
         qs._tenant_scoped = True
         return qs
 
@@ -42,7 +42,7 @@ class TenantQuerySet[M: models.Model](models.QuerySet[M]):
         return self
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone: Self = super()._clone()  # type: ignore[misc]
         clone._tenant_scoped = self._tenant_scoped
         return clone
 

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core import access, selectors, services
 from tandem.core.adapters import PENDING_INVITATION
 from tandem.core.decorators import org_view
-from tandem.core.errors import TandemError
+from tandem.core.errors import NotFound, TandemError
 from tandem.core.forms import (
     ApiTokenForm,
     DepartmentForm,
@@ -28,6 +28,7 @@ from tandem.core.forms import (
     ProfileForm,
     form_error_from,
 )
+from tandem.core.models import User
 
 LAST_ORG = "tandem_last_org"
 
@@ -79,10 +80,12 @@ def members(request: HttpRequest) -> HttpResponse:
     form = InviteForm(request.POST or None, org=org)
     if request.method == "POST":
         if not membership.is_admin:
-            raise access.NotFound()
+            raise NotFound()
         if form.is_valid():
             try:
-                invitation = services.invitation_create(actor=membership, request=request, **form.cleaned_data)
+                invitation = services.invitation_create(
+                    actor=membership, request=request, **form.cleaned_data
+                )
             except TandemError as error:
                 form_error_from(form, error)
             else:
@@ -103,7 +106,12 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
     """Change role, side, department or title; deactivate or reactivate."""
     actor = request.membership  # type: ignore[attr-defined]
     member = access.member_get_for_admin(admin=actor, member_id=member_id)
-    initial = {"role": member.role, "side": member.side, "department": member.department, "title": member.title}
+    initial = {
+        "role": member.role,
+        "side": member.side,
+        "department": member.department,
+        "title": member.title,
+    }
     form = MemberForm(request.POST or None, initial=initial, org=actor.organization)
     if request.method == "POST":
         action = request.POST.get("action", "save")
@@ -144,7 +152,7 @@ def departments(request: HttpRequest) -> HttpResponse:
     form = DepartmentForm(request.POST or None)
     if request.method == "POST":
         if not membership.is_admin:
-            raise access.NotFound()
+            raise NotFound()
         if form.is_valid():
             try:
                 services.department_create(org=membership.organization, actor=membership, **form.cleaned_data)
@@ -208,7 +216,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
         # Signing up through the link proves the address: allauth skips the verification mail.
         request.session[PENDING_INVITATION] = token
         get_adapter(request).stash_verified_email(request, invitation.email)
-        context["has_account"] = services.User.objects.filter(email__iexact=invitation.email).exists()
+        context["has_account"] = User.objects.filter(email__iexact=invitation.email).exists()
     return render(request, "core/invitation.html", context)
 
 
@@ -240,11 +248,16 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             membership = access.membership_get_for_user(
                 user=request.user, org_slug=form.cleaned_data["organization"], request=request
             )
-            token, new_token = services.api_token_create(membership=membership, name=form.cleaned_data["name"])
+            token, new_token = services.api_token_create(
+                membership=membership, name=form.cleaned_data["name"]
+            )
         except TandemError as error:
             form_error_from(form, error)
         else:
-            messages.success(request, _("Token “%(name)s” created. Copy it now: it is shown only once.") % {"name": token.name})
+            messages.success(
+                request,
+                _("Token “%(name)s” created. Copy it now: it is shown only once.") % {"name": token.name},
+            )
             form = ApiTokenForm(org_choices=choices)
     tokens = selectors.api_token_list_for_user(request.user)
     context = {"form": form, "tokens": tokens, "new_token": new_token}

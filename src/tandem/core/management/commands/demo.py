@@ -14,5 +14,7 @@ class Command(BaseCommand):
         verb = "Created" if created else "Kept"
         self.stdout.write(f"{verb} the demo organisation “{org.name}” (/o/{DEMO_SLUG}/).")
         self.stdout.write(self.style.SUCCESS(f"Sign in as {OWNER_EMAIL} with password: {password}"))
-        self.stdout.write("Other demo people (same password): cio@example.com, sales.lead@example.com, "
-                          "architect@example.com, developer@example.com, partner@cloudline.example.")
+        self.stdout.write(
+            "Other demo people (same password): cio@example.com, sales.lead@example.com, "
+            "architect@example.com, developer@example.com, partner@cloudline.example."
+        )

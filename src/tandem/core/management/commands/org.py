@@ -31,6 +31,10 @@ class Command(BaseCommand):
             )
         except TandemError as error:
             raise CommandError(error.message) from None
-        self.stdout.write(self.style.SUCCESS(f"Created {org.name} at /o/{org.slug}/ with owner {owner.email}."))
+        self.stdout.write(
+            self.style.SUCCESS(f"Created {org.name} at /o/{org.slug}/ with owner {owner.email}.")
+        )
         if password:
-            self.stdout.write(f"Temporary password for {owner.email}: {password} (change it after signing in).")
+            self.stdout.write(
+                f"Temporary password for {owner.email}: {password} (change it after signing in)."
+            )

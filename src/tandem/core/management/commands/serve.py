@@ -29,7 +29,11 @@ class Command(BaseCommand):
 
         from tandem.config.wsgi import application  # noqa: PLC0415
 
-        bind = f"[{options['host']}]:{options['port']}" if ":" in options["host"] else f"{options['host']}:{options['port']}"
+        bind = (
+            f"[{options['host']}]:{options['port']}"
+            if ":" in options["host"]
+            else f"{options['host']}:{options['port']}"
+        )
         config = {
             "bind": bind,
             "workers": options["workers"],

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tandem.core import access, selectors, services
-from tandem.core.errors import TandemError
+from tandem.core.errors import NotFound, TandemError
 from tandem.core.models import User
 
 
@@ -30,7 +30,7 @@ class Command(BaseCommand):
             getattr(self, f"_{options['action']}")(user, options)
         except TandemError as error:
             raise CommandError(error.message) from None
-        except access.NotFound:
+        except NotFound:
             raise CommandError("Not found (or the person is not an active member there).") from None
 
     def _create(self, user: User, options: dict[str, Any]) -> None:
@@ -41,7 +41,9 @@ class Command(BaseCommand):
     def _list(self, user: User, options: dict[str, Any]) -> None:
         for token in selectors.api_token_list_for_user(user):
             state = "revoked" if token.revoked_at else "active"
-            self.stdout.write(f"{token.pk}\t{token.organization.slug}\t{token.prefix}…\t{state}\t{token.name}")
+            self.stdout.write(
+                f"{token.pk}\t{token.organization.slug}\t{token.prefix}…\t{state}\t{token.name}"
+            )
 
     def _revoke(self, user: User, options: dict[str, Any]) -> None:
         token = access.api_token_get_for_user(user=user, token_id=options["id"])

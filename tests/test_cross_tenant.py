@@ -1,0 +1,120 @@
+"""Cross-tenant isolation: every route, asked for another organisation's objects, answers 404
+and shows none of its data. A new URL pattern that this walk cannot fill fails the test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from tandem.core import services
+from tandem.core.models import Department, Side
+from tests.conftest import Personas
+from tests.url_walk import all_routes
+
+# Routes with no organisation in them: account pages, the person's own profile and tokens,
+# the API description. They are walked too, and must not show the other tenant's data.
+NON_TENANT = {
+    "healthz",
+    "core:home",
+    "core:profile",
+    "core:api_tokens",
+    "api:me",
+    "api:orgs",
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+    # The signed link is the credential (like a password-reset link); forged links are 404s,
+    # tested in test_services.
+    "core:invitation",
+}
+ACCOUNT_PREFIXES = ("account_", "mfa_")
+# A body every write endpoint accepts, so the access gate (not input validation) decides.
+PROBE = {"email": "probe@example.org", "role": "member", "side": "it", "name": "probe", "title": "probe"}
+SECRETS = [
+    "Globex Secretcorp",
+    "owner@globex.test",
+    "globex-only@globex.test",
+    "Globex R&amp;D",
+    "Globex R&D",
+]
+
+
+@pytest.fixture
+def other_tenant(personas: Personas) -> dict[str, Callable[[], object]]:
+    """Objects of Globex, one of each kind a URL can point at."""
+    b = personas.outsider
+    department = Department.objects.create(organization=personas.other_org, name="Globex R&D")
+    invitation = services.invitation_create(actor=b, email="globex-only@globex.test", side=Side.IT)
+    token, _ = services.api_token_create(membership=b, name="globex token")
+    return {
+        "org_slug": lambda: personas.other_org.slug,
+        "slug": lambda: personas.other_org.slug,
+        "member_id": lambda: b.pk,
+        "invitation_id": lambda: invitation.pk,
+        "token_id": lambda: token.pk,
+        "department_id": lambda: department.pk,
+    }
+
+
+def _assert_no_secrets(body: str, url: str) -> None:
+    for secret in SECRETS:
+        assert secret not in body, f"{url} shows {secret!r}"
+
+
+def test_every_route_hides_the_other_organisation(personas: Personas, other_tenant: dict) -> None:  # type: ignore[type-arg]
+    client = Client()
+    client.force_login(personas.owner.user)  # an owner: role is never the reason for a refusal
+    checked = 0
+    for route in all_routes():
+        if route.name in NON_TENANT or route.name.startswith(ACCOUNT_PREFIXES):
+            continue
+        unknown = [c for c in route.converters if c not in other_tenant]
+        assert not unknown, f"{route.pattern}: teach the cross-tenant test how to fill {unknown}"
+        assert route.converters, (
+            f"{route.pattern} has no organisation in it: add it to NON_TENANT with a reason"
+        )
+        variants = [{c: other_tenant[c]() for c in route.converters}]
+        if any(c in ("org_slug", "slug") for c in route.converters) and len(route.converters) > 1:
+            own = {
+                c: personas.org.slug if c in ("org_slug", "slug") else other_tenant[c]()
+                for c in route.converters
+            }
+            variants.append(own)  # my organisation, their object
+        for kwargs in variants:
+            url = reverse(route.name, kwargs=kwargs)
+            statuses = []
+            for method in ("get", "post", "patch", "delete"):
+                response = getattr(client, method)(url, content_type="application/json", data=PROBE)
+                statuses.append(response.status_code)
+                _assert_no_secrets(response.content.decode(), url)
+            assert set(statuses) <= {404, 405}, f"{url} answered {statuses}"
+            assert 404 in statuses, f"{url} answered {statuses}"
+            checked += 1
+    assert checked >= 10
+
+
+def test_routes_without_an_organisation_show_nothing_of_another(
+    personas: Personas, other_tenant: dict
+) -> None:  # type: ignore[type-arg]
+    client = Client()
+    client.force_login(personas.owner.user)
+    for route in all_routes():
+        if route.name not in NON_TENANT or route.converters:
+            continue
+        url = reverse(route.name)
+        response = client.get(url, follow=True)
+        assert response.status_code < 500, url
+        _assert_no_secrets(response.content.decode(), url)
+
+
+def test_a_token_opens_only_its_own_organisation(personas: Personas) -> None:
+    personas.owner.user.memberships.create(organization=personas.other_org, role="member", side="business")
+    _, raw = services.api_token_create(membership=personas.owner, name="acme only")
+    client = Client(headers={"Authorization": f"Bearer {raw}"})
+    assert client.get("/api/v1/orgs/acme/members").status_code == 200
+    assert client.get("/api/v1/orgs/globex/members").status_code == 404
+    orgs = [o["slug"] for o in client.get("/api/v1/orgs").json()]
+    assert orgs == ["acme"]
