@@ -22,7 +22,7 @@ class InviteForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.MEMBER)
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("— none —")
     )
     title = forms.CharField(label=_("Job title"), max_length=120, required=False)
 
@@ -35,7 +35,7 @@ class MemberForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     side = forms.ChoiceField(label=_("Side"), choices=Side.choices)
     department = forms.ModelChoiceField(
-        label=_("Department"), queryset=Department.objects.none(), required=False
+        label=_("Department"), queryset=Department.objects.none(), required=False, empty_label=_("— none —")
     )
     title = forms.CharField(label=_("Job title"), max_length=120, required=False)
 

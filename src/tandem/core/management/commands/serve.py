@@ -42,6 +42,8 @@ class Command(BaseCommand):
             "accesslog": "-" if env_bool("TANDEM_ACCESS_LOG", True) else None,
             "timeout": 60,
             "graceful_timeout": 20,
+            # Several Tandem servers may run on one machine; the runtime control socket is not used.
+            "control_socket_disable": True,
             "forwarded_allow_ips": env_str("TANDEM_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         }
 
