@@ -101,6 +101,10 @@ def database_backup(*, settings_dict: Mapping[str, Any], dest: Path, force: bool
         else:
             pg_dump(settings_dict=settings_dict, dest=partial)
             tables = pg_dump_table_count(partial)
+        if tables == 0:
+            raise BackupError(
+                "The database has no tables yet, so there is nothing to back up; run `tandem upgrade`."
+            )
         # Renaming within one directory is atomic: nobody ever sees half a backup under its name.
         partial.replace(dest)
     except BaseException:

@@ -7,9 +7,9 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
 from django.template.loader import render_to_string
 
 STARTED = "tandem_started"
@@ -41,7 +41,7 @@ class SessionTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return JsonResponse({"detail": "Your session has expired."}, status=401)
-                return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}?next={request.path}")
+                return redirect_to_login(request.get_full_path())
             elif now - seen > _REFRESH_EVERY:
                 request.session[SEEN] = now
         return self.get_response(request)

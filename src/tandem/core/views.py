@@ -62,7 +62,8 @@ def home(request: HttpRequest) -> HttpResponse:
 @org_view()
 def org_home(request: HttpRequest) -> HttpResponse:
     org = request.org  # type: ignore[attr-defined]
-    request.session[LAST_ORG] = org.slug
+    if request.session.get(LAST_ORG) != org.slug:  # write the session only when it changes
+        request.session[LAST_ORG] = org.slug
     context = {
         "counts": selectors.member_counts_for_org(org),
         "departments": selectors.department_list_for_org(org)[:20],
@@ -273,6 +274,7 @@ def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     return redirect("core:api_tokens")
 
 
+@require_GET
 def bench_floor(request: HttpRequest) -> JsonResponse:
     """A bare view running one query: the framework floor for `make bench` (off by default)."""
     with connection.cursor() as cursor:

@@ -1,0 +1,51 @@
+"""The pages `make bench` measures, as a list: add a `Scenario` to measure one more.
+
+Every scenario runs against the same server with the same number of concurrent clients, and is
+compared with the framework floor (``/bench/floor``: a bare Django view running one query in the
+same server), so a ratio shows what a page costs on top of Django itself.
+
+To add a page that needs data (e.g. a portfolio with 10,000 generated initiatives), give it a
+``prepare`` hook: it runs once, before the server starts, with the benchmark's environment, and
+can call ``env.manage("shell", "-c", ...)`` or a management command to generate the data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from server import BenchEnvironment
+
+FLOOR = "floor"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """One request repeated by every client for the scenario's duration."""
+
+    key: str
+    path: str
+    title: str
+    signed_in: bool = False
+    method: str = "GET"
+    body: bytes | None = None
+    content_type: str | None = None
+    # Runs once before the server starts, e.g. to generate data for the page.
+    prepare: Callable[[BenchEnvironment], None] | None = None
+
+
+SCENARIOS: list[Scenario] = [
+    Scenario("healthz", "/healthz", "health check: one SELECT 1, no session"),
+    Scenario(FLOOR, "/bench/floor", "framework floor: bare view, one query"),
+    Scenario("org_home", "/o/demo/", "organisation home, signed in", signed_in=True),
+]
+
+
+def scenario_by_key(key: str) -> Scenario:
+    """The scenario called ``key``; raises KeyError with the known keys otherwise."""
+    for scenario in SCENARIOS:
+        if scenario.key == key:
+            return scenario
+    raise KeyError(f"unknown scenario {key!r}; known: {', '.join(s.key for s in SCENARIOS)}")
