@@ -174,3 +174,49 @@ def test_denied_access_is_audited(personas: Personas, client_for: Callable[[str]
 
     denied = AuditEvent.objects.for_org(personas.org).filter(action="access.denied")
     assert {e.actor for e in denied} == {personas.outsider.user, personas.member.user}
+
+
+def _queries(client: Client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_list_pages_use_a_constant_number_of_queries(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    from tests.factories import MembershipFactory
+
+    client = client_for("admin")
+    MembershipFactory(organization=personas.org, department=personas.admin.department, side=Side.IT)
+    services.invitation_create(actor=personas.admin, email="first@acme.test", side=Side.IT)  # no empty pages
+    urls = [
+        "/o/acme/",
+        "/o/acme/members/",
+        "/o/acme/departments/",
+        "/o/acme/audit/",
+        "/api/v1/orgs/acme/members",
+    ]
+    _ = [_queries(client, url) for url in urls]  # warm the session
+    before = [_queries(client, url) for url in urls]
+    for i in range(60):
+        MembershipFactory(organization=personas.org, department=personas.admin.department, side=Side.IT)
+        services.invitation_create(actor=personas.admin, email=f"p{i}@acme.test", side=Side.IT)
+    after = [_queries(client, url) for url in urls]
+    assert after == before
+
+
+def test_reading_the_org_home_does_not_write_the_session(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for("member")
+    client.get("/o/acme/")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get("/o/acme/")
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
