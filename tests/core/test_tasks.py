@@ -73,3 +73,13 @@ def test_an_existing_account_signs_in_then_accepts(personas: Personas) -> None:
     client.post("/accounts/login/", {"login": personas.outsider.user.email, "password": PASSWORD})
     assert client.post(link).status_code == 302
     assert Membership.objects.for_user(personas.outsider.user).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_invitation_links_use_the_address_the_admin_used(personas: Personas) -> None:
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(personas.admin.user)
+    client.post("/o/acme/members/", {"email": "viahost@acme.test", "role": "member", "side": "it"})
+    call_command("worker", batch=True, verbosity=0)
+    [message] = mail.outbox
+    assert "http://localhost/invite/" in message.body

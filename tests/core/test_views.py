@@ -220,3 +220,30 @@ def test_reading_the_org_home_does_not_write_the_session(
     with CaptureQueriesContext(connection) as ctx:
         client.get("/o/acme/")
     assert not [q for q in ctx.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+
+
+def test_a_member_posting_an_invitation_is_refused_and_audited(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    from tandem.core.models import AuditEvent
+
+    response = client_for("member").post(
+        "/o/acme/members/", {"email": "x@acme.test", "role": "member", "side": "it"}
+    )
+    assert response.status_code == 404
+    assert (
+        AuditEvent.objects.for_org(personas.org)
+        .filter(action="access.denied", actor=personas.member.user)
+        .exists()
+    )
+
+
+def test_the_profile_lists_recent_sign_ins(personas: Personas) -> None:
+    from tests.factories import PASSWORD
+
+    client = Client()
+    client.post("/accounts/login/", {"login": personas.member.user.email, "password": "wrong"})
+    client.post("/accounts/login/", {"login": personas.member.user.email, "password": PASSWORD})
+    body = client.get("/profile/").content.decode()
+    assert "signed in" in body
+    assert "wrong password" in body

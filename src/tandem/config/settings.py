@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -227,17 +228,18 @@ if env_bool("TANDEM_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # HSTS preload is a commitment (inclusion in browsers' lists) that the operator must choose;
 # TANDEM_HSTS_PRELOAD=true opts in. Everything else in `check --deploy` passes by default.
-SILENCED_SYSTEM_CHECKS = [] if not HTTPS or SECURE_HSTS_PRELOAD else ["security.W021"]
+_SILENCED_HSTS = [] if not HTTPS or SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --- E-mail ----------------------------------------------------------------------------------------
 _email_backend = env_choice("TANDEM_EMAIL_BACKEND", "console", ("console", "smtp", "file"))
-_mailer: dict[str, object] = {
+_mailers: dict[str, dict[str, Any]] = {
     "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
     "file": {
         "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
     },
-}.get(_email_backend, {})
+}
+_mailer: dict[str, Any] = _mailers.get(_email_backend, {})
 if _email_backend == "smtp":
     _use_tls = env_bool("TANDEM_EMAIL_USE_TLS", True)
     _use_ssl = env_bool("TANDEM_EMAIL_USE_SSL", False)
@@ -256,10 +258,18 @@ if _email_backend == "smtp":
         },
     }
 MAILERS = {"default": _mailer}
+# Until SMTP is configured, production writes e-mails to the server log (the console backend), so
+# invitations are not lost; `tandem serve` says so at start-up. Django's deploy check calls that a
+# development backend; for a self-hosted product it is the documented default.
+_SILENCED_MAIL = ["mail.E001"] if _email_backend != "smtp" else []
 DEFAULT_FROM_EMAIL = env_str("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (invitations) when no request is at hand, e.g. in the worker.
 SITE_URL = env_str("TANDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+SILENCED_SYSTEM_CHECKS = _SILENCED_HSTS + _SILENCED_MAIL
+# Flash messages live in the session: no extra cookie.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 # --- Internationalisation ---------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -282,7 +292,7 @@ STORAGES = {
         )
     },
 }
-# Serve straight from the app directories when collectstatic has not run (demo, tests).
+# `tandem upgrade` collects static files; `tandem serve` does it too when they are missing.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 

@@ -14,7 +14,7 @@ from django.http import HttpRequest
 
 from tandem.core.audit import audit_record
 from tandem.core.errors import MfaRequired, NotFound
-from tandem.core.models import ApiToken, Invitation, Membership, Organization
+from tandem.core.models import ApiToken, Invitation, Membership, Organization, Role
 
 
 def user_has_mfa(user: Any) -> bool:
@@ -70,6 +70,22 @@ def membership_get_for_user(
             "This organisation requires multi-factor authentication. Set up an authenticator app to continue."
         )
     return membership
+
+
+def require_admin(*, membership: Membership, request: HttpRequest | None = None) -> None:
+    """``NotFound`` (audited) unless the member is an owner or admin, for actions inside a page
+    that every member may read."""
+    if not membership.is_admin:
+        raise _deny(
+            user=membership.user, request=request, org=membership.organization, why=f"role {membership.role}"
+        )
+
+
+def require_internal(*, membership: Membership, request: HttpRequest | None = None) -> None:
+    """``NotFound`` (audited) for partners: people of an external party see only what their
+    party is assigned to, not the organisation's directory."""
+    if membership.role == Role.PARTNER:
+        raise _deny(user=membership.user, request=request, org=membership.organization, why="partner")
 
 
 def member_get_for_admin(*, admin: Membership, member_id: int) -> Membership:

@@ -161,12 +161,10 @@ def tables_with_rows(connection: BaseDatabaseWrapper) -> list[str]:
 
 
 def require_empty(connection: BaseDatabaseWrapper, *, drop_tables: bool = False) -> None:
-    """Raise BackupError unless the database holds no data; optionally drop its (empty) tables.
-
-    Dropping lets a backup from an older version go into a database already migrated to a newer
-    one: pg_restore --clean only removes what the dump knows about, and migrate would then trip
-    over tables it has not created itself.
-    """
+    """Raise BackupError unless the database holds no data; with ``drop_tables``, drop its (empty) tables."""
+    # Dropping lets a backup from an older version go into a database already migrated to a newer
+    # one: pg_restore --clean only removes what the dump knows of, and migrate would then trip over
+    # tables it did not create itself.
     quote_name = connection.ops.quote_name
     with transaction.atomic(using=connection.alias):
         names = connection.introspection.table_names()

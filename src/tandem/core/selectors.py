@@ -70,3 +70,11 @@ def audit_list_for_org(org: Organization, *, action: str = "") -> QuerySet[Audit
 def api_token_list_for_user(user: Any) -> QuerySet[ApiToken]:
     """The person's own tokens across organisations (a token belongs to its creator)."""
     return ApiToken.objects.unscoped().filter(user=user).select_related("organization")
+
+
+def signin_events_for_user(user: Any) -> QuerySet[AuditEvent]:
+    """The person's own recent sign-ins and failed attempts on their address, newest first."""
+    return AuditEvent.objects.unscoped().filter(
+        Q(actor=user, action="signin.succeeded")
+        | Q(action__in=["signin.failed", "signin.throttled"], summary__iexact=user.email)
+    )

@@ -299,7 +299,11 @@ def invitation_create(
             data={"role": role, "side": side},
             request=request,
         )
-        transaction.on_commit(lambda: send_invitation_email.enqueue(invitation_id=invitation.pk))
+        # Links point at the address the admin used; the worker has no request to ask.
+        base_url = request.build_absolute_uri("/").rstrip("/") if request is not None else settings.SITE_URL
+        transaction.on_commit(
+            lambda: send_invitation_email.enqueue(invitation_id=invitation.pk, base_url=base_url)
+        )
     return invitation
 
 

@@ -13,7 +13,7 @@ from tandem.core.models import Invitation
 
 
 @task()
-def send_invitation_email(*, invitation_id: int) -> bool:
+def send_invitation_email(*, invitation_id: int, base_url: str = "") -> bool:
     """E-mail the link of a pending invitation; a no-op when it was revoked or used meanwhile."""
     from tandem.core.services import invitation_token  # noqa: PLC0415 (services enqueue this task)
 
@@ -25,7 +25,7 @@ def send_invitation_email(*, invitation_id: int) -> bool:
     )
     if invitation is None or not invitation.is_pending:
         return False
-    link = settings.SITE_URL + reverse("core:invitation", args=[invitation_token(invitation)])
+    link = (base_url or settings.SITE_URL) + reverse("core:invitation", args=[invitation_token(invitation)])
     context = {"invitation": invitation, "link": link, "site_url": settings.SITE_URL}
     with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("core/email/invitation_subject.txt", context).strip()

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core import access, selectors, services
 from tandem.core.adapters import PENDING_INVITATION
 from tandem.core.decorators import org_view
-from tandem.core.errors import NotFound, TandemError
+from tandem.core.errors import TandemError
 from tandem.core.forms import (
     ApiTokenForm,
     DepartmentForm,
@@ -75,13 +75,13 @@ def org_home(request: HttpRequest) -> HttpResponse:
 @org_view()
 @require_http_methods(["GET", "POST"])
 def members(request: HttpRequest) -> HttpResponse:
-    """Everyone sees who is who; owners and admins also invite."""
+    """Every internal member sees who is who; owners and admins also invite."""
     membership = request.membership  # type: ignore[attr-defined]
+    access.require_internal(membership=membership, request=request)
     org = membership.organization
     form = InviteForm(request.POST or None, org=org)
     if request.method == "POST":
-        if not membership.is_admin:
-            raise NotFound()
+        access.require_admin(membership=membership, request=request)
         if form.is_valid():
             try:
                 invitation = services.invitation_create(
@@ -97,6 +97,7 @@ def members(request: HttpRequest) -> HttpResponse:
         "page": page,
         "form": form,
         "invitations": selectors.invitation_list_pending(org) if membership.is_admin else [],
+        "invitation_days": settings.INVITATION_TTL_DAYS,
     }
     return render(request, "core/members.html", context, status=422 if form.errors else 200)
 
@@ -150,10 +151,10 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def departments(request: HttpRequest) -> HttpResponse:
     membership = request.membership  # type: ignore[attr-defined]
+    access.require_internal(membership=membership, request=request)
     form = DepartmentForm(request.POST or None)
     if request.method == "POST":
-        if not membership.is_admin:
-            raise NotFound()
+        access.require_admin(membership=membership, request=request)
         if form.is_valid():
             try:
                 services.department_create(org=membership.organization, actor=membership, **form.cleaned_data)
@@ -233,8 +234,12 @@ def profile(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Profile saved."))
             return redirect("core:profile")
-    memberships = selectors.memberships_for_user(request.user)
-    return render(request, "core/profile.html", {"form": form, "memberships": memberships})
+    context = {
+        "form": form,
+        "memberships": selectors.memberships_for_user(request.user),
+        "signins": selectors.signin_events_for_user(request.user)[:10],
+    }
+    return render(request, "core/profile.html", context)
 
 
 @login_required

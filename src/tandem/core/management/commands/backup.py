@@ -12,6 +12,8 @@ class Command(BaseCommand):
         "Write a consistent copy of the database to FILE while Tandem keeps running: a SQLite file, "
         "or a pg_dump custom-format archive for PostgreSQL."
     )
+    # A backup must be possible even while a check fails, e.g. in the middle of an incident.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="Where to write the backup.")

@@ -1,9 +1,11 @@
 import os
 import subprocess
 import sys
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 
 from tandem.config.env import env_bool, env_int, env_str
@@ -23,6 +25,18 @@ class Command(BaseCommand):
             default=env_bool("TANDEM_EMBEDDED_WORKER", settings.DEMO),
             help="Also run `tandem worker` in a child process (default: on in the demo).",
         )
+
+    def _prepare(self) -> None:
+        """Collect static files when they are missing, and say where e-mail goes."""
+        manifest = Path(settings.STATIC_ROOT) / "staticfiles.json"
+        if not settings.DEBUG and not manifest.exists():
+            call_command("collectstatic", interactive=False, verbosity=0)
+        backend = str(settings.MAILERS["default"].get("BACKEND", ""))
+        if not settings.DEMO and not backend.endswith("smtp.EmailBackend"):
+            self.stderr.write(
+                "Note: e-mail (invitations, password resets) is written to this log, not sent. "
+                "Set TANDEM_EMAIL_BACKEND=smtp and TANDEM_EMAIL_HOST (see docs/configuration.md) to send it."
+            )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication  # noqa: PLC0415
@@ -56,6 +70,7 @@ class Command(BaseCommand):
             def load(self) -> Any:
                 return application
 
+        self._prepare()
         worker = None
         if options["with_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"], env=os.environ.copy())  # noqa: S603
