@@ -1,0 +1,104 @@
+"""Browser fixtures: the system Chromium driven by Playwright's sync API against a live server.
+
+No browser is ever downloaded: the tests use Debian's ``chromium`` and skip when it is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright import sync_api
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# Short enough that a broken page fails fast, long enough for a loaded shared machine.
+TIMEOUT_MS = 15_000
+
+
+def chromium_path() -> str | None:
+    found = shutil.which("chromium")
+    if found:
+        return found
+    return "/usr/bin/chromium" if os.access("/usr/bin/chromium", os.X_OK) else None
+
+
+@pytest.fixture(scope="package")
+def browser() -> Iterator[sync_api.Browser]:
+    """One Chromium for all the browser tests.
+
+    While Playwright's sync API is started, its asyncio loop counts as running in this thread, and
+    Django refuses ORM calls (ours, and pytest-django's flush) from such a thread unless
+    DJANGO_ALLOW_ASYNC_UNSAFE is set; it is safe here, the loop only drives the browser. Package
+    scope (rather than session) stops the loop and unsets the variable when the browser tests are
+    done: otherwise every later test would run with it, and subprocesses would inherit it
+    (``check --deploy`` then fails with async.E001).
+    """
+    executable = chromium_path()
+    if executable is None:
+        pytest.skip("No chromium executable on PATH or at /usr/bin/chromium: browser tests skipped.")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        playwright = sync_api.sync_playwright().start()
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=executable, headless=True, args=CHROMIUM_ARGS
+            )
+            yield browser
+            browser.close()
+        finally:
+            playwright.stop()
+
+
+@pytest.fixture
+def viewport() -> dict[str, int]:
+    """The window size; a test picks another with ``@pytest.mark.parametrize("viewport", [PHONE])``."""
+    return DESKTOP
+
+
+@pytest.fixture
+def context(browser: sync_api.Browser, viewport: dict[str, int]) -> Iterator[sync_api.BrowserContext]:
+    context = browser.new_context(viewport=viewport, locale="en-GB")
+    context.set_default_timeout(TIMEOUT_MS)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def console_problems() -> list[str]:
+    """Console errors and uncaught page errors seen by ``page``; a test asserts on it."""
+    return []
+
+
+@pytest.fixture
+def page(context: sync_api.BrowserContext, console_problems: list[str]) -> sync_api.Page:
+    page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            console_problems.append(f"console.{message.type}: {message.text}")
+            if message.type in ("error", "warning")
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: console_problems.append(f"pageerror: {error}"))
+    return page
+
+
+@pytest.fixture
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
