@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "ninja",
     "tandem.core",
+    "tandem.strategy",
 ]
 
 MIDDLEWARE = [

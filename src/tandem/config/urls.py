@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     path("", include("tandem.core.urls")),
+    path("", include("tandem.strategy.urls")),
 ]
 
 if settings.BENCH_FLOOR:

@@ -6,11 +6,11 @@ class CoreConfig(AppConfig):
     name = "tandem.core"
     label = "core"
     verbose_name = "Tandem core"
-    # Links in the organisation navigation: (url name, label, admins only).
+    # Links in the organisation navigation: (url name, label, audience, position).
     tandem_nav = [
-        ("core:org_home", _("Home"), False),
-        ("core:members", _("Members"), False),
-        ("core:departments", _("Departments"), False),
-        ("core:audit_log", _("Audit log"), True),
-        ("core:org_settings", _("Settings"), True),
+        ("core:org_home", _("Home"), "all", 0),
+        ("core:members", _("Members"), "internal", 80),
+        ("core:departments", _("Departments"), "internal", 85),
+        ("core:audit_log", _("Audit log"), "admin", 90),
+        ("core:org_settings", _("Settings"), "admin", 95),
     ]

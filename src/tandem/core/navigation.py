@@ -1,5 +1,6 @@
 """The organisation navigation, assembled from the apps: each app's AppConfig may declare
-``tandem_nav = [(url_name, label, admin_only), ...]`` and its links appear in order."""
+``tandem_nav = [(url_name, label, audience, position), ...]``, audience being "all", "internal"
+(not partners) or "admin"; links are sorted by position."""
 
 from __future__ import annotations
 
@@ -17,14 +18,25 @@ class NavItem:
     current: bool
 
 
-def nav_items(*, org_slug: str, is_admin: bool, path: str) -> list[NavItem]:
+def _visible(audience: str, membership: Any) -> bool:
+    if audience == "admin":
+        return bool(membership.is_admin)
+    if audience == "internal":
+        return bool(membership.role != "partner")
+    return True
+
+
+def nav_items(*, membership: Any, path: str) -> list[NavItem]:
     """Links for the organisation pages the member may open; the longest match is current."""
-    items: list[tuple[str, str]] = []
+    entries: list[tuple[int, str, str]] = []
     for config in apps.get_app_configs():
-        for url_name, label, admin_only in getattr(config, "tandem_nav", []):
-            if admin_only and not is_admin:
+        for url_name, label, audience, position in getattr(config, "tandem_nav", []):
+            if not _visible(audience, membership):
                 continue
-            items.append((str(label), reverse(url_name, kwargs={"org_slug": org_slug})))
+            entries.append(
+                (position, str(label), reverse(url_name, kwargs={"org_slug": membership.organization.slug}))
+            )
+    items = [(label, url) for _, label, url in sorted(entries, key=lambda e: e[0])]
     best = max((url for _, url in items if path.startswith(url)), key=len, default="")
     return [NavItem(label=label, url=url, current=url == best) for label, url in items]
 
@@ -33,4 +45,4 @@ def nav_for_request(request: Any) -> list[NavItem]:
     membership = getattr(request, "membership", None)
     if membership is None:
         return []
-    return nav_items(org_slug=membership.organization.slug, is_admin=membership.is_admin, path=request.path)
+    return nav_items(membership=membership, path=request.path)

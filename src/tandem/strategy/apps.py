@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StrategyConfig(AppConfig):
+    name = "tandem.strategy"
+    label = "strategy"
+    verbose_name = "Strategy: objectives and initiatives"
+    tandem_nav = [
+        ("strategy:portfolio", _("Portfolio"), "internal", 10),
+        ("strategy:objectives", _("Objectives"), "internal", 20),
+    ]

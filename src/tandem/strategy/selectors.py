@@ -1,0 +1,254 @@
+"""Reads of the strategy app: the portfolio with its alignment signals, the objective tree.
+
+Every list is one query (plus one per prefetched relation), whatever the number of rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Length, Trim
+
+from tandem.core.models import Organization, Side
+from tandem.strategy.models import (
+    CheckIn,
+    Initiative,
+    KeyResult,
+    KeyResultLink,
+    Objective,
+    Stage,
+    SuccessMeasure,
+    Transition,
+)
+from tandem.strategy.signals import signals_of
+
+SHARED_OBJECTIVE = Q(business_owner__side=Side.BUSINESS, it_owner__side=Side.IT)
+
+
+def _filled(name: str) -> Q:
+    return Q(**{f"{name}__gt": 0})
+
+
+def initiative_annotated(org: Organization) -> QuerySet[Initiative]:
+    """Initiatives of ``org`` with their alignment signals computed by the database."""
+    measurable = SuccessMeasure.objects.for_org(org).filter(initiative=OuterRef("pk"), target__isnull=False)
+    shared = KeyResultLink.objects.for_org(org).filter(
+        initiative=OuterRef("pk"),
+        key_result__objective__business_owner__side=Side.BUSINESS,
+        key_result__objective__it_owner__side=Side.IT,
+    )
+    flag = BooleanField()
+    return (
+        Initiative.objects.for_org(org)
+        .select_related("business_co_lead__user", "it_co_lead__user", "sponsor__user")
+        .annotate(
+            len_outcome=Length(Trim("business_outcome")),
+            len_who=Length(Trim("end_user_input_who")),
+            len_said=Length(Trim("end_user_input_summary")),
+            len_waiver=Length(Trim("end_user_input_waiver")),
+        )
+        .annotate(
+            sig_outcome=Case(
+                When(_filled("len_outcome"), then=Value(True)), default=Value(False), output_field=flag
+            ),
+            sig_measurable=Exists(measurable),
+            sig_business_lead=Case(
+                When(business_co_lead__side=Side.BUSINESS, then=Value(True)),
+                default=Value(False),
+                output_field=flag,
+            ),
+            sig_it_lead=Case(
+                When(it_co_lead__side=Side.IT, then=Value(True)), default=Value(False), output_field=flag
+            ),
+            sig_shared=Exists(shared),
+            sig_end_users=Case(
+                When((_filled("len_who") & _filled("len_said")) | _filled("len_waiver"), then=Value(True)),
+                default=Value(False),
+                output_field=flag,
+            ),
+            sig_it_early=Case(
+                When(it_involved_stage__in=[Stage.IDEA, Stage.PROPOSED], then=Value(True)),
+                default=Value(False),
+                output_field=flag,
+            ),
+        )
+    )
+
+
+SIGNAL_FIELDS = {
+    "outcome": Q(sig_outcome=True),
+    "measurable": Q(sig_measurable=True),
+    "co_led": Q(sig_business_lead=True, sig_it_lead=True),
+    "shared": Q(sig_shared=True),
+    "end_users": Q(sig_end_users=True),
+    "it_early": Q(sig_it_early=True),
+}
+SORTS: dict[str, tuple[Any, ...]] = {
+    "title": ("title", "id"),
+    "-title": ("-title", "-id"),
+    "stage": ("stage_rank", "title"),
+    "-stage": ("-stage_rank", "title"),
+    "target_date": (F("target_date").asc(nulls_last=True), "id"),
+    "-target_date": (F("target_date").desc(nulls_last=True), "id"),
+    "updated": ("-updated_at", "-id"),
+    "signals": ("signal_count", "title"),
+    "-signals": ("-signal_count", "title"),
+}
+
+
+@dataclass
+class PortfolioFilters:
+    stage: str = ""
+    department: int | None = None
+    sponsor_side: str = ""
+    missing: str = ""
+    q: str = ""
+    sort: str = "updated"
+
+
+def initiative_portfolio(org: Organization, filters: PortfolioFilters | None = None) -> QuerySet[Initiative]:
+    """The filtered, sorted portfolio; each row carries its signals (see ``signals_of``)."""
+    filters = filters or PortfolioFilters()
+    qs = initiative_annotated(org)
+    if filters.stage:
+        qs = qs.filter(stage=filters.stage)
+    if filters.department:
+        qs = qs.filter(departments__id=filters.department)
+    if filters.sponsor_side:
+        qs = qs.filter(sponsor__side=filters.sponsor_side)
+    if filters.missing in SIGNAL_FIELDS:
+        qs = qs.exclude(SIGNAL_FIELDS[filters.missing])
+    if filters.q:
+        qs = qs.filter(title__icontains=filters.q)
+    stage_rank = Case(*[When(stage=s, then=Value(i)) for i, s in enumerate(Stage.values)], default=Value(99))
+    signal_count = sum(
+        (Case(When(cond, then=Value(1)), default=Value(0)) for cond in SIGNAL_FIELDS.values()),
+        start=Value(0),
+    )
+    qs = qs.annotate(stage_rank=stage_rank, signal_count=signal_count)
+    return qs.order_by(*SORTS.get(filters.sort, SORTS["updated"])).prefetch_related("departments")
+
+
+@dataclass
+class PortfolioSummary:
+    total: int
+    missing: dict[str, int] = field(default_factory=dict)
+    by_stage: dict[str, int] = field(default_factory=dict)
+
+
+def portfolio_summary(org: Organization) -> PortfolioSummary:
+    """Counts for the summary line: how many initiatives lack each signal, and per stage (2 queries)."""
+    qs = initiative_annotated(org)
+    aggregates = {key: Count("id", filter=~cond) for key, cond in SIGNAL_FIELDS.items()}
+    counts = qs.aggregate(total=Count("id"), **aggregates)
+    by_stage = dict(
+        Initiative.objects.for_org(org).values_list("stage").annotate(n=Count("id")).values_list("stage", "n")
+    )
+    return PortfolioSummary(
+        total=int(counts.pop("total")), missing={k: int(v) for k, v in counts.items()}, by_stage=by_stage
+    )
+
+
+def initiative_detail(org: Organization, pk: int) -> Initiative | None:
+    """One initiative with signals, measures, links, departments and timeline prefetched."""
+    qs: QuerySet[Initiative] = initiative_annotated(org).filter(pk=pk)
+    return qs.prefetch_related(  # type: ignore[type-var]
+        "departments",
+        Prefetch(
+            "success_measures", queryset=SuccessMeasure.objects.for_org(org).select_related("key_result")
+        ),
+        Prefetch(
+            "key_result_links",
+            queryset=KeyResultLink.objects.for_org(org).select_related(
+                "key_result__objective__business_owner", "key_result__objective__it_owner"
+            ),
+        ),
+        Prefetch("transitions", queryset=Transition.objects.for_org(org).select_related("actor")),
+    ).first()
+
+
+def objective_list(org: Organization, *, status: str = "") -> QuerySet[Objective]:
+    """Objectives with owners and key results (three queries in all)."""
+    qs = Objective.objects.for_org(org).select_related("business_owner__user", "it_owner__user")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.for_org(org)))
+
+
+def key_result_list(org: Organization, *, objective_id: int | None = None) -> QuerySet[KeyResult]:
+    qs = KeyResult.objects.for_org(org).select_related("objective")
+    if objective_id:
+        qs = qs.filter(objective_id=objective_id)
+    return qs
+
+
+def check_in_list(org: Organization, *, key_result_id: int | None = None) -> QuerySet[CheckIn]:
+    qs = CheckIn.objects.for_org(org).select_related("author__user", "key_result")
+    if key_result_id:
+        qs = qs.filter(key_result_id=key_result_id)
+    return qs
+
+
+@dataclass
+class TreeKeyResult:
+    key_result: KeyResult
+    initiatives: list[Initiative]
+
+
+@dataclass
+class TreeObjective:
+    objective: Objective
+    key_results: list[TreeKeyResult]
+
+
+@dataclass
+class ObjectiveTree:
+    objectives: list[TreeObjective]
+    orphan_initiatives: list[Initiative]
+    unsupported_key_results: list[KeyResult]
+
+
+def objective_tree(org: Organization) -> ObjectiveTree:
+    """Objectives → key results → contributing initiatives, plus the orphans on both ends."""
+    objectives = list(objective_list(org))
+    links = list(
+        KeyResultLink.objects.for_org(org)
+        .select_related("initiative")
+        .exclude(initiative__stage=Stage.CANCELLED)
+    )
+    by_kr: dict[int, list[Initiative]] = {}
+    linked: set[int] = set()
+    for link in links:
+        by_kr.setdefault(link.key_result_id, []).append(link.initiative)
+        linked.add(link.initiative_id)
+    tree = [
+        TreeObjective(o, [TreeKeyResult(kr, by_kr.get(kr.pk, [])) for kr in o.key_results.all()])
+        for o in objectives
+    ]
+    orphans = list(
+        Initiative.objects.for_org(org)
+        .exclude(pk__in=linked)
+        .exclude(stage__in=[Stage.CANCELLED, Stage.CLOSED])
+        .order_by("title")
+    )
+    unsupported = [tk.key_result for to in tree for tk in to.key_results if not tk.initiatives]
+    return ObjectiveTree(tree, orphans, unsupported)
+
+
+def signal_rows(initiatives: list[Initiative]) -> list[tuple[Initiative, dict[str, bool]]]:
+    """Pairs of initiative and its signals, for templates."""
+    return [(i, signals_of(i).as_dict()) for i in initiatives]

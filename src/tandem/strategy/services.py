@@ -1,0 +1,602 @@
+"""Writes of the strategy app. Every stage change goes through ``initiative_transition``."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tandem.core.audit import audit_record
+from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.models import Department, Membership, Side
+from tandem.strategy.models import (
+    OPEN_STAGES,
+    CheckIn,
+    Initiative,
+    KeyResult,
+    KeyResultLink,
+    Objective,
+    ObjectiveStatus,
+    Outcome,
+    Stage,
+    SuccessMeasure,
+    Transition,
+)
+from tandem.strategy.progress import Direction
+from tandem.strategy.signals import GATE_MESSAGES, gate_missing
+
+
+class GateRefused(ValidationFailed):
+    """Approval refused; ``extra["missing"]`` lists every missing element's code."""
+
+    code = "approval_gate"
+
+
+def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
+    text = ("" if value is None else str(value)).strip()
+    if required and not text:
+        raise ValidationFailed(_("This field is required."), field=field)
+    if len(text) > max_length:
+        raise ValidationFailed(_("Keep it under %(n)s characters.") % {"n": max_length}, field=field)
+    return text
+
+
+def _number(value: Any, field: str, *, required: bool = False) -> float | None:
+    if value is None or value == "":
+        if required:
+            raise ValidationFailed(_("Enter a number."), field=field)
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Enter a number."), field=field) from None
+    if not math.isfinite(number) or abs(number) > 1e15:
+        raise ValidationFailed(_("Enter a finite number."), field=field)
+    return number
+
+
+def _member(
+    org_id: int, member: Membership | None, field: str, *, side: str | None = None
+) -> Membership | None:
+    if member is None:
+        return None
+    if member.organization_id != org_id or not member.is_active:
+        raise ValidationFailed(_("Choose an active member of this organisation."), field=field)
+    if side is not None and member.side != side:
+        label = Side(side).label
+        raise ValidationFailed(
+            _("%(name)s is on the %(their)s side; choose someone from the %(side)s side.")
+            % {"name": member.user.display_name, "their": Side(member.side).label, "side": label},
+            field=field,
+        )
+    return member
+
+
+# --- Objectives --------------------------------------------------------------------------------
+
+
+OBJECTIVE_FIELDS = (
+    "title",
+    "description",
+    "period_start",
+    "period_end",
+    "business_owner",
+    "it_owner",
+    "status",
+)
+
+
+def _objective_apply(objective: Objective, data: dict[str, Any]) -> dict[str, list[Any]]:
+    changes: dict[str, list[Any]] = {}
+    org_id = objective.organization_id
+    clean: dict[str, Any] = {}
+    if "title" in data:
+        clean["title"] = _text(data["title"], "title", max_length=200, required=True)
+    if "description" in data:
+        clean["description"] = _text(data["description"], "description", max_length=5000)
+    for key in ("period_start", "period_end"):
+        if key in data:
+            if not isinstance(data[key], date):
+                raise ValidationFailed(_("Enter a date."), field=key)
+            clean[key] = data[key]
+    if "business_owner" in data:
+        clean["business_owner"] = _member(org_id, data["business_owner"], "business_owner")
+    if "it_owner" in data:
+        clean["it_owner"] = _member(org_id, data["it_owner"], "it_owner")
+    if "status" in data:
+        if data["status"] not in ObjectiveStatus.values:
+            raise ValidationFailed(_("Choose a valid status."), field="status")
+        clean["status"] = data["status"]
+    for key, value in clean.items():
+        old = getattr(objective, key)
+        if old != value:
+            changes[key] = [str(old) if old is not None else None, str(value) if value is not None else None]
+            setattr(objective, key, value)
+    if objective.period_start and objective.period_end and objective.period_end < objective.period_start:
+        raise ValidationFailed(_("The period must end after it starts."), field="period_end")
+    if objective.status != ObjectiveStatus.DRAFT and objective.is_siloed:
+        raise ValidationFailed(
+            _(
+                "A siloed objective can only be a draft: name a business owner from the business side "
+                "and an IT owner from the IT side."
+            ),
+            field="status",
+        )
+    return changes
+
+
+def objective_create(*, actor: Membership, **data: Any) -> Objective:
+    """A new objective; siloed ones (not owned by both sides) must stay drafts."""
+    for key in ("title", "period_start", "period_end"):
+        if data.get(key) in (None, ""):
+            raise ValidationFailed(_("This field is required."), field=key)
+    unknown = set(data) - set(OBJECTIVE_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    objective = Objective(organization=actor.organization)
+    _objective_apply(objective, data)
+    with transaction.atomic():
+        objective.save()
+        audit_record(
+            action="objective.created",
+            actor=actor.user,
+            organization=actor.organization,
+            target=objective,
+            summary=objective.title,
+        )
+    return objective
+
+
+def objective_update(*, actor: Membership, objective: Objective, **data: Any) -> Objective:
+    """Change an objective; every change is audited."""
+    changes = _objective_apply(objective, {k: v for k, v in data.items() if k in OBJECTIVE_FIELDS})
+    if changes:
+        with transaction.atomic():
+            objective.save()
+            audit_record(
+                action="objective.updated",
+                actor=actor.user,
+                organization=actor.organization,
+                target=objective,
+                summary=objective.title,
+                data=changes,
+            )
+    return objective
+
+
+# --- Key results and check-ins ------------------------------------------------------------------
+
+KEY_RESULT_FIELDS = ("metric", "unit", "direction", "baseline", "target", "band_min", "band_max", "due_date")
+
+
+def _key_result_apply(kr: KeyResult, data: dict[str, Any]) -> None:
+    if "metric" in data:
+        kr.metric = _text(data["metric"], "metric", max_length=200, required=True)
+    if "unit" in data:
+        kr.unit = _text(data["unit"], "unit", max_length=30)
+    if "direction" in data:
+        if data["direction"] not in Direction.__members__.values():
+            raise ValidationFailed(_("Choose increase, decrease or within."), field="direction")
+        kr.direction = data["direction"]
+    for key in ("baseline", "target"):
+        if key in data:
+            setattr(kr, key, _number(data[key], key, required=True))
+    for key in ("band_min", "band_max"):
+        if key in data:
+            setattr(kr, key, _number(data[key], key))
+    if "due_date" in data:
+        if data["due_date"] is not None and not isinstance(data["due_date"], date):
+            raise ValidationFailed(_("Enter a date."), field="due_date")
+        kr.due_date = data["due_date"]
+    if kr.direction == Direction.WITHIN:
+        if kr.band_min is None or kr.band_max is None:
+            raise ValidationFailed(_("A band needs a minimum and a maximum."), field="band_min")
+        if kr.band_min > kr.band_max:
+            raise ValidationFailed(_("The band minimum must not exceed its maximum."), field="band_max")
+    elif kr.direction == Direction.INCREASE and kr.target < kr.baseline:
+        raise ValidationFailed(_("To increase, the target must be at least the baseline."), field="target")
+    elif kr.direction == Direction.DECREASE and kr.target > kr.baseline:
+        raise ValidationFailed(_("To decrease, the target must be at most the baseline."), field="target")
+
+
+def key_result_create(*, actor: Membership, objective: Objective, **data: Any) -> KeyResult:
+    """A new key result under ``objective``."""
+    for key in ("metric", "baseline", "target"):
+        if data.get(key) in (None, ""):
+            raise ValidationFailed(_("This field is required."), field=key)
+    kr = KeyResult(organization=objective.organization, objective=objective, direction=Direction.INCREASE)
+    _key_result_apply(kr, {k: v for k, v in data.items() if k in KEY_RESULT_FIELDS})
+    with transaction.atomic():
+        kr.save()
+        audit_record(
+            action="key_result.created",
+            actor=actor.user,
+            organization=actor.organization,
+            target=kr,
+            summary=kr.metric,
+        )
+    return kr
+
+
+def key_result_update(*, actor: Membership, key_result: KeyResult, **data: Any) -> KeyResult:
+    _key_result_apply(key_result, {k: v for k, v in data.items() if k in KEY_RESULT_FIELDS})
+    with transaction.atomic():
+        key_result.save()
+        audit_record(
+            action="key_result.updated",
+            actor=actor.user,
+            organization=actor.organization,
+            target=key_result,
+            summary=key_result.metric,
+        )
+    return key_result
+
+
+def check_in_create(
+    *, actor: Membership, key_result: KeyResult, value: Any, confidence: Any, note: str = "", at: Any = None
+) -> CheckIn:
+    """Record a reading; it becomes the key result's current value."""
+    number = _number(value, "value", required=True)
+    assert number is not None  # noqa: S101 (required=True never returns None)
+    try:
+        level = int(confidence)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Confidence is a whole number from 0 to 10."), field="confidence") from None
+    if not 0 <= level <= 10:
+        raise ValidationFailed(_("Confidence is a whole number from 0 to 10."), field="confidence")
+    when = at or timezone.now()
+    with transaction.atomic():
+        check_in = CheckIn.objects.create(
+            organization=key_result.organization,
+            key_result=key_result,
+            value=number,
+            confidence=level,
+            note=_text(note, "note", max_length=2000),
+            author=actor,
+            created_at=when,
+        )
+        if key_result.last_check_in_at is None or when >= key_result.last_check_in_at:
+            key_result.current = number
+            key_result.last_check_in_at = when
+            key_result.save(update_fields=["current", "last_check_in_at"])
+        audit_record(
+            action="check_in.created",
+            actor=actor.user,
+            organization=actor.organization,
+            target=key_result,
+            summary=f"{key_result.metric}: {number:g}",
+            data={"confidence": level},
+        )
+    return check_in
+
+
+# --- Initiatives -------------------------------------------------------------------------------
+
+INITIATIVE_TEXT = {
+    "title": 200,
+    "summary": 5000,
+    "business_outcome": 5000,
+    "definition_of_success": 5000,
+    "end_user_input_who": 200,
+    "end_user_input_summary": 5000,
+    "end_user_input_waiver": 2000,
+}
+INITIATIVE_FIELDS = (
+    *INITIATIVE_TEXT,
+    "business_co_lead",
+    "it_co_lead",
+    "sponsor",
+    "budget_amount",
+    "budget_currency",
+    "start_date",
+    "target_date",
+    "end_user_input_when",
+    "departments",
+)
+
+
+def _initiative_apply(initiative: Initiative, data: dict[str, Any]) -> dict[str, list[Any]]:
+    org_id = initiative.organization_id
+    clean: dict[str, Any] = {}
+    for key, limit in INITIATIVE_TEXT.items():
+        if key in data:
+            clean[key] = _text(data[key], key, max_length=limit, required=key == "title")
+    if "business_co_lead" in data:
+        clean["business_co_lead"] = _member(
+            org_id, data["business_co_lead"], "business_co_lead", side=Side.BUSINESS
+        )
+    if "it_co_lead" in data:
+        clean["it_co_lead"] = _member(org_id, data["it_co_lead"], "it_co_lead", side=Side.IT)
+    if "sponsor" in data:
+        clean["sponsor"] = _member(org_id, data["sponsor"], "sponsor")
+    if "budget_amount" in data:
+        amount = data["budget_amount"]
+        if amount in (None, ""):
+            clean["budget_amount"] = None
+        else:
+            try:
+                clean["budget_amount"] = Decimal(str(amount)).quantize(Decimal("0.01"))
+            except (InvalidOperation, ValueError):
+                raise ValidationFailed(_("Enter an amount."), field="budget_amount") from None
+            if (
+                not clean["budget_amount"].is_finite()
+                or clean["budget_amount"] < 0
+                or clean["budget_amount"] >= 10**12
+            ):
+                raise ValidationFailed(_("Enter an amount from 0 to 999,999,999,999."), field="budget_amount")
+    if "budget_currency" in data:
+        currency = _text(data["budget_currency"], "budget_currency", max_length=3).upper() or "EUR"
+        if len(currency) != 3 or not currency.isalpha():
+            raise ValidationFailed(
+                _("Use a three-letter currency code such as EUR."), field="budget_currency"
+            )
+        clean["budget_currency"] = currency
+    for key in ("start_date", "target_date", "end_user_input_when"):
+        if key in data:
+            if data[key] is not None and not isinstance(data[key], date):
+                raise ValidationFailed(_("Enter a date."), field=key)
+            clean[key] = data[key]
+    changes: dict[str, list[Any]] = {}
+    for key, value in clean.items():
+        old = getattr(initiative, key)
+        if old != value:
+            changes[key] = [_plain(old), _plain(value)]
+            setattr(initiative, key, value)
+    if initiative.start_date and initiative.target_date and initiative.target_date < initiative.start_date:
+        raise ValidationFailed(_("The target date must not be before the start date."), field="target_date")
+    if initiative.it_co_lead_id and not initiative.it_involved_stage:
+        # "IT is invited to the planning, not brought in to retrofit delivery": remember when.
+        initiative.it_involved_stage = initiative.paused_from or initiative.stage
+    return changes
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return str(value)
+
+
+def _set_departments(initiative: Initiative, departments: Iterable[Department] | None) -> list[str] | None:
+    if departments is None:
+        return None
+    chosen = list(departments)
+    if any(d.organization_id != initiative.organization_id for d in chosen):
+        raise ValidationFailed(_("Choose departments of this organisation."), field="departments")
+    initiative.departments.set(chosen)
+    return sorted(d.name for d in chosen)
+
+
+def initiative_create(*, actor: Membership, **data: Any) -> Initiative:
+    """A new initiative at the idea stage, created by ``actor``."""
+    unknown = set(data) - set(INITIATIVE_FIELDS)
+    if unknown:
+        raise ValidationFailed(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+    if not str(data.get("title") or "").strip():
+        raise ValidationFailed(_("This field is required."), field="title")
+    initiative = Initiative(organization=actor.organization, created_by=actor, stage=Stage.IDEA)
+    departments = data.pop("departments", None)
+    _initiative_apply(initiative, data)
+    with transaction.atomic():
+        initiative.save()
+        _set_departments(initiative, departments)
+        Transition.objects.create(
+            organization=initiative.organization,
+            initiative=initiative,
+            from_stage="",
+            to_stage=Stage.IDEA,
+            actor=actor.user,
+            reason=_("Created"),
+        )
+        audit_record(
+            action="initiative.created",
+            actor=actor.user,
+            organization=actor.organization,
+            target=initiative,
+            summary=initiative.title,
+        )
+    return initiative
+
+
+def initiative_update(*, actor: Membership, initiative: Initiative, **data: Any) -> Initiative:
+    """Change an initiative's fields (never its stage: see ``initiative_transition``)."""
+    departments = data.pop("departments", None) if "departments" in data else None
+    changes = _initiative_apply(initiative, {k: v for k, v in data.items() if k in INITIATIVE_FIELDS})
+    with transaction.atomic():
+        initiative.save()
+        names = _set_departments(initiative, departments)
+        if names is not None:
+            changes["departments"] = [None, names]
+        if changes:
+            audit_record(
+                action="initiative.updated",
+                actor=actor.user,
+                organization=actor.organization,
+                target=initiative,
+                summary=initiative.title,
+                data=changes,
+            )
+    return initiative
+
+
+def success_measure_add(*, actor: Membership, initiative: Initiative, **data: Any) -> SuccessMeasure:
+    """Add a success measure: a name and, for the gate, a target."""
+    measure = SuccessMeasure(
+        organization=initiative.organization,
+        initiative=initiative,
+        name=_text(data.get("name"), "name", max_length=200, required=True),
+        baseline=_number(data.get("baseline"), "baseline"),
+        target=_number(data.get("target"), "target"),
+        unit=_text(data.get("unit"), "unit", max_length=30),
+        by_date=data.get("by_date"),
+    )
+    if measure.by_date is not None and not isinstance(measure.by_date, date):
+        raise ValidationFailed(_("Enter a date."), field="by_date")
+    key_result = data.get("key_result")
+    if key_result is not None and key_result.organization_id != initiative.organization_id:
+        raise ValidationFailed(_("Choose a key result of this organisation."), field="key_result")
+    measure.key_result = key_result
+    with transaction.atomic():
+        measure.save()
+        audit_record(
+            action="initiative.measure_added",
+            actor=actor.user,
+            organization=actor.organization,
+            target=initiative,
+            summary=measure.name,
+        )
+    return measure
+
+
+def success_measure_remove(*, actor: Membership, measure: SuccessMeasure) -> None:
+    with transaction.atomic():
+        measure.delete()
+        audit_record(
+            action="initiative.measure_removed",
+            actor=actor.user,
+            organization=actor.organization,
+            target=measure.initiative,
+            summary=measure.name,
+        )
+
+
+def key_result_link_add(
+    *, actor: Membership, initiative: Initiative, key_result: KeyResult, contribution: str = ""
+) -> KeyResultLink:
+    """Say which key result the initiative contributes to, and how."""
+    if key_result.organization_id != initiative.organization_id:
+        raise ValidationFailed(_("Choose a key result of this organisation."), field="key_result")
+    if (
+        KeyResultLink.objects.for_org(initiative.organization)
+        .filter(initiative=initiative, key_result=key_result)
+        .exists()
+    ):
+        raise Conflict(_("This initiative already contributes to that key result."), field="key_result")
+    with transaction.atomic():
+        link = KeyResultLink.objects.create(
+            organization=initiative.organization,
+            initiative=initiative,
+            key_result=key_result,
+            contribution=_text(contribution, "contribution", max_length=300),
+        )
+        audit_record(
+            action="initiative.linked",
+            actor=actor.user,
+            organization=actor.organization,
+            target=initiative,
+            summary=key_result.metric,
+        )
+    return link
+
+
+def key_result_link_remove(*, actor: Membership, link: KeyResultLink) -> None:
+    with transaction.atomic():
+        link.delete()
+        audit_record(
+            action="initiative.unlinked",
+            actor=actor.user,
+            organization=actor.organization,
+            target=link.initiative,
+            summary=link.key_result.metric,
+        )
+
+
+# --- Stages ------------------------------------------------------------------------------------
+
+FORWARD: dict[str, set[str]] = {
+    Stage.IDEA: {Stage.PROPOSED},
+    Stage.PROPOSED: {Stage.APPROVED, Stage.IDEA},
+    Stage.APPROVED: {Stage.IN_DELIVERY, Stage.PROPOSED},
+    Stage.IN_DELIVERY: {Stage.DELIVERED},
+    Stage.DELIVERED: {Stage.CLOSED, Stage.IN_DELIVERY},
+}
+
+
+def allowed_transitions(initiative: Initiative) -> list[str]:
+    """The stages the initiative may move to now, in display order."""
+    stage = initiative.stage
+    if stage == Stage.PAUSED:
+        targets = {initiative.paused_from or Stage.IDEA, Stage.CANCELLED}
+    elif stage in OPEN_STAGES:
+        targets = FORWARD[stage] | {Stage.PAUSED, Stage.CANCELLED}
+    else:
+        targets = set()
+    return [s for s in Stage.values if s in targets]
+
+
+def approval_missing(initiative: Initiative) -> list[str]:
+    """What the approval gate still needs (codes), read fresh from the database."""
+    from tandem.strategy.selectors import initiative_annotated  # noqa: PLC0415 (selectors import models)
+
+    fresh = initiative_annotated(initiative.organization).get(pk=initiative.pk)
+    return gate_missing(fresh)
+
+
+def initiative_transition(
+    *,
+    actor: Membership,
+    initiative: Initiative,
+    to: str,
+    reason: str = "",
+    outcome_achieved: str = "",
+    lessons_learned: str = "",
+) -> Initiative:
+    """Move an initiative to another stage: the one place stages change.
+
+    Approval passes the gate (every missing element named at once); pausing and cancelling need
+    a reason; closing records whether the outcome was achieved. Each move is on the timeline and
+    in the audit log.
+    """
+    reason = _text(reason, "reason", max_length=2000)
+    if to not in Stage.values:
+        raise ValidationFailed(_("Unknown stage “%(to)s”.") % {"to": to}, field="to")
+    if to not in allowed_transitions(initiative):
+        raise Conflict(
+            _("An initiative cannot move from %(a)s to %(b)s.")
+            % {"a": Stage(initiative.stage).label, "b": Stage(to).label},
+            field="to",
+        )
+    if to in (Stage.PAUSED, Stage.CANCELLED) and not reason:
+        raise ValidationFailed(_("Say why."), field="reason")
+    if to == Stage.APPROVED:
+        missing = approval_missing(initiative)
+        if missing:
+            names = "; ".join(str(GATE_MESSAGES[code]) for code in missing)
+            raise GateRefused(
+                _("The initiative cannot be approved yet. Missing: %(names)s") % {"names": names},
+                extra={"missing": missing},
+            )
+    if to == Stage.CLOSED:
+        if outcome_achieved not in Outcome.values:
+            raise ValidationFailed(
+                _("Say whether the business outcome was achieved."), field="outcome_achieved"
+            )
+        initiative.outcome_achieved = outcome_achieved
+        initiative.lessons_learned = _text(lessons_learned, "lessons_learned", max_length=5000)
+    from_stage = initiative.stage
+    with transaction.atomic():
+        initiative.paused_from = from_stage if to == Stage.PAUSED else ""
+        initiative.stage = to
+        initiative.save()
+        Transition.objects.create(
+            organization=initiative.organization,
+            initiative=initiative,
+            from_stage=from_stage,
+            to_stage=to,
+            reason=reason,
+            actor=actor.user,
+        )
+        audit_record(
+            action="initiative.transition",
+            actor=actor.user,
+            organization=actor.organization,
+            target=initiative,
+            summary=f"{initiative.title}: {from_stage} → {to}",
+            data={"from": from_stage, "to": to, "reason": reason},
+        )
+    return initiative
