@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from loadgen import HOST, LoadPlan, LoadResult, LoadSample, RequestSpec, run_load, summarize
-from scenarios import FLOOR, SCENARIOS, Scenario, scenario_by_key
+from scenarios import FLOOR, REPORTS, SCENARIOS, Scenario, scenario_by_key
 from server import OWNER_EMAIL, BenchEnvironment, BenchError, Server, sign_in
 
 REPO = Path(__file__).resolve().parent.parent
@@ -147,6 +147,8 @@ def scenario_plan(
     headers: list[tuple[str, str]] = [("User-Agent", "tandem-bench")]
     if scenario.content_type:
         headers.append(("Content-Type", scenario.content_type))
+    if scenario.headers is not None:
+        headers.extend(scenario.headers(server.environment))
     return LoadPlan(
         port=server.port,
         request=RequestSpec(scenario.method, scenario.path, tuple(headers), scenario.body),
@@ -237,7 +239,9 @@ def report(measurements: list[Measurement]) -> list[str]:
             (
                 m.scenario.path,
                 f"{load.requests:,}",
-                f"{load.requests_per_second:,.0f}",
+                f"{load.requests_per_second:,.1f}"
+                if load.requests_per_second < 10
+                else f"{load.requests_per_second:,.0f}",
                 f"{load.p50_ms:.1f}",
                 f"{load.p99_ms:.1f}",
                 f"{load.non_2xx:,}",
@@ -289,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                 if scenario.prepare is not None:
                     progress(f"preparing {scenario.key}...")
                     scenario.prepare(environment)
+            notes = [line for hook in REPORTS for line in hook(environment, scenarios)]
             database = environment.database_description()
             with Server(environment, workers=args.workers, threads=args.threads) as server:
                 cookies: list[str] = []
@@ -341,6 +346,10 @@ def main(argv: list[str] | None = None) -> int:
         "p50/floor: how many times the framework floor's median latency a page takes (1.00x = no overhead)."
     )
     print("req/s/floor: the share of the floor's throughput a page reaches.")
+    if notes:
+        print()
+        for line in notes:
+            print(line)
     failed = sum(m.load.non_2xx + sum(m.load.errors.values()) for m in measurements)
     if failed:
         print(

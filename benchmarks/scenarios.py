@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import portfolio
+
 if TYPE_CHECKING:
     from server import BenchEnvironment
 
@@ -34,13 +36,40 @@ class Scenario:
     content_type: str | None = None
     # Runs once before the server starts, e.g. to generate data for the page.
     prepare: Callable[[BenchEnvironment], None] | None = None
+    # Extra request headers, known once prepared (e.g. a bearer token that `prepare` created).
+    headers: Callable[[BenchEnvironment], tuple[tuple[str, str], ...]] | None = None
 
 
 SCENARIOS: list[Scenario] = [
     Scenario("healthz", "/healthz", "health check: one SELECT 1, no session"),
     Scenario(FLOOR, "/bench/floor", "framework floor: bare view, one query"),
     Scenario("org_home", "/o/demo/", "organisation home, signed in", signed_in=True),
+    Scenario(
+        "portfolio",
+        portfolio.PORTFOLIO.format(slug=portfolio.LARGE),
+        "portfolio page, first page, of 10,000 generated initiatives, signed in",
+        signed_in=True,
+        prepare=portfolio.prepare,
+    ),
+    Scenario(
+        "portfolio_filtered",
+        portfolio.PORTFOLIO_FILTERED.format(slug=portfolio.LARGE),
+        "portfolio page of 10,000 initiatives: those serving no shared objective, fewest signals first",
+        signed_in=True,
+        prepare=portfolio.prepare,
+    ),
+    Scenario(
+        "initiatives_api",
+        portfolio.API_LIST.format(slug=portfolio.LARGE),
+        "initiatives list API, 50 of 10,000, bearer token from `tandem token create`",
+        prepare=portfolio.prepare,
+        headers=portfolio.bearer,
+    ),
 ]
+
+# Run once after the scenarios are prepared (before the server starts); each returns lines
+# printed under the results, e.g. the queries a page runs, counted in-process.
+REPORTS: list[Callable[[BenchEnvironment, list[Scenario]], list[str]]] = [portfolio.query_report]
 
 
 def scenario_by_key(key: str) -> Scenario:

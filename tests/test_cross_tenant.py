@@ -4,13 +4,16 @@ and shows none of its data. A new URL pattern that this walk cannot fill fails t
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 from django.test import Client
 from django.urls import reverse
 
 from tandem.core import services
-from tandem.core.models import Department, Side
+from tandem.core.models import Department, Membership, Role, Side
+from tandem.strategy import services as strategy
+from tests.factories import UserFactory
 from tests.conftest import Personas
 from tests.url_walk import all_routes
 
@@ -31,14 +34,34 @@ NON_TENANT = {
     "core:invitation",
 }
 ACCOUNT_PREFIXES = ("account_", "mfa_")
+# Path parameters that name no object (a file format): nothing to take from the other tenant.
+NOT_OBJECTS = ("fmt",)
 # A body every write endpoint accepts, so the access gate (not input validation) decides.
-PROBE = {"email": "probe@example.org", "role": "member", "side": "it", "name": "probe", "title": "probe"}
+PROBE = {
+    "email": "probe@example.org",
+    "role": "member",
+    "side": "it",
+    "name": "probe",
+    "title": "probe",
+    "period_start": "2026-01-01",
+    "period_end": "2026-03-31",
+    "metric": "probe",
+    "baseline": 0,
+    "target": 1,
+    "value": 1,
+    "confidence": 5,
+    "to": "proposed",
+    "key_result_id": 1,
+}
 SECRETS = [
     "Globex Secretcorp",
     "owner@globex.test",
     "globex-only@globex.test",
     "Globex R&amp;D",
     "Globex R&D",
+    "Globex moonshot",
+    "Globex world domination",
+    "Globex doomsday metric",
 ]
 
 
@@ -49,6 +72,24 @@ def other_tenant(personas: Personas) -> dict[str, Callable[[], object]]:
     department = Department.objects.create(organization=personas.other_org, name="Globex R&D")
     invitation = services.invitation_create(actor=b, email="globex-only@globex.test", side=Side.IT)
     token, _ = services.api_token_create(membership=b, name="globex token")
+    b_it = Membership.objects.create(
+        organization=personas.other_org, user=UserFactory(), role=Role.LEAD, side=Side.IT
+    )
+    objective = strategy.objective_create(
+        actor=b,
+        title="Globex world domination",
+        period_start=date(2026, 1, 1),
+        period_end=date(2026, 3, 31),
+        business_owner=None,
+        it_owner=b_it,
+    )
+    key_result = strategy.key_result_create(
+        actor=b, objective=objective, metric="Globex doomsday metric", baseline=0, target=10
+    )
+    check_in = strategy.check_in_create(actor=b, key_result=key_result, value=3, confidence=4)
+    initiative = strategy.initiative_create(actor=b, title="Globex moonshot", it_co_lead=b_it)
+    measure = strategy.success_measure_add(actor=b, initiative=initiative, name="Globex moonshot", target=1)
+    link = strategy.key_result_link_add(actor=b, initiative=initiative, key_result=key_result)
     return {
         "org_slug": lambda: personas.other_org.slug,
         "slug": lambda: personas.other_org.slug,
@@ -56,6 +97,13 @@ def other_tenant(personas: Personas) -> dict[str, Callable[[], object]]:
         "invitation_id": lambda: invitation.pk,
         "token_id": lambda: token.pk,
         "department_id": lambda: department.pk,
+        "objective_id": lambda: objective.pk,
+        "key_result_id": lambda: key_result.pk,
+        "check_in_id": lambda: check_in.pk,
+        "initiative_id": lambda: initiative.pk,
+        "measure_id": lambda: measure.pk,
+        "link_id": lambda: link.pk,
+        "fmt": lambda: "csv",
     }
 
 
@@ -77,7 +125,8 @@ def test_every_route_hides_the_other_organisation(personas: Personas, other_tena
             f"{route.pattern} has no organisation in it: add it to NON_TENANT with a reason"
         )
         variants = [{c: other_tenant[c]() for c in route.converters}]
-        if any(c in ("org_slug", "slug") for c in route.converters) and len(route.converters) > 1:
+        objects = [c for c in route.converters if c not in ("org_slug", "slug", *NOT_OBJECTS)]
+        if objects and len(objects) < len(route.converters):
             own = {
                 c: personas.org.slug if c in ("org_slug", "slug") else other_tenant[c]()
                 for c in route.converters

@@ -171,3 +171,13 @@ def test_the_openapi_document_describes_every_endpoint(db: None) -> None:
     assert "BearerAuth" in str(spec["components"]["securitySchemes"]) or "TokenAuth" in str(
         spec["components"]["securitySchemes"]
     )
+
+
+@pytest.mark.parametrize("field", ["title", "department", "email"])
+def test_null_characters_are_a_clear_422_not_a_server_error(personas: Personas, field: str) -> None:
+    payload = {"email": "nul@acme.test", "side": "it", "title": "ok", field: "bad\x00value"}
+    response = bearer(personas.admin).post(
+        "/api/v1/orgs/acme/members", payload, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert field in [e["field"] for e in response.json()["errors"]]

@@ -288,3 +288,9 @@ def test_the_objective_tree_lists_orphans_and_unsupported_key_results(
     assert [tk.initiatives for tk in node.key_results][0] == [ready_initiative]
     assert tree.orphan_initiatives == [orphan]
     assert tree.unsupported_key_results == [lonely]
+
+
+def test_null_characters_in_text_are_refused(personas: Personas) -> None:
+    with pytest.raises(ValidationFailed) as error:
+        services.initiative_create(actor=personas.member, title="Bad\x00title")
+    assert error.value.field == "title"

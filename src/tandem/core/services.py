@@ -30,13 +30,14 @@ from tandem.core.models import (
     User,
     hash_token,
 )
+from tandem.core.validation import clean_text
 
 INVITATION_SALT = "tandem.invitation"
 API_TOKEN_PREFIX = "tdm_"  # noqa: S105 (a public marker, not a secret)
 
 
 def _clean_email(email: str, *, field: str = "email") -> str:
-    email = (email or "").strip().lower()
+    email = clean_text(email, field=field, max_length=254).lower()
     try:
         validate_email(email)
     except DjangoValidationError:
@@ -65,7 +66,7 @@ def organization_create(
     *, name: str, slug: str = "", owner: User, owner_side: str = Side.BUSINESS
 ) -> Organization:
     """A new organisation with ``owner`` as its first owner."""
-    name = name.strip()
+    name = clean_text(name, field="name", max_length=120)
     if not name:
         raise ValidationFailed(_("Give the organisation a name."), field="name")
     slug = slugify(slug or name)[:50]
@@ -98,7 +99,7 @@ def organization_update(
     request: HttpRequest | None = None,
 ) -> Organization:
     """Rename the organisation (admins) or change its MFA requirement (owners only)."""
-    name = name.strip()
+    name = clean_text(name, field="name", max_length=120)
     if not name:
         raise ValidationFailed(_("Give the organisation a name."), field="name")
     if require_mfa != org.require_mfa and not actor.is_owner:
@@ -130,7 +131,7 @@ def organization_update(
 
 def department_create(*, org: Organization, actor: Membership, name: str) -> Department:
     """A new department; names are unique within the organisation, ignoring case."""
-    name = name.strip()
+    name = clean_text(name, field="name", max_length=120)
     if not name:
         raise ValidationFailed(_("Give the department a name."), field="name")
     if Department.objects.for_org(org).filter(name__iexact=name).exists():
@@ -147,7 +148,8 @@ def department_resolve(
     *, org: Organization, name: str | None, field: str = "department"
 ) -> Department | None:
     """The department called ``name`` (ignoring case), ``None`` for an empty name."""
-    if not name or not name.strip():
+    name = clean_text(name, field=field, max_length=120)
+    if not name:
         return None
     department = Department.objects.for_org(org).filter(name__iexact=name.strip()).first()
     if department is None:
@@ -195,8 +197,10 @@ def membership_update(
     if not isinstance(department, _Unchanged) and department != member.department:
         old = member.department.name if member.department else None
         changes["department"] = [old, department.name if department else None]
-    if title is not None and title.strip() != member.title:
-        changes["title"] = [member.title, title.strip()]
+    if title is not None:
+        title = clean_text(title, field="title", max_length=120)
+    if title is not None and title != member.title:
+        changes["title"] = [member.title, title]
     if is_active is not None and is_active != member.is_active:
         if member.role == Role.OWNER and not actor.is_owner:
             raise ValidationFailed(_("Only an owner can deactivate an owner."), field="is_active")
@@ -221,7 +225,7 @@ def membership_update(
         if "department" in changes:
             member.department = department  # type: ignore[assignment]
         if "title" in changes:
-            member.title = title.strip()  # type: ignore[union-attr]
+            member.title = title  # type: ignore[assignment]
         if "is_active" in changes:
             member.is_active = bool(is_active)
         member.save()
@@ -285,7 +289,7 @@ def invitation_create(
             role=role,
             side=side,
             department=department,
-            title=title.strip(),
+            title=clean_text(title, field="title", max_length=120),
             nonce=secrets.token_urlsafe(16),
             invited_by=actor.user,
             expires_at=now + timedelta(days=settings.INVITATION_TTL_DAYS),
@@ -394,7 +398,9 @@ def user_create(*, email: str, name: str = "", password: str | None = None, veri
     email = _clean_email(email)
     with transaction.atomic():
         try:
-            user = User.objects.create_user(email=email, password=password, name=name.strip())
+            user = User.objects.create_user(
+                email=email, password=password, name=clean_text(name, field="name", max_length=150)
+            )
         except IntegrityError:
             raise Conflict(_("%(email)s already has an account.") % {"email": email}, field="email") from None
         EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
@@ -403,9 +409,7 @@ def user_create(*, email: str, name: str = "", password: str | None = None, veri
 
 def user_update_profile(*, user: User, name: str) -> User:
     """Change the person's display name."""
-    name = name.strip()
-    if len(name) > 150:
-        raise ValidationFailed(_("Keep the name under 150 characters."), field="name")
+    name = clean_text(name, field="name", max_length=150)
     user.name = name
     user.save(update_fields=["name"])
     return user
@@ -416,9 +420,7 @@ def user_update_profile(*, user: User, name: str) -> User:
 
 def api_token_create(*, membership: Membership, name: str) -> tuple[ApiToken, str]:
     """A new bearer token for the member in their organisation; the clear token is returned once."""
-    name = name.strip() or _("API token")
-    if len(name) > 80:
-        raise ValidationFailed(_("Keep the name under 80 characters."), field="name")
+    name = clean_text(name, field="name", max_length=80) or _("API token")
     raw = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     with transaction.atomic():
         token = ApiToken.objects.create(

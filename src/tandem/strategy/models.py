@@ -272,7 +272,11 @@ class Initiative(OrgScopedModel):
 
     class Meta:
         ordering: ClassVar = ["-updated_at", "-id"]
-        indexes: ClassVar = [models.Index(fields=["organization", "stage"])]
+        indexes: ClassVar = [
+            models.Index(fields=["organization", "stage"]),
+            # The portfolio's default order: the first page without sorting every initiative.
+            models.Index(fields=["organization", "-updated_at", "-id"], name="strategy_initiative_recent"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -45,8 +45,10 @@ def _filled(name: str) -> Q:
 
 def initiative_annotated(org: Organization) -> QuerySet[Initiative]:
     """Initiatives of ``org`` with their alignment signals computed by the database."""
-    measurable = SuccessMeasure.objects.for_org(org).filter(initiative=OuterRef("pk"), target__isnull=False)
-    shared = KeyResultLink.objects.for_org(org).filter(
+    # The subqueries follow the outer initiative (already scoped to ``org``). Filtering them on the
+    # organisation too would steer SQLite to the organisation index and scan every row per initiative.
+    measurable = SuccessMeasure.objects.unscoped().filter(initiative=OuterRef("pk"), target__isnull=False)
+    shared = KeyResultLink.objects.unscoped().filter(
         initiative=OuterRef("pk"),
         key_result__objective__business_owner__side=Side.BUSINESS,
         key_result__objective__it_owner__side=Side.IT,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Department, Membership, Side
+from tandem.core.validation import clean_text
 from tandem.strategy.models import (
     OPEN_STAGES,
     CheckIn,
@@ -39,12 +40,7 @@ class GateRefused(ValidationFailed):
 
 
 def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
-    text = ("" if value is None else str(value)).strip()
-    if required and not text:
-        raise ValidationFailed(_("This field is required."), field=field)
-    if len(text) > max_length:
-        raise ValidationFailed(_("Keep it under %(n)s characters.") % {"n": max_length}, field=field)
-    return text
+    return clean_text(value, field=field, max_length=max_length, required=required)
 
 
 def _number(value: Any, field: str, *, required: bool = False) -> float | None:

@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.core.management import call_command
+from django.db import connection
 from django.core.management.base import BaseCommand
 
 
@@ -12,4 +13,8 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=verbosity)
         call_command("createcachetable", verbosity=verbosity)
         call_command("collectstatic", interactive=False, verbosity=0)
+        if connection.vendor == "sqlite":
+            # Fresh planner statistics: without them SQLite may choose poor indexes on big tables.
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("Tandem is up to date."))
