@@ -13,8 +13,8 @@ from django.urls import reverse
 from tandem.core import services
 from tandem.core.models import Department, Membership, Role, Side
 from tandem.strategy import services as strategy
-from tests.factories import UserFactory
 from tests.conftest import Personas
+from tests.factories import UserFactory
 from tests.url_walk import all_routes
 
 # Routes with no organisation in them: account pages, the person's own profile and tokens,

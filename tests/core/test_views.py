@@ -247,3 +247,18 @@ def test_the_profile_lists_recent_sign_ins(personas: Personas) -> None:
     body = client.get("/profile/").content.decode()
     assert "signed in" in body
     assert "wrong password" in body
+
+
+def test_the_navigation_marks_the_section_of_the_page(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    from tandem.core.navigation import nav_items
+
+    def current(path: str) -> list[str]:
+        return [item.label for item in nav_items(membership=personas.admin, path=path) if item.current]
+
+    assert current("/o/acme/") == ["Home"]
+    assert current("/o/acme/members/") == ["Members"]
+    assert current("/o/acme/initiatives/4/") == ["Portfolio"]
+    assert current("/o/acme/key-results/2/edit/") == ["Objectives"]
+    assert "Members" not in [i.label for i in nav_items(membership=personas.partner, path="/o/acme/")]

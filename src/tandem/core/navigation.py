@@ -1,5 +1,5 @@
 """The organisation navigation, assembled from the apps: each app's AppConfig may declare
-``tandem_nav = [(url_name, label, audience, position), ...]``, audience being "all", "internal"
+``tandem_nav = [(url_name, label, audience, position[, sections]), ...]``, audience being "all", "internal"
 (not partners) or "admin"; links are sorted by position."""
 
 from __future__ import annotations
@@ -27,18 +27,29 @@ def _visible(audience: str, membership: Any) -> bool:
 
 
 def nav_items(*, membership: Any, path: str) -> list[NavItem]:
-    """Links for the organisation pages the member may open; the longest match is current."""
-    entries: list[tuple[int, str, str]] = []
+    """Links for the organisation pages the member may open; the longest match is current.
+
+    An entry may name extra path sections it owns (``("initiatives/", "import/")``): pages under
+    them highlight that entry too.
+    """
+    org_root = f"/o/{membership.organization.slug}/"
+    entries: list[tuple[int, str, str, tuple[str, ...]]] = []
     for config in apps.get_app_configs():
-        for url_name, label, audience, position in getattr(config, "tandem_nav", []):
+        for url_name, label, audience, position, *extra in getattr(config, "tandem_nav", []):
             if not _visible(audience, membership):
                 continue
-            entries.append(
-                (position, str(label), reverse(url_name, kwargs={"org_slug": membership.organization.slug}))
-            )
-    items = [(label, url) for _, label, url in sorted(entries, key=lambda e: e[0])]
-    best = max((url for _, url in items if path.startswith(url)), key=len, default="")
-    return [NavItem(label=label, url=url, current=url == best) for label, url in items]
+            url = reverse(url_name, kwargs={"org_slug": membership.organization.slug})
+            prefixes = (url, *(org_root + section for section in (extra[0] if extra else ())))
+            entries.append((position, str(label), url, prefixes))
+    entries.sort(key=lambda e: e[0])
+    matches = [
+        (len(prefix), url)
+        for _, _, url, prefixes in entries
+        for prefix in prefixes
+        if path.startswith(prefix)
+    ]
+    best = max(matches, default=(0, ""))[1]
+    return [NavItem(label=label, url=url, current=url == best) for _, label, url, _ in entries]
 
 
 def nav_for_request(request: Any) -> list[NavItem]:

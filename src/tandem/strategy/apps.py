@@ -7,6 +7,6 @@ class StrategyConfig(AppConfig):
     label = "strategy"
     verbose_name = "Strategy: objectives and initiatives"
     tandem_nav = [
-        ("strategy:portfolio", _("Portfolio"), "internal", 10),
-        ("strategy:objectives", _("Objectives"), "internal", 20),
+        ("strategy:portfolio", _("Portfolio"), "internal", 10, ("initiatives/", "import/")),
+        ("strategy:objectives", _("Objectives"), "internal", 20, ("key-results/",)),
     ]

@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('core', '0001_initial'),
-        ('strategy', '0001_initial'),
+        ("core", "0001_initial"),
+        ("strategy", "0001_initial"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='initiative',
-            index=models.Index(fields=['organization', '-updated_at', '-id'], name='strategy_initiative_recent'),
+            model_name="initiative",
+            index=models.Index(
+                fields=["organization", "-updated_at", "-id"], name="strategy_initiative_recent"
+            ),
         ),
     ]

@@ -1,8 +1,8 @@
 from typing import Any
 
 from django.core.management import call_command
-from django.db import connection
 from django.core.management.base import BaseCommand
+from django.db import connection
 
 
 class Command(BaseCommand):
