@@ -932,3 +932,12 @@ def test_the_objective_tree_uses_the_same_number_of_queries_for_2_or_12_objectiv
     few = _count_queries(client, "/o/acme/objectives/tree/")
     grow(10)
     assert _count_queries(client, "/o/acme/objectives/tree/") == few
+
+
+def test_the_org_home_shows_the_strategy_panel_to_insiders_only(
+    personas: Personas, ready_initiative: Initiative, client_for: Callable[[str], Client]
+) -> None:
+    body = client_for("member").get("/o/acme/").content.decode()
+    assert "Alignment at a glance" in body
+    assert "serve no shared objective" in body
+    assert "Alignment at a glance" not in client_for("partner").get("/o/acme/").content.decode()

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.urls import reverse
+from django.utils.module_loading import import_string
 
 
 @dataclass(frozen=True)
@@ -57,3 +58,23 @@ def nav_for_request(request: Any) -> list[NavItem]:
     if membership is None:
         return []
     return nav_items(membership=membership, path=request.path)
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    template: str
+    context: dict[str, Any]
+
+
+def home_panels(membership: Any) -> list[HomePanel]:
+    """Panels the apps add to the organisation home: each AppConfig may name a function
+    ``tandem_home_panel = "tandem.app.selectors.home_panel"`` returning (template, context) or None."""
+    panels = []
+    for config in apps.get_app_configs():
+        path = getattr(config, "tandem_home_panel", "")
+        if not path:
+            continue
+        result = import_string(path)(membership)
+        if result is not None:
+            panels.append(HomePanel(*result))
+    return panels

@@ -29,6 +29,7 @@ from tandem.core.forms import (
     form_error_from,
 )
 from tandem.core.models import User
+from tandem.core.navigation import home_panels
 
 LAST_ORG = "tandem_last_org"
 
@@ -68,6 +69,7 @@ def org_home(request: HttpRequest) -> HttpResponse:
         "counts": selectors.member_counts_for_org(org),
         "departments": selectors.department_list_for_org(org)[:20],
         "pending_invitations": selectors.invitation_list_pending(org).count(),
+        "panels": home_panels(request.membership),  # type: ignore[attr-defined]
     }
     return render(request, "core/org_home.html", context)
 

@@ -6,6 +6,7 @@ class StrategyConfig(AppConfig):
     name = "tandem.strategy"
     label = "strategy"
     verbose_name = "Strategy: objectives and initiatives"
+    tandem_home_panel = "tandem.strategy.selectors.home_panel"
     tandem_nav = [
         ("strategy:portfolio", _("Portfolio"), "internal", 10, ("initiatives/", "import/")),
         ("strategy:objectives", _("Objectives"), "internal", 20, ("key-results/",)),

@@ -254,3 +254,20 @@ def objective_tree(org: Organization) -> ObjectiveTree:
 def signal_rows(initiatives: list[Initiative]) -> list[tuple[Initiative, dict[str, bool]]]:
     """Pairs of initiative and its signals, for templates."""
     return [(i, signals_of(i).as_dict()) for i in initiatives]
+
+
+def home_panel(membership: Any) -> tuple[str, dict[str, Any]] | None:
+    """The organisation home's strategy panel: the portfolio's gaps at a glance (not for partners)."""
+    if membership.role == "partner":
+        return None
+    org = membership.organization
+    objectives = list(objective_list(org).exclude(status__in=["achieved", "missed", "cancelled"]))
+    key_results = [kr for o in objectives for kr in o.key_results.all()]
+    context = {
+        "summary": portfolio_summary(org),
+        "objectives": len(objectives),
+        "siloed": sum(1 for o in objectives if o.is_siloed),
+        "stale": sum(1 for kr in key_results if kr.is_stale),
+        "key_results": len(key_results),
+    }
+    return "strategy/_home_panel.html", context
