@@ -313,7 +313,10 @@ class TransitionForm(forms.Form):
     def __init__(self, *args: Any, stages: Iterable[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         stages = list(stages)
-        self.fields["to"].choices = [(s, Stage(s).label) for s in stages]  # type: ignore[attr-defined]
+        # No stage is preselected: pressing "Move" without choosing must not move anything.
+        choices = [(s, Stage(s).label) for s in stages]
+        blank = [("", _("— choose a stage —"))] if choices else []
+        self.fields["to"].choices = [*blank, *choices]  # type: ignore[attr-defined]
         self.closing = Stage.CLOSED in stages
 
 
