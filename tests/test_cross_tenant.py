@@ -13,6 +13,7 @@ from django.urls import reverse
 from tandem.core import services
 from tandem.core.models import Department, Membership, Role, Side
 from tandem.strategy import services as strategy
+from tandem.whycheck import services as whycheck
 from tests.conftest import Personas
 from tests.factories import UserFactory
 from tests.url_walk import all_routes
@@ -52,6 +53,12 @@ PROBE = {
     "confidence": 5,
     "to": "proposed",
     "key_result_id": 1,
+    "note": "probe",
+    "reason": "probe",
+    "why": "probe",
+    "measures": [{"name": "probe"}],
+    "gate": "advisory",
+    "deadline": "2099-01-01",
 }
 SECRETS = [
     "Globex Secretcorp",
@@ -90,6 +97,14 @@ def other_tenant(personas: Personas) -> dict[str, Callable[[], object]]:
     initiative = strategy.initiative_create(actor=b, title="Globex moonshot", it_co_lead=b_it)
     measure = strategy.success_measure_add(actor=b, initiative=initiative, name="Globex moonshot", target=1)
     link = strategy.key_result_link_add(actor=b, initiative=initiative, key_result=key_result)
+    b_business = Membership.objects.create(
+        organization=personas.other_org, user=UserFactory(), role=Role.LEAD, side=Side.BUSINESS
+    )
+    strategy.initiative_update(actor=b, initiative=initiative, business_co_lead=b_business)
+    round_ = whycheck.whycheck_start(actor=b, initiative=initiative, deadline=date(2099, 1, 1))
+    whycheck.whycheck_submit_answer(
+        actor=b_business, why_check=round_, why="Globex moonshot", measures=[{"name": "Globex moonshot"}]
+    )
     return {
         "org_slug": lambda: personas.other_org.slug,
         "slug": lambda: personas.other_org.slug,
@@ -104,6 +119,7 @@ def other_tenant(personas: Personas) -> dict[str, Callable[[], object]]:
         "measure_id": lambda: measure.pk,
         "link_id": lambda: link.pk,
         "fmt": lambda: "csv",
+        "why_check_id": lambda: round_.pk,
     }
 
 
@@ -135,7 +151,7 @@ def test_every_route_hides_the_other_organisation(personas: Personas, other_tena
         for kwargs in variants:
             url = reverse(route.name, kwargs=kwargs)
             statuses = []
-            for method in ("get", "post", "patch", "delete"):
+            for method in ("get", "post", "put", "patch", "delete"):
                 response = getattr(client, method)(url, content_type="application/json", data=PROBE)
                 statuses.append(response.status_code)
                 _assert_no_secrets(response.content.decode(), url)

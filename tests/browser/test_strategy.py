@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from tandem.core.demo import demo_seed
 from tandem.core.models import Organization
-from tandem.strategy.signals import GATE_CODES, GATE_MESSAGES, SIGNALS
+from tandem.strategy.signals import BASE_GATE_CODES, GATE_MESSAGES, SIGNALS
 from tests.browser.conftest import PHONE
 from tests.browser.test_signin import ORG_NAME, PASSWORD, open_nav, sign_in
 
@@ -138,7 +138,7 @@ def assert_approval_refused_naming_everything(page: Page, artifacts: Path) -> No
     expect(refusal).to_have_attribute("role", "alert")
     expect(refusal).to_contain_text("The initiative cannot be approved yet.")
     expect(refusal).to_contain_text("These 6 elements are missing:")
-    expected = [str(GATE_MESSAGES[code]) for code in GATE_CODES]
+    expected = [str(GATE_MESSAGES[code]) for code in BASE_GATE_CODES]
     expect(refusal.get_by_role("listitem")).to_have_text([f"{message} Fix" for message in expected])
     # The stage did not change and nothing reached the timeline.
     expect(page.get_by_role("heading", level=1)).to_have_text(f"{INITIATIVE} Proposed")

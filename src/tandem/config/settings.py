@@ -8,6 +8,7 @@ and serves plain HTTP on loopback. Every variable is listed in ``docs/configurat
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,7 @@ INSTALLED_APPS = [
     "ninja",
     "tandem.core",
     "tandem.strategy",
+    "tandem.whycheck",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +138,10 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
         ),
     }
     if str(_database["NAME"]) != ":memory:":
-        Path(str(_database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+        # Commands that need no database (e.g. `tandem whycheck compare`) must start even when this
+        # directory cannot be created; the database itself then reports the problem when used.
+        with contextlib.suppress(OSError):
+            Path(str(_database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
 DATABASES = {"default": _database}
 
 CACHES = {
@@ -310,6 +315,11 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO").upper()},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Language models ---------------------------------------------------------------------------------
+# The sentence-embedding engine of the why check (see docs/text.md): default (= combined), combined,
+# e5, use, lexical.
+WHYCHECK_EMBEDDER = env_str("TANDEM_WHYCHECK_EMBEDDER", "default")
 
 # --- Benchmarks ---------------------------------------------------------------------------------------
 # Mounts /bench/floor (a bare view running one query) to measure the framework floor.

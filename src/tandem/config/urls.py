@@ -10,6 +10,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("", include("tandem.core.urls")),
     path("", include("tandem.strategy.urls")),
+    path("", include("tandem.whycheck.urls")),
 ]
 
 if settings.BENCH_FLOOR:

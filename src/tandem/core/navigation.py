@@ -78,3 +78,9 @@ def home_panels(membership: Any) -> list[HomePanel]:
         if result is not None:
             panels.append(HomePanel(*result))
     return panels
+
+
+def app_templates(attribute: str) -> list[str]:
+    """Templates the apps add to another app's page, e.g. ``tandem_initiative_sections`` on the
+    initiative page: the page includes them without importing those apps."""
+    return [name for config in apps.get_app_configs() for name in getattr(config, attribute, [])]

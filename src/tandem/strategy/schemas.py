@@ -33,6 +33,7 @@ GateCode = Literal[
     "it_co_lead",
     "shared_key_result",
     "end_user_input",
+    "why_check",
 ]
 
 

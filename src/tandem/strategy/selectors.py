@@ -34,7 +34,7 @@ from tandem.strategy.models import (
     SuccessMeasure,
     Transition,
 )
-from tandem.strategy.signals import signals_of
+from tandem.strategy.signals import EXTRA_GATE_ELEMENTS, signals_of
 
 SHARED_OBJECTIVE = Q(business_owner__side=Side.BUSINESS, it_owner__side=Side.IT)
 
@@ -54,6 +54,9 @@ def initiative_annotated(org: Organization) -> QuerySet[Initiative]:
         key_result__objective__it_owner__side=Side.IT,
     )
     flag = BooleanField()
+    extra: dict[str, Any] = {}
+    for element in EXTRA_GATE_ELEMENTS:
+        extra.update(element.annotate(org))
     return (
         Initiative.objects.for_org(org)
         .select_related("business_co_lead__user", "it_co_lead__user", "sponsor__user")
@@ -88,6 +91,7 @@ def initiative_annotated(org: Organization) -> QuerySet[Initiative]:
                 output_field=flag,
             ),
         )
+        .annotate(**extra)
     )
 
 

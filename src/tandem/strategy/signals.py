@@ -6,6 +6,7 @@ any number of initiatives); this module names them and turns an annotated row in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,6 +21,8 @@ GATE_CODES = [
     "shared_key_result",
     "end_user_input",
 ]
+# The six elements the strategy app itself defines; other apps append theirs to GATE_CODES.
+BASE_GATE_CODES = tuple(GATE_CODES)
 GATE_MESSAGES = {
     "business_outcome": _("State the business outcome: why are we doing this?"),
     "success_measure": _("Add at least one success measure with a target."),
@@ -30,6 +33,33 @@ GATE_MESSAGES = {
         "Record the end-user input: who was asked, when and what they said, or why nobody was."
     ),
 }
+
+
+@dataclass(frozen=True)
+class GateElement:
+    """An element another app adds to the approval gate (the why check adds ``why_check``).
+
+    ``annotate(org)`` returns query expressions added to ``selectors.initiative_annotated`` so the
+    gate stays one query for any number of initiatives; ``is_missing(row)`` reads them.
+    """
+
+    code: str
+    message: Any
+    annotate: Callable[[Any], dict[str, Any]]
+    is_missing: Callable[[Any], bool]
+
+
+EXTRA_GATE_ELEMENTS: list[GateElement] = []
+
+
+def register_gate_element(element: GateElement) -> None:
+    """Add an element to the approval gate (once; called from an app's ``ready()``)."""
+    if element.code in GATE_MESSAGES:
+        return
+    GATE_CODES.append(element.code)
+    GATE_MESSAGES[element.code] = element.message
+    EXTRA_GATE_ELEMENTS.append(element)
+
 
 SIGNALS = [
     ("outcome", _("Outcome stated")),
@@ -81,4 +111,6 @@ def gate_missing(initiative: Any) -> list[str]:
         "shared_key_result": initiative.sig_shared,
         "end_user_input": initiative.sig_end_users,
     }
+    for element in EXTRA_GATE_ELEMENTS:
+        present[element.code] = not element.is_missing(initiative)
     return [code for code in GATE_CODES if not present[code]]

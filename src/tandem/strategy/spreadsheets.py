@@ -737,7 +737,7 @@ def portfolio_export(*, org: Organization, filters: PortfolioFilters, fmt: str) 
             initiative.budget_currency,
             ", ".join(d.name for d in initiative.departments.all()),
             *("yes" if signals[key] else "no" for key, _label in SIGNALS),
-            "; ".join(GATE_LABELS[code] for code in gate_missing(initiative)),
+            "; ".join(GATE_LABELS.get(code, code.replace("_", " ")) for code in gate_missing(initiative)),
         ]
         dataset.append([escape_formula(value) for value in row])
     return _file(dataset, fmt)

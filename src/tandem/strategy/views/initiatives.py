@@ -18,6 +18,7 @@ from tandem.core.decorators import org_view
 from tandem.core.errors import NotFound, TandemError
 from tandem.core.forms import form_error_from
 from tandem.core.models import Membership
+from tandem.core.navigation import app_templates
 from tandem.strategy import access, selectors, services
 from tandem.strategy.forms import (
     InitiativeForm,
@@ -81,6 +82,7 @@ GATE_FIX = {
     "it_co_lead": "edit",
     "shared_key_result": "#links",
     "end_user_input": "edit",
+    # Elements other apps add to the gate (the why check) fix themselves on their own section.
 }
 
 
@@ -204,11 +206,14 @@ def _render_detail(
             (label, value)
             for (_key, label), value in zip(SIGNALS, signals_of(initiative).as_dict().values(), strict=True)
         ],
-        "refused": [(GATE_MESSAGES[code], GATE_FIX[code]) for code in refused or []],
+        "refused": [(GATE_MESSAGES[code], GATE_FIX.get(code, "#why-check")) for code in refused or []],
         "gate": None,
+        "app_sections": app_templates("tandem_initiative_sections"),
     }
     if initiative.stage in (Stage.IDEA, Stage.PROPOSED):
-        context["gate"] = [(GATE_MESSAGES[code], GATE_FIX[code]) for code in gate_missing(initiative)]
+        context["gate"] = [
+            (GATE_MESSAGES[code], GATE_FIX.get(code, "#why-check")) for code in gate_missing(initiative)
+        ]
     if can_edit:
         key_results = _key_results(membership)
         stages = services.allowed_transitions(initiative)

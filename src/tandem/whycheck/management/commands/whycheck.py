@@ -1,0 +1,150 @@
+"""``tandem whycheck compare``: score answer pairs from JSON lines, without a database.
+
+Each input line is ``{"id": ..., "business": {"why": "...", "measures": [...]}, "it": {...}}`` (extra
+keys such as "label" are ignored); each output line is ``{"id", "score", "verdict", "explanation"}``
+or, for a line that cannot be read, ``{"id", "error"}`` with a message on stderr and exit status 1
+at the end. Nothing here touches the ORM, so the command runs where no database exists.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from tandem.whycheck import scoring
+
+BATCH = 32  # pairs embedded together: batching is several times faster than one by one
+
+
+@dataclass(frozen=True)
+class Row:
+    number: int  # line number in the input, from 1
+    id: object
+    pair: tuple[scoring.Answer, scoring.Answer] | None
+    error: str = ""
+
+
+class Command(BaseCommand):
+    help = "Why-check scorer on JSON lines (no database needed)."
+    requires_system_checks: list[str] = []  # type: ignore[assignment]
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        compare = sub.add_parser(
+            "compare",
+            help='Compare answer pairs: one JSON object per line in, one JSON line per pair out ("-" = stdin).',
+        )
+        compare.add_argument("--input", required=True, help='JSON-lines file, or "-" for standard input')
+        compare.add_argument(
+            "--engine",
+            default=None,
+            help="Embedding engine: default, use, e5, lexical or combined (TANDEM_WHYCHECK_EMBEDDER by default)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        from tandem.text.embedding import get_embedder  # noqa: PLC0415 (loads numpy only when used)
+
+        try:
+            embedder = get_embedder(options["engine"] or settings.WHYCHECK_EMBEDDER)
+        except ValueError as error:
+            raise CommandError(str(error)) from None
+        total = failed = 0
+        try:
+            with _open(options["input"]) as stream:
+                for chunk in _chunks(_rows(stream), BATCH):
+                    for row, line in self._compare(chunk, embedder):
+                        total += 1
+                        if row.error:
+                            failed += 1
+                            sys.stderr.write(f"line {row.number}: {row.error}\n")
+                        self.stdout.write(json.dumps(line, ensure_ascii=False))
+                    self.stdout.flush()
+        except BrokenPipeError:
+            # The reader went away (`... | head`): stop quietly, as Unix tools do.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return
+        except OSError as error:
+            raise CommandError(f"cannot read {options['input']}: {error.strerror or error}") from None
+        if failed:
+            raise CommandError(f"{failed} of {total} lines could not be compared.", returncode=1)
+
+    def _compare(self, chunk: list[Row], embedder: Any) -> Iterator[tuple[Row, dict[str, object]]]:
+        good = [(row.number, row.pair) for row in chunk if row.pair is not None]
+        results: dict[int, scoring.Comparison | str] = {}
+        try:
+            compared = scoring.compare_many([pair for _, pair in good], embedder=embedder)
+            results = dict(zip((number for number, _ in good), compared, strict=True))
+        except Exception:  # noqa: BLE001 — one bad pair must not sink the batch: retry one by one
+            for number, pair in good:
+                try:
+                    results[number] = scoring.compare(*pair, embedder=embedder)
+                except Exception as error:  # noqa: BLE001 — reported on the line, never a traceback
+                    results[number] = f"could not be compared: {type(error).__name__}: {error}"
+        for row in chunk:
+            outcome = results.get(row.number, row.error)
+            if isinstance(outcome, scoring.Comparison):
+                yield (
+                    row,
+                    {
+                        "id": row.id,
+                        "score": round(outcome.score, 4),
+                        "verdict": outcome.verdict,
+                        "explanation": outcome.explanation,
+                    },
+                )
+            else:
+                yield Row(row.number, row.id, None, outcome), {"id": row.id, "error": outcome}
+
+
+def _open(name: str) -> AbstractContextManager[IO[bytes]]:
+    if name == "-":
+        return nullcontext(sys.stdin.buffer)  # standard input stays open after the block
+    return Path(name).open("rb")
+
+
+def _rows(stream: IO[bytes]) -> Iterator[Row]:
+    for number, raw in enumerate(stream, start=1):
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            yield Row(number, None, None, "not UTF-8 text")
+            continue
+        if not text.strip():
+            continue
+        yield _parse(number, text)
+
+
+def _parse(number: int, text: str) -> Row:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Row(number, None, None, f"not valid JSON ({error.msg} at column {error.colno})")
+    if not isinstance(data, dict):
+        return Row(number, None, None, "each line must be a JSON object")
+    identifier = data.get("id")
+    try:
+        business = scoring.answer_from_dict(data.get("business"), "business")
+        it = scoring.answer_from_dict(data.get("it"), "it")
+    except ValueError as error:
+        return Row(number, identifier, None, str(error))
+    return Row(number, identifier, (business, it))
+
+
+def _chunks(rows: Iterator[Row], size: int) -> Iterator[list[Row]]:
+    chunk: list[Row] = []
+    for row in rows:
+        chunk.append(row)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk

@@ -1,0 +1,90 @@
+"""Reads of the why check. ``round_view`` enforces the blind rule for every page, API response
+and export: before the reveal a person sees only their own answer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch, QuerySet
+
+from tandem.core.models import Membership, Organization, Side
+from tandem.strategy.models import Initiative
+from tandem.whycheck.access import can_start
+from tandem.whycheck.models import RoundStatus, Verdict, WhyAnswer, WhyCheck
+from tandem.whycheck.services import side_of
+
+
+@dataclass
+class RoundView:
+    """What one person may see of one round."""
+
+    round: WhyCheck
+    my_side: str | None
+    answered: dict[str, bool]  # whether each side has answered (never what)
+    answers: dict[str, WhyAnswer | None] = field(default_factory=dict)  # visible answers only
+    can_answer: bool = False
+    can_close: bool = False
+    can_decide: bool = False
+    can_override: bool = False
+
+    @property
+    def my_answer(self) -> WhyAnswer | None:
+        return self.answers.get(self.my_side) if self.my_side else None
+
+
+def round_view(round_: WhyCheck, membership: Membership, answers: list[WhyAnswer] | None = None) -> RoundView:
+    """The round as ``membership`` may see it: both answers after the reveal, before it only
+    their own (if they are a co-lead), never the other side's."""
+    if answers is None:
+        answers = list(WhyAnswer.objects.for_org(round_.organization).filter(why_check=round_))
+    by_side = {a.side: a for a in answers}
+    my_side = side_of(membership, round_.initiative)
+    if round_.is_revealed:
+        visible: dict[str, WhyAnswer | None] = {s: by_side.get(s) for s in (Side.BUSINESS, Side.IT)}
+    else:
+        visible = {my_side: by_side.get(my_side)} if my_side else {}
+    return RoundView(
+        round=round_,
+        my_side=my_side,
+        answered={s: s in by_side for s in (Side.BUSINESS, Side.IT)},
+        answers=visible,
+        can_answer=my_side is not None and round_.status == RoundStatus.OPEN,
+        can_close=can_start(membership) and round_.status != RoundStatus.CLOSED,
+        can_decide=my_side is not None and round_.verdict == Verdict.PARTIAL,
+        can_override=membership.is_admin
+        and round_.verdict == Verdict.MISALIGNED
+        and round_.override_at is None,
+    )
+
+
+def rounds_for_initiative(initiative: Initiative) -> QuerySet[WhyCheck]:
+    """Every round of an initiative, newest first, with answers prefetched (blind rule applies)."""
+    org = initiative.organization
+    return (
+        WhyCheck.objects.for_org(org)
+        .filter(initiative=initiative)
+        .prefetch_related(Prefetch("answers", queryset=WhyAnswer.objects.for_org(org)))
+    )
+
+
+def rounds_for_org(org: Organization, *, status: str = "") -> QuerySet[WhyCheck]:
+    """Rounds of the organisation with their initiatives and co-leads, newest first."""
+    qs = (
+        WhyCheck.objects.for_org(org)
+        .select_related("initiative__business_co_lead__user", "initiative__it_co_lead__user")
+        .prefetch_related(Prefetch("answers", queryset=WhyAnswer.objects.for_org(org)))
+    )
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def score_history(initiative: Initiative) -> list[tuple[Any, Any]]:
+    """(scored at, score) of every scored round, oldest first: the trend on the initiative."""
+    return list(
+        WhyCheck.objects.for_org(initiative.organization)
+        .filter(initiative=initiative, scored_at__isnull=False)
+        .order_by("scored_at")
+        .values_list("scored_at", "score")
+    )

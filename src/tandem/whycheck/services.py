@@ -1,0 +1,326 @@
+"""Writes of the why check: start a round, answer blind, close, apply the verdict and its effect."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from tandem.core.audit import audit_record
+from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.models import Membership, Side
+from tandem.core.validation import clean_text
+from tandem.strategy import services as strategy
+from tandem.strategy.models import Initiative, Stage, Transition
+from tandem.whycheck.models import GateMode, RoundStatus, Verdict, WhyAnswer, WhyCheck, WhyCheckSettings
+
+PAUSE_REASON = "why check: misaligned"
+MAX_MEASURES = 5
+
+
+def side_of(membership: Membership, initiative: Initiative) -> str | None:
+    """Which co-lead the member is on this initiative (business, it), or None."""
+    if initiative.business_co_lead_id == membership.pk:
+        return Side.BUSINESS
+    if initiative.it_co_lead_id == membership.pk:
+        return Side.IT
+    return None
+
+
+def settings_for(org: Any) -> WhyCheckSettings:
+    settings, _created = WhyCheckSettings.objects.get_or_create(organization=org)
+    return settings
+
+
+def settings_update(*, actor: Membership, gate: str) -> WhyCheckSettings:
+    """Make a misaligned why check block approval (required) or only show it (advisory)."""
+    if gate not in GateMode.values:
+        raise ValidationFailed(_("Choose required or advisory."), field="gate")
+    settings = settings_for(actor.organization)
+    if settings.gate != gate:
+        with transaction.atomic():
+            old, settings.gate = settings.gate, gate
+            settings.save(update_fields=["gate"])
+            audit_record(
+                action="why_check.settings",
+                actor=actor.user,
+                organization=actor.organization,
+                data={"gate": [old, gate]},
+            )
+    return settings
+
+
+def whycheck_start(*, actor: Membership, initiative: Initiative, deadline: date | None) -> WhyCheck:
+    """Open a round on ``initiative``; both co-leads are notified and answer on their own."""
+    from tandem.whycheck.tasks import notify_why_check  # noqa: PLC0415 (tasks import services)
+
+    if not isinstance(deadline, date):
+        raise ValidationFailed(_("Choose a deadline."), field="deadline")
+    if deadline < timezone.localdate():
+        raise ValidationFailed(_("The deadline cannot be in the past."), field="deadline")
+    if not (initiative.business_co_lead_id and initiative.it_co_lead_id):
+        raise ValidationFailed(_("Name a business co-lead and an IT co-lead first: the why check asks both."))
+    if initiative.stage in (Stage.CLOSED, Stage.CANCELLED):
+        raise Conflict(_("The initiative is %(stage)s.") % {"stage": Stage(initiative.stage).label.lower()})
+    with transaction.atomic():
+        if (
+            WhyCheck.objects.for_org(actor.organization)
+            .filter(initiative=initiative, status=RoundStatus.OPEN)
+            .exists()
+        ):
+            raise Conflict(_("A why check is already waiting for answers on this initiative."))
+        round_ = WhyCheck.objects.create(
+            organization=actor.organization, initiative=initiative, started_by=actor, deadline=deadline
+        )
+        audit_record(
+            action="why_check.started",
+            actor=actor.user,
+            organization=actor.organization,
+            target=round_,
+            summary=initiative.title,
+            data={"deadline": deadline.isoformat()},
+        )
+        transaction.on_commit(lambda: notify_why_check.enqueue(why_check_id=round_.pk, event="started"))
+    return round_
+
+
+def _clean_measures(measures: Any) -> list[dict[str, Any]]:
+    if not isinstance(measures, list | tuple) or not measures:
+        raise ValidationFailed(_("Name at least one success measure."), field="measures")
+    if len(measures) > MAX_MEASURES:
+        raise ValidationFailed(_("Name at most five success measures."), field="measures")
+    clean = []
+    for index, raw in enumerate(measures):
+        if not isinstance(raw, dict):
+            raise ValidationFailed(_("Each measure needs a name."), field=f"measures.{index}")
+        name = clean_text(raw.get("name"), field=f"measures.{index}.name", max_length=200, required=True)
+        target = raw.get("target")
+        if target in (None, ""):
+            target = None
+        else:
+            try:
+                target = float(target)
+            except (TypeError, ValueError):
+                raise ValidationFailed(_("Enter a number."), field=f"measures.{index}.target") from None
+            if not math.isfinite(target) or abs(target) > 1e15:
+                raise ValidationFailed(_("Enter a finite number."), field=f"measures.{index}.target")
+        unit = clean_text(raw.get("unit"), field=f"measures.{index}.unit", max_length=30)
+        by = raw.get("by")
+        if isinstance(by, str) and by.strip():
+            parsed = parse_date(by.strip()) if len(by.strip()) == 10 else None
+            if parsed is None:
+                raise ValidationFailed(_("Enter a date as YYYY-MM-DD."), field=f"measures.{index}.by")
+            by = parsed
+        elif not isinstance(by, date):
+            by = None
+        clean.append({"name": name, "target": target, "unit": unit, "by": by.isoformat() if by else None})
+    return clean
+
+
+def whycheck_submit_answer(*, actor: Membership, why_check: WhyCheck, why: str, measures: Any) -> WhyAnswer:
+    """Save (or revise, until the reveal) the actor's own answer; the second answer reveals both."""
+    from tandem.whycheck.tasks import score_why_check  # noqa: PLC0415
+
+    side = side_of(actor, why_check.initiative)
+    if side is None:
+        raise NotFound()  # only the co-leads answer; to anyone else the form does not exist
+    if why_check.status != RoundStatus.OPEN:
+        raise Conflict(_("The answers are revealed: this round no longer takes answers."))
+    text = clean_text(why, field="why", max_length=4000, required=True)
+    clean = _clean_measures(measures)
+    with transaction.atomic():
+        locked = WhyCheck.objects.for_org(actor.organization).select_for_update().get(pk=why_check.pk)
+        if locked.status != RoundStatus.OPEN:
+            raise Conflict(_("The answers are revealed: this round no longer takes answers."))
+        answer, created = WhyAnswer.objects.for_org(actor.organization).get_or_create(
+            why_check=locked,
+            side=side,
+            defaults={"organization": actor.organization, "author": actor, "why": text, "measures": clean},
+        )
+        if not created:
+            answer.why, answer.measures, answer.author = text, clean, actor
+            answer.save()
+        # The audit trail says that an answer came in, never what it says (the blind rule).
+        audit_record(
+            action="why_check.answered" if created else "why_check.revised",
+            actor=actor.user,
+            organization=actor.organization,
+            target=locked,
+            summary=side,
+        )
+        if WhyAnswer.objects.for_org(actor.organization).filter(why_check=locked).count() == 2:
+            _reveal(locked)
+            transaction.on_commit(lambda: score_why_check.enqueue(why_check_id=locked.pk))
+    why_check.refresh_from_db()
+    return answer
+
+
+def _reveal(why_check: WhyCheck) -> None:
+    why_check.status = RoundStatus.REVEALED
+    why_check.revealed_at = timezone.now()
+    why_check.save(update_fields=["status", "revealed_at"])
+
+
+def whycheck_close(*, actor: Membership, why_check: WhyCheck) -> WhyCheck:
+    """End a round before both answered (deadline passed): what is in is shown; with both answers
+    it is scored as usual."""
+    from tandem.whycheck.tasks import score_why_check  # noqa: PLC0415
+
+    if why_check.status == RoundStatus.CLOSED:
+        return why_check
+    with transaction.atomic():
+        answers = WhyAnswer.objects.for_org(actor.organization).filter(why_check=why_check).count()
+        was_open = why_check.status == RoundStatus.OPEN
+        if was_open:
+            why_check.revealed_at = timezone.now()
+        why_check.status = RoundStatus.CLOSED
+        why_check.closed_at = timezone.now()
+        why_check.save(update_fields=["status", "revealed_at", "closed_at"])
+        audit_record(
+            action="why_check.closed",
+            actor=actor.user,
+            organization=actor.organization,
+            target=why_check,
+            data={"answers": answers},
+        )
+        if was_open and answers == 2:
+            transaction.on_commit(lambda: score_why_check.enqueue(why_check_id=why_check.pk))
+    return why_check
+
+
+def _paused_by_why_check(initiative: Initiative) -> bool:
+    if initiative.stage != Stage.PAUSED:
+        return False
+    last = (
+        Transition.objects.for_org(initiative.organization)
+        .filter(initiative=initiative)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return last is not None and last.to_stage == Stage.PAUSED and last.reason.startswith(PAUSE_REASON)
+
+
+def _lift(*, actor: Membership, initiative: Initiative, reason: str) -> bool:
+    if not _paused_by_why_check(initiative):
+        return False
+    strategy.initiative_transition(
+        actor=actor, initiative=initiative, to=initiative.paused_from or Stage.IDEA, reason=reason
+    )
+    return True
+
+
+def whycheck_apply_result(
+    *, why_check: WhyCheck, score: float, verdict: str, result: dict[str, Any]
+) -> WhyCheck:
+    """Store the comparison and apply its effect: misaligned pauses the initiative, flags it for the
+    next review and notifies both co-leads; aligned lifts a pause an earlier round caused."""
+    from tandem.whycheck.tasks import notify_why_check  # noqa: PLC0415
+
+    if verdict not in Verdict.values:
+        raise ValueError(verdict)
+    with transaction.atomic():
+        why_check.score = max(0.0, min(1.0, float(score)))
+        why_check.verdict = verdict
+        why_check.result = result
+        why_check.scored_at = timezone.now()
+        why_check.save()  # first, so the approval gate sees this round as the latest
+        initiative = Initiative.objects.for_org(why_check.organization).get(pk=why_check.initiative_id)
+        actor = why_check.started_by or initiative.business_co_lead or initiative.it_co_lead
+        if actor is None:
+            raise Conflict(_("Nobody can act for this round."))
+        if verdict == Verdict.MISALIGNED:
+            why_check.flagged_for_review = True
+            if initiative.is_open:
+                strategy.initiative_transition(
+                    actor=actor,
+                    initiative=initiative,
+                    to=Stage.PAUSED,
+                    reason=f"{PAUSE_REASON} (round {why_check.pk}, score {why_check.score:.2f})",
+                )
+                why_check.paused_initiative = True
+        elif verdict == Verdict.ALIGNED:
+            _lift(actor=actor, initiative=initiative, reason=f"why check: aligned (round {why_check.pk})")
+        why_check.save()
+        audit_record(
+            action="why_check.scored",
+            actor=None,
+            organization=why_check.organization,
+            target=why_check,
+            summary=f"{verdict} ({why_check.score:.2f})",
+            data={"verdict": verdict, "score": why_check.score},
+        )
+        if verdict == Verdict.MISALIGNED:
+            transaction.on_commit(
+                lambda: notify_why_check.enqueue(why_check_id=why_check.pk, event="misaligned")
+            )
+    return why_check
+
+
+def whycheck_record_decision(*, actor: Membership, why_check: WhyCheck, note: str) -> WhyCheck:
+    """A co-lead records the decision that settles a "needs discussion" verdict; when both have,
+    a pause caused by a why check lifts."""
+    side = side_of(actor, why_check.initiative)
+    if side is None:
+        raise NotFound()
+    if why_check.verdict != Verdict.PARTIAL:
+        raise Conflict(_("Only a round that needs discussion takes a decision."))
+    text = clean_text(note, field="note", max_length=2000, required=True)
+    now = timezone.now()
+    with transaction.atomic():
+        if side == Side.BUSINESS:
+            why_check.business_decision_by, why_check.business_decision_at = actor, now
+        else:
+            why_check.it_decision_by, why_check.it_decision_at = actor, now
+        why_check.decision_note = (
+            why_check.decision_note + "\n" if why_check.decision_note else ""
+        ) + f"[{side}] {text}"
+        why_check.save()
+        audit_record(
+            action="why_check.decision",
+            actor=actor.user,
+            organization=actor.organization,
+            target=why_check,
+            summary=side,
+        )
+        if why_check.decided:
+            initiative = Initiative.objects.for_org(actor.organization).get(pk=why_check.initiative_id)
+            _lift(
+                actor=actor,
+                initiative=initiative,
+                reason=f"why check: decision recorded by both co-leads (round {why_check.pk})",
+            )
+    return why_check
+
+
+def whycheck_override(*, actor: Membership, why_check: WhyCheck, reason: str) -> WhyCheck:
+    """An owner or admin sets a misaligned verdict aside: the pause lifts and the gate no longer
+    blocks. Needs a reason; audited."""
+    if not actor.is_admin:
+        raise NotFound()
+    if why_check.verdict != Verdict.MISALIGNED:
+        raise Conflict(_("Only a misaligned round can be overridden."))
+    if why_check.override_at is not None:
+        raise Conflict(_("This round was already overridden."))
+    text = clean_text(reason, field="reason", max_length=2000, required=True)
+    with transaction.atomic():
+        why_check.override_by, why_check.override_at, why_check.override_reason = (
+            actor.user,
+            timezone.now(),
+            text,
+        )
+        why_check.save(update_fields=["override_by", "override_at", "override_reason"])
+        initiative = Initiative.objects.for_org(actor.organization).get(pk=why_check.initiative_id)
+        _lift(actor=actor, initiative=initiative, reason=f"why check overridden by an admin: {text}")
+        audit_record(
+            action="why_check.overridden",
+            actor=actor.user,
+            organization=actor.organization,
+            target=why_check,
+            summary=text[:200],
+        )
+    return why_check

@@ -1,0 +1,117 @@
+"""Background work of the why check: scoring (the model loads in the worker, never in a web
+request) and the e-mails to the co-leads (which never quote an answer)."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from tandem.whycheck.models import WhyAnswer, WhyCheck
+
+
+def _embedder() -> Any:
+    """The configured engine (loaded once per worker process) behind the shared embedding cache."""
+    from tandem.text.embedding import CachedEmbedder, get_embedder, open_cache  # noqa: PLC0415
+
+    cache = open_cache(Path(settings.DATA_DIR) / "embeddings.sqlite3")
+    return CachedEmbedder(get_embedder(settings.WHYCHECK_EMBEDDER), cache)
+
+
+def _answer(row: WhyAnswer) -> Any:
+    from tandem.whycheck.scoring import Answer, Measure  # noqa: PLC0415
+
+    measures = tuple(
+        Measure(
+            name=m["name"],
+            target=m.get("target"),
+            unit=m.get("unit") or "",
+            by=date.fromisoformat(m["by"]) if m.get("by") else None,
+        )
+        for m in row.measures
+    )
+    return Answer(why=row.why, measures=measures)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy of the comparison (dates as ISO strings)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+@task()
+def score_why_check(*, why_check_id: int) -> str:
+    """Compare the two answers of a revealed round and apply the verdict."""
+    from tandem.whycheck import scoring, services  # noqa: PLC0415
+
+    round_ = WhyCheck.objects.unscoped().select_related("initiative").filter(pk=why_check_id).first()
+    if round_ is None or round_.scored_at is not None:
+        return "skipped"
+    answers = {a.side: a for a in WhyAnswer.objects.unscoped().filter(why_check=round_)}
+    if set(answers) != {"business", "it"}:
+        return "incomplete"
+    embedder = _embedder()
+    business, it = _answer(answers["business"]), _answer(answers["it"])
+    comparison = scoring.compare(business, it, embedder=embedder)
+    result = _plain(comparison)
+    result["drift"] = _drift(round_, {"business": business, "it": it}, embedder)
+    services.whycheck_apply_result(
+        why_check=round_, score=comparison.score, verdict=comparison.verdict, result=result
+    )
+    return comparison.verdict
+
+
+def _drift(round_: WhyCheck, answers: dict[str, Any], embedder: Any) -> dict[str, Any]:
+    """How far each answer moved from what the initiative recorded (outcome and measures)."""
+    from tandem.whycheck import scoring  # noqa: PLC0415
+
+    initiative = round_.initiative
+    if not initiative.business_outcome.strip():
+        return {}
+    recorded = [
+        scoring.Measure(name=m.name, target=m.target, unit=m.unit, by=m.by_date)
+        for m in initiative.success_measures.all()
+    ]
+    return {
+        side: _plain(
+            scoring.compare_with_record(answer, initiative.business_outcome, recorded, embedder=embedder)
+        )
+        for side, answer in answers.items()
+    }
+
+
+@task()
+def notify_why_check(*, why_check_id: int, event: str) -> int:
+    """E-mail both co-leads: a round started (answer by the deadline) or found them misaligned."""
+    round_ = (
+        WhyCheck.objects.unscoped()
+        .select_related("initiative__business_co_lead__user", "initiative__it_co_lead__user", "organization")
+        .filter(pk=why_check_id)
+        .first()
+    )
+    if round_ is None:
+        return 0
+    leads = [m for m in (round_.initiative.business_co_lead, round_.initiative.it_co_lead) if m is not None]
+    link = settings.SITE_URL + reverse(
+        "whycheck:detail", kwargs={"org_slug": round_.organization.slug, "why_check_id": round_.pk}
+    )
+    context = {"round": round_, "initiative": round_.initiative, "link": link, "event": event}
+    subject = render_to_string("whycheck/email/subject.txt", context).strip()
+    body = render_to_string("whycheck/email/body.txt", context)
+    for lead in leads:
+        send_mail(subject, body, None, [lead.user.email])
+    return len(leads)

@@ -1,0 +1,182 @@
+"""Why-check services: rounds, the blind rule, the pause and its lifting, the override, the gate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.models import AuditEvent
+from tandem.strategy import services as strategy
+from tandem.strategy.models import Initiative, Stage
+from tandem.strategy.services import GateRefused
+from tandem.whycheck import selectors, services
+from tandem.whycheck.models import RoundStatus, WhyCheck
+from tests.conftest import Personas
+from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER
+
+
+def answer(p: Personas, r: WhyCheck, who: str, data: dict) -> None:  # type: ignore[type-arg]
+    services.whycheck_submit_answer(actor=getattr(p, who), why_check=r, **data)
+
+
+def test_a_round_needs_both_co_leads_and_a_future_deadline(personas: Personas, approved: Initiative) -> None:
+    with pytest.raises(ValidationFailed) as error:
+        services.whycheck_start(
+            actor=personas.owner, initiative=approved, deadline=timezone.localdate() - timedelta(days=1)
+        )
+    assert error.value.field == "deadline"
+    strategy.initiative_update(actor=personas.owner, initiative=approved, it_co_lead=None)
+    with pytest.raises(ValidationFailed):
+        services.whycheck_start(actor=personas.owner, initiative=approved, deadline=timezone.localdate())
+
+
+def test_only_one_open_round_at_a_time(personas: Personas, round_: WhyCheck) -> None:
+    with pytest.raises(Conflict):
+        services.whycheck_start(
+            actor=personas.owner, initiative=round_.initiative, deadline=timezone.localdate()
+        )
+
+
+def test_only_the_co_leads_answer_and_each_for_their_side(personas: Personas, round_: WhyCheck) -> None:
+    with pytest.raises(NotFound):
+        answer(personas, round_, "member", BUSINESS_ANSWER)
+    answer(personas, round_, "business_lead", BUSINESS_ANSWER)
+    [row] = round_.answers.all()
+    assert row.side == "business" and row.author == personas.business_lead
+
+
+def test_answers_stay_hidden_until_both_are_in(personas: Personas, round_: WhyCheck) -> None:
+    answer(personas, round_, "business_lead", BUSINESS_ANSWER)
+    round_.refresh_from_db()
+    it_view = selectors.round_view(round_, personas.it_lead)
+    assert it_view.answers == {"it": None}
+    assert it_view.answered == {"business": True, "it": False}
+    for who in ("owner", "admin", "member", "viewer"):
+        assert selectors.round_view(round_, getattr(personas, who)).answers == {}
+    business_view = selectors.round_view(round_, personas.business_lead)
+    assert business_view.my_answer is not None and business_view.my_answer.why == BUSINESS_ANSWER["why"]
+    assert BUSINESS_ANSWER["why"] not in str(
+        list(AuditEvent.objects.for_org(personas.org).values_list("summary", "data"))
+    )
+
+
+def test_a_lead_revises_until_the_reveal(personas: Personas, round_: WhyCheck) -> None:
+    answer(personas, round_, "business_lead", BUSINESS_ANSWER)
+    answer(personas, round_, "business_lead", {**BUSINESS_ANSWER, "why": "Revised why."})
+    assert round_.answers.get().why == "Revised why."
+    answer(personas, round_, "it_lead", IT_ANSWER)
+    round_.refresh_from_db()
+    assert round_.status == RoundStatus.REVEALED
+    assert set(selectors.round_view(round_, personas.viewer).answers) == {"business", "it"}
+    with pytest.raises(Conflict):
+        answer(personas, round_, "business_lead", BUSINESS_ANSWER)
+
+
+@pytest.mark.parametrize(
+    ("measures", "field"),
+    [
+        ([], "measures"),
+        ([{"name": f"m{i}"} for i in range(6)], "measures"),
+        ([{"name": ""}], "measures.0.name"),
+        ([{"name": "x", "target": "lots"}], "measures.0.target"),
+        ([{"name": "x", "by": "next year"}], "measures.0.by"),
+    ],
+)
+def test_answers_are_validated(personas: Personas, round_: WhyCheck, measures: list, field: str) -> None:  # type: ignore[type-arg]
+    with pytest.raises(ValidationFailed) as error:
+        services.whycheck_submit_answer(
+            actor=personas.business_lead, why_check=round_, why="Because.", measures=measures
+        )
+    assert error.value.field == field
+
+
+def test_a_misaligned_verdict_pauses_flags_and_blocks_approval(personas: Personas, round_: WhyCheck) -> None:
+    services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    assert initiative.stage == Stage.PAUSED
+    assert round_.flagged_for_review and round_.paused_initiative
+    assert initiative.transitions.last().reason.startswith("why check: misaligned")
+    # Resuming at "approved" passes the gate again, which now names the why check.
+    with pytest.raises(GateRefused) as error:
+        strategy.initiative_transition(
+            actor=personas.owner, initiative=initiative, to="approved", reason="resume"
+        )
+    assert error.value.extra["missing"] == ["why_check"]
+
+
+def test_the_gate_only_advises_when_the_organisation_says_so(personas: Personas, round_: WhyCheck) -> None:
+    services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
+    services.settings_update(actor=personas.owner, gate="advisory")
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    strategy.initiative_transition(
+        actor=personas.owner, initiative=initiative, to="approved", reason="resume"
+    )
+    assert initiative.stage == Stage.APPROVED
+
+
+def new_round(p: Personas, initiative: Initiative) -> WhyCheck:
+    return services.whycheck_start(actor=p.owner, initiative=initiative, deadline=timezone.localdate())
+
+
+def test_an_aligned_round_lifts_the_pause(personas: Personas, round_: WhyCheck) -> None:
+    services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
+    services.whycheck_close(actor=personas.owner, why_check=round_)
+    second = new_round(personas, round_.initiative)
+    services.whycheck_apply_result(why_check=second, score=0.9, verdict="aligned", result={})
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    assert initiative.stage == Stage.APPROVED
+
+
+def test_needs_discussion_lifts_only_when_both_co_leads_record_the_decision(
+    personas: Personas, round_: WhyCheck
+) -> None:
+    services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
+    services.whycheck_close(actor=personas.owner, why_check=round_)
+    second = new_round(personas, round_.initiative)
+    services.whycheck_apply_result(why_check=second, score=0.6, verdict="partial", result={})
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    assert initiative.stage == Stage.PAUSED
+    services.whycheck_record_decision(actor=personas.business_lead, why_check=second, note="We target 60 %.")
+    initiative.refresh_from_db()
+    assert initiative.stage == Stage.PAUSED
+    services.whycheck_record_decision(actor=personas.it_lead, why_check=second, note="Agreed, 60 % by June.")
+    initiative.refresh_from_db()
+    assert initiative.stage == Stage.APPROVED
+    with pytest.raises(NotFound):
+        services.whycheck_record_decision(actor=personas.member, why_check=second, note="x")
+
+
+def test_an_admin_override_needs_a_reason_lifts_the_pause_and_is_audited(
+    personas: Personas, round_: WhyCheck
+) -> None:
+    services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
+    with pytest.raises(NotFound):
+        services.whycheck_override(actor=personas.business_lead, why_check=round_, reason="x")
+    with pytest.raises(ValidationFailed):
+        services.whycheck_override(actor=personas.admin, why_check=round_, reason=" ")
+    services.whycheck_override(actor=personas.admin, why_check=round_, reason="Board decision of 12 May.")
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    assert initiative.stage == Stage.APPROVED
+    assert AuditEvent.objects.for_org(personas.org).filter(action="why_check.overridden").exists()
+    assert strategy.approval_missing(initiative) == []
+
+
+def test_a_manual_pause_is_not_lifted_by_a_why_check(personas: Personas, round_: WhyCheck) -> None:
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    strategy.initiative_transition(
+        actor=personas.owner, initiative=initiative, to="paused", reason="Budget freeze"
+    )
+    services.whycheck_apply_result(why_check=round_, score=0.9, verdict="aligned", result={})
+    initiative.refresh_from_db()
+    assert initiative.stage == Stage.PAUSED
+
+
+def test_closing_early_reveals_what_is_in(personas: Personas, round_: WhyCheck) -> None:
+    answer(personas, round_, "business_lead", BUSINESS_ANSWER)
+    services.whycheck_close(actor=personas.owner, why_check=round_)
+    view = selectors.round_view(round_, personas.it_lead)
+    assert view.answers["business"] is not None and view.answers["it"] is None
+    assert not view.can_answer
