@@ -13,12 +13,13 @@ export TANDEM_DATA_DIR ?= $(CURDIR)/var
 TANDEM_HOST ?= 127.0.0.1
 TANDEM_PORT ?= 8000
 
-.PHONY: help run test lint typecheck bench lock clean
+.PHONY: help run test lint typecheck bench bench-text lock clean
 
 help:
 	@echo "make run    install, migrate and serve the demo at http://$(TANDEM_HOST):$(TANDEM_PORT)"
 	@echo "make test   lint, type-check, migration check and the test suite (SQLite, and PostgreSQL when TANDEM_TEST_DATABASE_URL is set)"
 	@echo "make bench  measure the server under load and print the figures"
+	@echo "make bench-text  STS figures of the embedding engines and why-check accuracy"
 	@echo "make lock   re-resolve the pinned dependencies"
 
 $(BIN)/python:
@@ -61,6 +62,11 @@ test: lint typecheck
 
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
+
+# Quality and speed of the language work: STS Spearman per engine and split, why-check accuracy.
+bench-text: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/text_quality.py
+	$(BIN)/python benchmarks/whycheck_quality.py
 
 lock:
 	$(BIN)/pip install --quiet uv==0.13.8

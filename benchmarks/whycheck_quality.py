@@ -10,7 +10,9 @@ is that engine's alone):
   second: one by one with nothing cached (what a fresh round costs), in batches (``compare_many``,
   what the CLI does), and with the vectors in memory (the scoring alone).
 
-    .venv/bin/python benchmarks/whycheck_quality.py [--engines combined,use,e5,lexical] [--data FILE]
+    .venv/bin/python benchmarks/whycheck_quality.py [--engines default,use,e5,lexical] [--data FILE] [--no-fit]
+
+The fit with leave-one-out takes a few minutes per engine; ``--no-fit`` prints the rest in seconds.
 
 It asserts nothing: the figures are printed for docs/whycheck-scoring.md and the closing note.
 """

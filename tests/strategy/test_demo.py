@@ -32,7 +32,7 @@ def demo(db: None) -> Organization:
     org, created = demo_seed(password="x" * 16)
     assert created
     # Generous bound (slow CI machines); it takes well under two seconds on a laptop.
-    assert time.perf_counter() - started < 10
+    assert time.perf_counter() - started < 30  # includes the one-time model load of the why check
     return org
 
 

@@ -169,15 +169,11 @@ def test_rounds_start_only_where_both_co_leads_are_named_and_the_initiative_is_n
         assert initiative.stage not in (Stage.CLOSED, Stage.CANCELLED)
 
 
-# TEMPORARY until the scorer's calibration lands
-@pytest.fixture(autouse=True)
-def _provisional(monkeypatch: pytest.MonkeyPatch) -> None:
-    from dataclasses import replace
+@pytest.mark.django_db(transaction=True)  # real commits, so the seeding's on-commit hooks run
+def test_the_demo_queues_no_e_mails_about_its_backdated_history() -> None:
+    from django_tasks_db.models import DBTaskResult
 
-    from tandem.whycheck import scoring
+    from tandem.core.demo import demo_seed
 
-    monkeypatch.setitem(
-        scoring.CALIBRATIONS,
-        "combined",
-        replace(scoring.DEFAULT_CALIBRATION, purpose_low=0.815, purpose_high=0.897),
-    )
+    demo_seed(password="x" * 16)
+    assert not DBTaskResult.objects.filter(status="READY").exists()
