@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.core import access, selectors, services
@@ -24,6 +24,15 @@ from tandem.core.schemas import (
 
 router = Router(tags=["core"])
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut}
+
+
+class Pages(LimitOffsetPagination):
+    """Limit and offset, with the offset bounded so that no number overflows the database."""
+
+    class Input(Schema):
+        limit: int = Field(50, ge=1, le=200)
+        offset: int = Field(0, ge=0, le=10**9)
 
 
 def gate(request: HttpRequest, slug: str, *, admin: bool = False) -> Membership:
@@ -75,7 +84,7 @@ def orgs(request: HttpRequest) -> list[OrganizationOut]:
 
 
 @router.get("/orgs/{slug}/members", response={200: list[MemberOut], **ERRORS}, summary="Members (admins)")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def member_list(request: HttpRequest, slug: str) -> Any:
     admin = gate(request, slug, admin=True)
     return [member_out(m) for m in selectors.membership_list_for_org(admin.organization)]

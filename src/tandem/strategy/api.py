@@ -15,14 +15,14 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
-from tandem.core.api import ERRORS, gate
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, gate
 from tandem.core.errors import NotFound, TandemError, ValidationFailed
 from tandem.core.models import Department, Membership
-from tandem.core.schemas import ErrorOut, ValidationErrorOut
+from tandem.core.schemas import ValidationErrorOut
 from tandem.strategy import access, selectors, services
 from tandem.strategy.models import (
     CheckIn,
@@ -58,15 +58,6 @@ from tandem.strategy.schemas import (
 router = Router(tags=["strategy"])
 
 ORG = "/orgs/{slug}"
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut}
-
-
-class Pages(LimitOffsetPagination):
-    """Limit and offset, with the offset bounded so that no number overflows the database."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=200)
-        offset: int = Field(0, ge=0, le=10**9)
 
 
 # Services name model fields; the API names what the client sent.

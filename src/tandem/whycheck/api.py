@@ -14,14 +14,13 @@ from typing import Any, overload
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja import Query, Router, Status
+from ninja.pagination import paginate
 
 from tandem.core.access import require_admin, require_internal
-from tandem.core.api import ERRORS, gate
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, gate
 from tandem.core.errors import NotFound
 from tandem.core.models import Membership
-from tandem.core.schemas import ErrorOut
 from tandem.whycheck import access, selectors, services
 from tandem.whycheck.forms import default_deadline
 from tandem.whycheck.models import WhyCheck
@@ -38,15 +37,6 @@ from tandem.whycheck.schemas import (
 )
 
 router = Router(tags=["why check"])
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut}
-
-
-class Pages(LimitOffsetPagination):
-    """Limit and offset, with the offset bounded so that no number overflows the database."""
-
-    class Input(Schema):
-        limit: int = Field(50, ge=1, le=200)
-        offset: int = Field(0, ge=0, le=10**9)
 
 
 ORG = "/orgs/{slug}"
