@@ -33,6 +33,18 @@ from tandem.strategy.progress import Direction
 from tandem.strategy.signals import GATE_MESSAGES, gate_missing
 
 
+def _audit(actor: Membership, action: str, *, target: Any, summary: str = "", data: Any = None) -> None:
+    """Record an action of ``actor`` in their organisation's audit log."""
+    audit_record(
+        action=action,
+        actor=actor.user,
+        organization=actor.organization,
+        target=target,
+        summary=summary,
+        data=data,
+    )
+
+
 class GateRefused(ValidationFailed):
     """Approval refused; ``extra["missing"]`` lists every missing element's code."""
 
@@ -139,10 +151,9 @@ def objective_create(*, actor: Membership, **data: Any) -> Objective:
     _objective_apply(objective, data)
     with transaction.atomic():
         objective.save()
-        audit_record(
-            action="objective.created",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "objective.created",
             target=objective,
             summary=objective.title,
         )
@@ -155,10 +166,9 @@ def objective_update(*, actor: Membership, objective: Objective, **data: Any) ->
     if changes:
         with transaction.atomic():
             objective.save()
-            audit_record(
-                action="objective.updated",
-                actor=actor.user,
-                organization=actor.organization,
+            _audit(
+                actor,
+                "objective.updated",
                 target=objective,
                 summary=objective.title,
                 data=changes,
@@ -210,10 +220,9 @@ def key_result_create(*, actor: Membership, objective: Objective, **data: Any) -
     _key_result_apply(kr, {k: v for k, v in data.items() if k in KEY_RESULT_FIELDS})
     with transaction.atomic():
         kr.save()
-        audit_record(
-            action="key_result.created",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "key_result.created",
             target=kr,
             summary=kr.metric,
         )
@@ -224,10 +233,9 @@ def key_result_update(*, actor: Membership, key_result: KeyResult, **data: Any) 
     _key_result_apply(key_result, {k: v for k, v in data.items() if k in KEY_RESULT_FIELDS})
     with transaction.atomic():
         key_result.save()
-        audit_record(
-            action="key_result.updated",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "key_result.updated",
             target=key_result,
             summary=key_result.metric,
         )
@@ -261,10 +269,9 @@ def check_in_create(
             key_result.current = number
             key_result.last_check_in_at = when
             key_result.save(update_fields=["current", "last_check_in_at"])
-        audit_record(
-            action="check_in.created",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "check_in.created",
             target=key_result,
             summary=f"{key_result.metric}: {number:g}",
             data={"confidence": level},
@@ -389,10 +396,9 @@ def initiative_create(*, actor: Membership, **data: Any) -> Initiative:
             actor=actor.user,
             reason=_("Created"),
         )
-        audit_record(
-            action="initiative.created",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "initiative.created",
             target=initiative,
             summary=initiative.title,
         )
@@ -409,10 +415,9 @@ def initiative_update(*, actor: Membership, initiative: Initiative, **data: Any)
         if names is not None:
             changes["departments"] = [None, names]
         if changes:
-            audit_record(
-                action="initiative.updated",
-                actor=actor.user,
-                organization=actor.organization,
+            _audit(
+                actor,
+                "initiative.updated",
                 target=initiative,
                 summary=initiative.title,
                 data=changes,
@@ -439,10 +444,9 @@ def success_measure_add(*, actor: Membership, initiative: Initiative, **data: An
     measure.key_result = key_result
     with transaction.atomic():
         measure.save()
-        audit_record(
-            action="initiative.measure_added",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "initiative.measure_added",
             target=initiative,
             summary=measure.name,
         )
@@ -450,12 +454,12 @@ def success_measure_add(*, actor: Membership, initiative: Initiative, **data: An
 
 
 def success_measure_remove(*, actor: Membership, measure: SuccessMeasure) -> None:
+    """Remove a success measure (audited on its initiative)."""
     with transaction.atomic():
         measure.delete()
-        audit_record(
-            action="initiative.measure_removed",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "initiative.measure_removed",
             target=measure.initiative,
             summary=measure.name,
         )
@@ -480,10 +484,9 @@ def key_result_link_add(
             key_result=key_result,
             contribution=_text(contribution, "contribution", max_length=300),
         )
-        audit_record(
-            action="initiative.linked",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "initiative.linked",
             target=initiative,
             summary=key_result.metric,
         )
@@ -491,12 +494,12 @@ def key_result_link_add(
 
 
 def key_result_link_remove(*, actor: Membership, link: KeyResultLink) -> None:
+    """Remove an initiative's link to a key result (audited)."""
     with transaction.atomic():
         link.delete()
-        audit_record(
-            action="initiative.unlinked",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "initiative.unlinked",
             target=link.initiative,
             summary=link.key_result.metric,
         )
@@ -587,10 +590,9 @@ def initiative_transition(
             reason=reason,
             actor=actor.user,
         )
-        audit_record(
-            action="initiative.transition",
-            actor=actor.user,
-            organization=actor.organization,
+        _audit(
+            actor,
+            "initiative.transition",
             target=initiative,
             summary=f"{initiative.title}: {from_stage} → {to}",
             data={"from": from_stage, "to": to, "reason": reason},
