@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "tandem.core",
     "tandem.strategy",
     "tandem.whycheck",
+    "tandem.surveys",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,12 @@ DEFAULT_FROM_EMAIL = env_str("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localh
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # Absolute links in e-mails (invitations) when no request is at hand, e.g. in the worker.
 SITE_URL = env_str("TANDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# --- Surveys -------------------------------------------------------------------------------------------
+# The public response endpoint (personal survey links) accepts at most this many submissions per
+# minute from one link and from one address, counted in each server process.
+SURVEY_RATE_PER_LINK = env_int("TANDEM_SURVEY_RATE_PER_LINK", 10, minimum=1)
+SURVEY_RATE_PER_ADDRESS = env_int("TANDEM_SURVEY_RATE_PER_ADDRESS", 600, minimum=1)
 
 SILENCED_SYSTEM_CHECKS = _SILENCED_HSTS + _SILENCED_MAIL
 # Flash messages live in the session: no extra cookie.

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("tandem.core.urls")),
     path("", include("tandem.strategy.urls")),
     path("", include("tandem.whycheck.urls")),
+    path("", include("tandem.surveys.urls")),
 ]
 
 if settings.BENCH_FLOOR:

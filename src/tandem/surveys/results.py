@@ -1,0 +1,402 @@
+"""The results of a campaign, with the anonymity threshold applied: the one place that decides
+what may be shown. The results page, the printable report, the CSV and XLSX exports, the trend
+and the API all read a ``CampaignResults`` and nothing else, so suppression holds the same way
+everywhere.
+
+Results exist only for a closed campaign. While it is open, two looks at the results a response
+apart would show that one response by difference; so an open campaign shows how many have
+answered, nothing more.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import partial
+from statistics import fmean
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from tandem.core.models import Department, Side
+from tandem.surveys import stats
+from tandem.surveys.models import (
+    CHOICE_KINDS,
+    SCALES,
+    Campaign,
+    Question,
+    QuestionKind,
+    SurveyLink,
+    SurveyResponse,
+    TextAnalysis,
+)
+from tandem.surveys.services import settings_for
+from tandem.surveys.suppression import Published, publishable
+
+SIDES: tuple[str, ...] = (Side.BUSINESS, Side.IT, Side.PARTNER)
+OVERALL_KEY = "overall"
+
+
+@dataclass(frozen=True)
+class GroupResult:
+    """The figures of one group for one item, or ``suppressed`` (then every figure is None)."""
+
+    key: str  # "all", a side, or "department:<id>"
+    label: str
+    suppressed: bool
+    n: int | None = None
+    mean: float | None = None
+    sd: float | None = None
+    # (option or scale value, count) in the order of the scale or the choices.
+    distribution: tuple[tuple[str, int], ...] | None = None
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """IT against the business on one item (both groups shown)."""
+
+    gap: float  # IT mean minus business mean
+    u: float
+    p_value: float
+    rank_biserial: float  # positive: IT tends to answer higher
+    effect: str  # negligible, small, medium, large
+    cohens_d: float | None
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    """A question, a maturity criterion or the overall maturity level."""
+
+    key: str  # "q<id>", "criterion:<name>", "overall"
+    label: str
+    kind: str  # a QuestionKind, "criterion" or "overall"
+    help_text: str
+    overall: GroupResult
+    sides: tuple[GroupResult, ...]
+    departments: tuple[GroupResult, ...]
+    hidden_departments: bool  # some departments answered but cannot be shown
+    excluded_sides: tuple[str, ...]  # sides left out of every figure (under the threshold)
+    comparison: Comparison | None = None
+    # Free text: the answers of each shown side, and of everyone when the total is shown.
+    texts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in SCALES or self.kind in ("criterion", OVERALL_KEY)
+
+    def side(self, key: str) -> GroupResult | None:
+        return next((g for g in self.sides if g.key == key), None)
+
+
+@dataclass(frozen=True)
+class CampaignResults:
+    campaign: Campaign
+    threshold: int
+    available: bool  # closed and enough responses
+    invited: int
+    responses: int
+    counts: tuple[GroupResult, ...]  # responses per side (suppressed where needed)
+    items: tuple[ItemResult, ...] = ()
+    criteria: tuple[ItemResult, ...] = ()
+    maturity: ItemResult | None = None
+    text_analyses: dict[str, dict[str, Any]] = field(default_factory=dict)
+    reason: str = ""
+
+    @property
+    def gaps(self) -> list[ItemResult]:
+        """Numeric items with a comparison, the widest gap first."""
+        compared = [i for i in (*self.items, *self.criteria) if i.comparison is not None and i.numeric]
+        return sorted(compared, key=lambda i: -abs(i.comparison.gap if i.comparison else 0))
+
+
+# --- Building blocks --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Row:
+    side: str
+    department: int | None
+    value: Any
+
+
+def _side_label(side: str) -> str:
+    return str(Side(side).label) if side in Side.values else side
+
+
+def _cells(rows: Iterable[_Row]) -> dict[tuple[Hashable, Hashable], int]:
+    return dict(Counter((r.side, r.department) for r in rows))
+
+
+def _distribution(kind: str, values: Sequence[Any], choices: Sequence[str]) -> tuple[tuple[str, int], ...]:
+    if kind in CHOICE_KINDS:
+        counts: Counter[str] = Counter()
+        for value in values:
+            counts.update(value if isinstance(value, list) else [value])
+        return tuple((choice, counts.get(choice, 0)) for choice in choices)
+    scale = SCALES.get(kind, (1, 2, 3, 4, 5))
+    summary = stats.describe([float(v) for v in values], scale)
+    return tuple((str(k), count) for k, count in summary.distribution.items())
+
+
+def _group(
+    key: str, label: str, rows: Sequence[_Row], kind: str, choices: Sequence[str], shown: bool
+) -> GroupResult:
+    if not shown:
+        return GroupResult(key=key, label=label, suppressed=True)
+    values = [r.value for r in rows]
+    if kind == QuestionKind.TEXT:
+        return GroupResult(key=key, label=label, suppressed=False, n=len(values))
+    distribution = _distribution(kind, values, choices)
+    if kind in CHOICE_KINDS:
+        return GroupResult(key=key, label=label, suppressed=False, n=len(values), distribution=distribution)
+    summary = stats.describe([float(v) for v in values], SCALES.get(kind))
+    return GroupResult(
+        key=key,
+        label=label,
+        suppressed=False,
+        n=summary.n,
+        mean=summary.mean,
+        sd=summary.sd,
+        distribution=distribution,
+    )
+
+
+def _compare(rows: Sequence[_Row], sides: Mapping[str, GroupResult]) -> Comparison | None:
+    it, business = sides.get(Side.IT), sides.get(Side.BUSINESS)
+    if it is None or business is None or it.suppressed or business.suppressed:
+        return None
+    if it.mean is None or business.mean is None:
+        return None
+    x = [float(r.value) for r in rows if r.side == Side.IT]
+    y = [float(r.value) for r in rows if r.side == Side.BUSINESS]
+    test = stats.mann_whitney_u(x, y)
+    return Comparison(
+        gap=it.mean - business.mean,
+        u=test.u,
+        p_value=test.p_value,
+        rank_biserial=test.rank_biserial,
+        effect=stats.effect_label(test.rank_biserial),
+        cohens_d=stats.cohens_d(x, y),
+    )
+
+
+def item_result(
+    *,
+    key: str,
+    label: str,
+    kind: str,
+    rows: Sequence[_Row],
+    threshold: int,
+    departments: Mapping[int, Department],
+    choices: Sequence[str] = (),
+    help_text: str = "",
+) -> ItemResult:
+    """The figures of one item, every group checked by ``suppression.publishable``."""
+    published: Published = publishable(_cells(rows), threshold)
+    included = [r for r in rows if r.side not in published.excluded]
+    by_side = {
+        side: _group(
+            side,
+            _side_label(side),
+            [r for r in included if r.side == side],
+            kind,
+            choices,
+            published.side(side),
+        )
+        for side in SIDES
+        if any(r.side == side for r in rows)
+    }
+    shown_departments = sorted(
+        (d for d in published.departments if isinstance(d, int) and d in departments),
+        key=lambda d: departments[d].name.casefold(),
+    )
+    department_groups = tuple(
+        _group(
+            f"department:{d}",
+            departments[d].name,
+            [r for r in included if r.department == d],
+            kind,
+            choices,
+            True,
+        )
+        for d in shown_departments
+    )
+    answered_departments = {r.department for r in included if r.department is not None}
+    texts: dict[str, tuple[str, ...]] = {}
+    if kind == QuestionKind.TEXT and published.total:
+        texts["all"] = tuple(sorted(str(r.value) for r in included))
+        for side, group in by_side.items():
+            if not group.suppressed:
+                texts[side] = tuple(sorted(str(r.value) for r in included if r.side == side))
+    return ItemResult(
+        key=key,
+        label=label,
+        kind=kind,
+        help_text=help_text,
+        overall=_group("all", _("Everyone"), included, kind, choices, published.total),
+        sides=tuple(by_side.values()),
+        departments=department_groups,
+        hidden_departments=bool(answered_departments - set(shown_departments)) and published.total,
+        excluded_sides=tuple(sorted(str(s) for s in published.excluded)),
+        comparison=_compare(included, by_side)
+        if kind in SCALES or kind in ("criterion", OVERALL_KEY)
+        else None,
+        texts=texts,
+    )
+
+
+def _maturity(
+    responses: Sequence[SurveyResponse],
+    questions: Sequence[Question],
+    threshold: int,
+    departments: Mapping[int, Department],
+) -> tuple[tuple[ItemResult, ...], ItemResult | None]:
+    by_criterion: dict[str, list[str]] = {}
+    for q in questions:
+        if q.criterion and q.kind in SCALES:
+            by_criterion.setdefault(q.criterion, []).append(str(q.pk))
+    if not by_criterion:
+        return (), None
+    rows: dict[str, list[_Row]] = {name: [] for name in by_criterion}
+    overall: list[_Row] = []
+    for response in responses:
+        levels = []
+        for name, keys in by_criterion.items():
+            values = [response.answers[k] for k in keys if isinstance(response.answers.get(k), int | float)]
+            if values:
+                mean = fmean(values)
+                rows[name].append(_Row(response.side, response.department_id, mean))
+                levels.append(mean)
+        if len(levels) == len(by_criterion):
+            overall.append(_Row(response.side, response.department_id, fmean(levels)))
+    criteria = tuple(
+        item_result(
+            key=f"criterion:{name}",
+            label=name,
+            kind="criterion",
+            rows=rows[name],
+            threshold=threshold,
+            departments=departments,
+        )
+        for name in by_criterion
+    )
+    level = item_result(
+        key=OVERALL_KEY,
+        label=_("Overall alignment maturity"),
+        kind=OVERALL_KEY,
+        rows=overall,
+        threshold=threshold,
+        departments=departments,
+    )
+    return criteria, level
+
+
+# --- The results of a campaign ------------------------------------------------------------------------------
+
+
+def campaign_results(campaign: Campaign, *, threshold: int | None = None) -> CampaignResults:
+    """Everything that may be shown about a campaign, suppression applied."""
+    org = campaign.organization
+    threshold = threshold if threshold is not None else settings_for(org).threshold
+    invited = SurveyLink.objects.for_org(org).filter(campaign=campaign).count()
+    responses = list(
+        SurveyResponse.objects.for_org(org).filter(campaign=campaign).only("side", "department", "answers")
+    )
+    base = partial(
+        CampaignResults, campaign=campaign, threshold=threshold, invited=invited, responses=len(responses)
+    )
+    if not campaign.is_closed:
+        return base(
+            available=False,
+            counts=(),
+            reason=_(
+                "Results appear when the campaign closes, so that no single response can be worked out."
+            ),
+        )
+    count_rows = [_Row(r.side, r.department_id, 1) for r in responses]
+    counts_item = item_result(
+        key="responses",
+        label=_("Responses"),
+        kind=QuestionKind.TEXT,
+        rows=count_rows,
+        threshold=threshold,
+        departments={},
+    )
+    if counts_item.overall.suppressed:
+        return base(
+            available=False,
+            counts=(),
+            reason=_(
+                "Fewer than %(n)s responses: no result can be shown without risking someone's anonymity."
+            )
+            % {"n": threshold},
+        )
+    departments = {d.pk: d for d in Department.objects.for_org(org)}
+    questions = list(campaign.template.questions.all())
+    items = []
+    for q in questions:
+        key = str(q.pk)
+        rows = [
+            _Row(r.side, r.department_id, r.answers[key])
+            for r in responses
+            if key in r.answers and r.answers[key] not in (None, "", [])
+        ]
+        items.append(
+            item_result(
+                key=q.field_name,
+                label=q.text,
+                kind=q.kind,
+                rows=rows,
+                threshold=threshold,
+                departments=departments,
+                choices=q.choices,
+                help_text=q.help_text,
+            )
+        )
+    criteria, maturity = _maturity(responses, questions, threshold, departments)
+    analyses = {
+        f"q{a.question_id}": a.result
+        for a in TextAnalysis.objects.for_org(org).filter(
+            campaign=campaign, threshold=threshold, responses=len(responses), computed_at__isnull=False
+        )
+    }
+    return base(
+        available=True,
+        counts=(counts_item.overall, *counts_item.sides),
+        items=tuple(items),
+        criteria=criteria,
+        maturity=maturity,
+        text_analyses=analyses,
+    )
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    campaign: Campaign
+    overall: float | None
+    business: float | None
+    it: float | None
+
+
+def template_trends(campaigns: Sequence[Campaign], *, threshold: int) -> dict[str, list[TrendPoint]]:
+    """Every numeric item (question ``q<id>``, criterion, overall level) across the closed campaigns
+    of one template, oldest first; each point obeys its own campaign's suppression."""
+    trends: dict[str, list[TrendPoint]] = {}
+    closed = [c for c in sorted(campaigns, key=lambda c: (c.opens_on, c.pk)) if c.is_closed]
+    for index, campaign in enumerate(closed):
+        results = campaign_results(campaign, threshold=threshold)
+        for item in (*results.items, *results.criteria, results.maturity):
+            if item is None or not item.numeric:
+                continue
+            business, it = item.side(Side.BUSINESS), item.side(Side.IT)
+            points = trends.setdefault(item.key, [TrendPoint(c, None, None, None) for c in closed[:index]])
+            points.append(
+                TrendPoint(
+                    campaign, item.overall.mean, business.mean if business else None, it.mean if it else None
+                )
+            )
+        for points in trends.values():
+            if len(points) < index + 1:
+                points.append(TrendPoint(campaign, None, None, None))
+    return trends

@@ -1,0 +1,699 @@
+"""Writes of the surveys app: settings, templates, campaigns, personal links and responses.
+
+Submitting a response is the one write that no account makes. It is deliberately not audited
+(an audit event would tie a moment to a link) and it stores nothing about the respondent but
+side, department and date.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import partial
+from typing import Any
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
+
+from tandem.core.audit import audit_record
+from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.models import Department, Membership, Organization, Side
+from tandem.core.validation import clean_text
+from tandem.surveys import catalog
+from tandem.surveys.models import (
+    CHOICE_KINDS,
+    MAX_REMINDERS,
+    MIN_THRESHOLD,
+    SCALES,
+    AudienceKind,
+    Campaign,
+    CampaignStatus,
+    Question,
+    QuestionKind,
+    SurveyLink,
+    SurveyResponse,
+    SurveySettings,
+    SurveyTemplate,
+)
+
+MAX_QUESTIONS = 60
+MAX_CHOICES = 12
+MAX_TEXT_ANSWER = 2000
+MAX_RECIPIENTS = 2000
+MAX_CAMPAIGN_DAYS = 366
+TOKEN_SALT = "tandem.surveys.link"  # noqa: S105 (a salt, not a secret)
+# Reminders go out at a quarter, half and three quarters of the open period, and never to a
+# person e-mailed less than this many days before.
+REMINDER_GAP_DAYS = 2
+MAIL_HOUR = 9
+
+
+# --- Settings -----------------------------------------------------------------------------------------
+
+
+def settings_for(org: Organization) -> SurveySettings:
+    row, _created = SurveySettings.objects.get_or_create(organization=org)
+    return row
+
+
+def settings_update(*, actor: Membership, threshold: Any) -> SurveySettings:
+    """Set the anonymity threshold (at least 3)."""
+    try:
+        value = int(threshold)
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("Enter a whole number."), field="threshold") from None
+    if value < MIN_THRESHOLD:
+        raise ValidationFailed(
+            _("The threshold cannot be below %(n)s: smaller groups can be recognised.")
+            % {"n": MIN_THRESHOLD},
+            field="threshold",
+        )
+    if value > 50:
+        raise ValidationFailed(_("Keep the threshold at 50 or below."), field="threshold")
+    row = settings_for(actor.organization)
+    before = row.threshold
+    row.threshold = value
+    row.save(update_fields=["threshold"])
+    audit_record(
+        action="surveys.settings_updated",
+        actor=actor.user,
+        organization=actor.organization,
+        summary=f"anonymity threshold {before} → {value}",
+        data={"threshold": value},
+    )
+    return row
+
+
+# --- Templates ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuestionInput:
+    kind: str
+    text: str
+    help_text: str = ""
+    criterion: str = ""
+    choices: tuple[str, ...] = ()
+    required: bool = True
+
+
+def _question_from(raw: QuestionInput | Mapping[str, Any], index: int) -> QuestionInput:
+    """One question, checked; errors name the question by its number."""
+    data: Mapping[str, Any] = raw.__dict__ if isinstance(raw, QuestionInput) else raw
+    prefix = f"questions.{index}"
+    kind = str(data.get("kind") or "")
+    if kind not in QuestionKind.values:
+        raise ValidationFailed(
+            _("Question %(n)s: choose a kind (%(kinds)s).")
+            % {"n": index + 1, "kinds": ", ".join(QuestionKind.values)},
+            field=f"{prefix}.kind",
+        )
+    text = clean_text(data.get("text"), field=f"{prefix}.text", max_length=300, required=True)
+    help_text = clean_text(data.get("help_text"), field=f"{prefix}.help_text", max_length=500)
+    criterion = clean_text(data.get("criterion"), field=f"{prefix}.criterion", max_length=80)
+    raw_choices = data.get("choices") or ()
+    if isinstance(raw_choices, str):
+        raw_choices = raw_choices.splitlines()
+    choices: list[str] = []
+    for choice in raw_choices:
+        cleaned = clean_text(choice, field=f"{prefix}.choices", max_length=120)
+        if cleaned and cleaned.casefold() not in {c.casefold() for c in choices}:
+            choices.append(cleaned)
+    if kind in CHOICE_KINDS:
+        if not 2 <= len(choices) <= MAX_CHOICES:
+            raise ValidationFailed(
+                _("Question %(n)s: give between 2 and %(max)s different choices.")
+                % {"n": index + 1, "max": MAX_CHOICES},
+                field=f"{prefix}.choices",
+            )
+    elif choices:
+        raise ValidationFailed(
+            _("Question %(n)s: only single and multiple choice questions have choices.") % {"n": index + 1},
+            field=f"{prefix}.choices",
+        )
+    if criterion and kind not in SCALES:
+        raise ValidationFailed(
+            _("Question %(n)s: only scored questions (1–5 or 0–10) can belong to a criterion.")
+            % {"n": index + 1},
+            field=f"{prefix}.criterion",
+        )
+    required = data.get("required", True)
+    return QuestionInput(kind, text, help_text, criterion, tuple(choices), bool(required))
+
+
+def _clean_questions(questions: Sequence[QuestionInput | Mapping[str, Any]]) -> list[QuestionInput]:
+    if not questions:
+        raise ValidationFailed(_("A survey needs at least one question."), field="questions")
+    if len(questions) > MAX_QUESTIONS:
+        raise ValidationFailed(
+            _("Keep a survey to %(n)s questions or fewer.") % {"n": MAX_QUESTIONS}, field="questions"
+        )
+    cleaned = [_question_from(q, i) for i, q in enumerate(questions)]
+    scales = {SCALES[q.kind] for q in cleaned if q.criterion}
+    if len(scales) > 1:
+        raise ValidationFailed(
+            _("All questions that belong to a criterion must use the same scale."), field="questions"
+        )
+    return cleaned
+
+
+def _write_questions(template: SurveyTemplate, questions: Iterable[QuestionInput]) -> None:
+    Question.objects.bulk_create(
+        Question(
+            organization=template.organization,
+            template=template,
+            position=i,
+            kind=q.kind,
+            text=q.text,
+            help_text=q.help_text,
+            criterion=q.criterion,
+            choices=list(q.choices),
+            required=q.required,
+        )
+        for i, q in enumerate(questions)
+    )
+
+
+def templates_install(org: Organization) -> None:
+    """Give the organisation its copy of every shipped template it does not have yet (idempotent)."""
+    have = set(SurveyTemplate.objects.for_org(org).exclude(key="").values_list("key", flat=True))
+    for spec in catalog.SHIPPED:
+        if spec.key in have:
+            continue
+        try:
+            with transaction.atomic():
+                template = SurveyTemplate.objects.create(
+                    organization=org, key=spec.key, name=spec.name, description=spec.description, builtin=True
+                )
+                _write_questions(template, (QuestionInput(**q.__dict__) for q in spec.questions))
+        except IntegrityError:  # another request installed it meanwhile
+            continue
+
+
+def _check_editable(template: SurveyTemplate) -> None:
+    if template.builtin:
+        raise Conflict(_("Templates that ship with Tandem cannot be changed. Copy it and edit the copy."))
+    if template.campaigns.exists():
+        raise Conflict(
+            _(
+                "A campaign has used this template, so its questions are frozen to keep results comparable. Copy it to make changes."
+            )
+        )
+
+
+def template_create(
+    *,
+    actor: Membership,
+    name: str,
+    description: str = "",
+    questions: Sequence[QuestionInput | Mapping[str, Any]],
+) -> SurveyTemplate:
+    name = clean_text(name, field="name", max_length=120, required=True)
+    description = clean_text(description, field="description", max_length=1000)
+    cleaned = _clean_questions(questions)
+    with transaction.atomic():
+        template = SurveyTemplate.objects.create(
+            organization=actor.organization, name=name, description=description, created_by=actor
+        )
+        _write_questions(template, cleaned)
+        audit_record(
+            action="surveys.template_created",
+            actor=actor.user,
+            organization=actor.organization,
+            target=template,
+            summary=name,
+        )
+    return template
+
+
+def template_copy(*, actor: Membership, template: SurveyTemplate, name: str = "") -> SurveyTemplate:
+    """An editable copy of any template, shipped or not."""
+    name = clean_text(name, field="name", max_length=120) or _("%(name)s (copy)") % {"name": template.name}
+    with transaction.atomic():
+        copy = SurveyTemplate.objects.create(
+            organization=actor.organization,
+            name=name[:120],
+            description=template.description,
+            copied_from=template,
+            created_by=actor,
+        )
+        _write_questions(
+            copy,
+            (
+                QuestionInput(q.kind, q.text, q.help_text, q.criterion, tuple(q.choices), q.required)
+                for q in template.questions.all()
+            ),
+        )
+        audit_record(
+            action="surveys.template_copied",
+            actor=actor.user,
+            organization=actor.organization,
+            target=copy,
+            summary=f"{template.name} → {copy.name}",
+        )
+    return copy
+
+
+def template_update(
+    *,
+    actor: Membership,
+    template: SurveyTemplate,
+    name: str,
+    description: str = "",
+    questions: Sequence[QuestionInput | Mapping[str, Any]] | None = None,
+) -> SurveyTemplate:
+    """Rename a template and, when ``questions`` is given, replace its questions."""
+    _check_editable(template)
+    template.name = clean_text(name, field="name", max_length=120, required=True)
+    template.description = clean_text(description, field="description", max_length=1000)
+    cleaned = _clean_questions(questions) if questions is not None else None
+    with transaction.atomic():
+        template.save(update_fields=["name", "description", "updated_at"])
+        if cleaned is not None:
+            template.questions.all().delete()
+            _write_questions(template, cleaned)
+        audit_record(
+            action="surveys.template_updated",
+            actor=actor.user,
+            organization=actor.organization,
+            target=template,
+            summary=template.name,
+        )
+    return template
+
+
+def template_delete(*, actor: Membership, template: SurveyTemplate) -> None:
+    _check_editable(template)
+    with transaction.atomic():
+        audit_record(
+            action="surveys.template_deleted",
+            actor=actor.user,
+            organization=actor.organization,
+            summary=template.name,
+        )
+        template.delete()
+
+
+# --- Campaigns and links ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Someone to invite by address: the side (and department) their response will carry."""
+
+    email: str
+    side: str
+    department: Department | None = None
+
+
+def _clean_email(value: Any, field: str) -> str:
+    email = clean_text(value, field=field, max_length=254, required=True).lower()
+    try:
+        validate_email(email)
+    except DjangoValidationError:
+        raise ValidationFailed(
+            _("%(email)s is not a valid e-mail address.") % {"email": email}, field=field
+        ) from None
+    return email
+
+
+def _clean_dates(
+    opens_on: date | None, closes_on: date | None, *, existing: Campaign | None = None
+) -> tuple[date, date]:
+    today = timezone.localdate()
+    if opens_on is None:
+        raise ValidationFailed(_("Give the date the campaign opens."), field="opens_on")
+    if closes_on is None:
+        raise ValidationFailed(_("Give the date the campaign closes."), field="closes_on")
+    if closes_on < opens_on:
+        raise ValidationFailed(_("A campaign cannot close before it opens."), field="closes_on")
+    if closes_on < today and existing is None:
+        raise ValidationFailed(_("The closing date has passed: choose today or later."), field="closes_on")
+    if (closes_on - opens_on).days > MAX_CAMPAIGN_DAYS:
+        raise ValidationFailed(_("Keep a campaign open for a year at most."), field="closes_on")
+    return opens_on, closes_on
+
+
+def link_token(link: SurveyLink) -> str:
+    """The secret of a personal link: an HMAC of the link's nonce under the secret key (never stored)."""
+    digest = salted_hmac(TOKEN_SALT, link.nonce, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _new_link(
+    campaign: Campaign, *, email: str, side: str, department: Department | None, membership: Membership | None
+) -> SurveyLink:
+    link = SurveyLink(
+        organization=campaign.organization,
+        campaign=campaign,
+        nonce=secrets.token_hex(16),
+        email=email,
+        side=side,
+        department=department,
+        membership=membership,
+    )
+    link.token_hash = token_hash(link_token(link))
+    return link
+
+
+def audience_members(campaign: Campaign) -> list[Membership]:
+    """The active members a campaign's audience covers (none for an e-mail list)."""
+    members = (
+        Membership.objects.for_org(campaign.organization)
+        .filter(is_active=True)
+        .select_related("user", "department")
+    )
+    if campaign.audience == AudienceKind.DEPARTMENT:
+        members = members.filter(department=campaign.department)
+    elif campaign.audience == AudienceKind.SIDE:
+        members = members.filter(side=campaign.side)
+    elif campaign.audience == AudienceKind.EMAILS:
+        return []
+    return list(members)
+
+
+def _mail_time(day: date) -> datetime | None:
+    """When e-mails for ``day`` go out: now if the day has come, else that morning."""
+    if day <= timezone.localdate():
+        return None
+    return timezone.make_aware(datetime.combine(day, time(MAIL_HOUR)))
+
+
+def reminder_days(opens_on: date, closes_on: date) -> list[date]:
+    """Up to three reminder dates, spread over the open period, at least a day apart."""
+    span = (closes_on - opens_on).days
+    days: list[date] = []
+    for quarter in (1, 2, 3):
+        day = opens_on + timedelta(days=round(span * quarter / 4))
+        if opens_on < day <= closes_on and (not days or (day - days[-1]).days >= 1) and day not in days:
+            days.append(day)
+    return days[:MAX_REMINDERS]
+
+
+def _schedule_mail(campaign: Campaign, link_ids: list[int], base_url: str) -> None:
+    from tandem.surveys.tasks import send_links  # noqa: PLC0415 (tasks import services)
+
+    run_after = _mail_time(campaign.opens_on)
+    job = send_links.using(run_after=run_after) if run_after else send_links
+    transaction.on_commit(lambda: job.enqueue(campaign_id=campaign.pk, link_ids=link_ids, base_url=base_url))
+
+
+def _enqueue_reminder(job: Any, run_after: datetime, campaign_id: int, base_url: str) -> None:
+    job.using(run_after=run_after).enqueue(campaign_id=campaign_id, base_url=base_url)
+
+
+def _schedule_reminders(campaign: Campaign, base_url: str) -> None:
+    from tandem.surveys.tasks import send_reminders  # noqa: PLC0415
+
+    for day in reminder_days(campaign.opens_on, campaign.closes_on):
+        run_after = _mail_time(day) or timezone.now()
+        transaction.on_commit(partial(_enqueue_reminder, send_reminders, run_after, campaign.pk, base_url))
+
+
+def campaign_create(
+    *,
+    actor: Membership,
+    template: SurveyTemplate,
+    title: str,
+    opens_on: date | None,
+    closes_on: date | None,
+    audience: str = AudienceKind.ALL,
+    department: Department | None = None,
+    side: str = "",
+    recipients: Sequence[Recipient] = (),
+    send_email: bool = True,
+    base_url: str = "",
+) -> Campaign:
+    """Create a campaign and a personal link for everyone in its audience; the links are e-mailed
+    on the opening day and reminders are scheduled."""
+    org = actor.organization
+    title = clean_text(title, field="title", max_length=160) or template.name
+    opens_on, closes_on = _clean_dates(opens_on, closes_on)
+    if audience not in AudienceKind.values:
+        raise ValidationFailed(_("Choose an audience."), field="audience")
+    if audience == AudienceKind.DEPARTMENT and department is None:
+        raise ValidationFailed(_("Choose the department to survey."), field="department")
+    if audience == AudienceKind.SIDE and side not in Side.values:
+        raise ValidationFailed(_("Choose the side to survey."), field="side")
+    if audience == AudienceKind.EMAILS and not recipients:
+        raise ValidationFailed(_("Give at least one e-mail address."), field="recipients")
+    if not template.questions.exists():
+        raise ValidationFailed(_("This template has no questions yet."), field="template")
+    with transaction.atomic():
+        campaign = Campaign.objects.create(
+            organization=org,
+            template=template,
+            title=title,
+            audience=audience,
+            department=department if audience == AudienceKind.DEPARTMENT else None,
+            side=side if audience == AudienceKind.SIDE else "",
+            opens_on=opens_on,
+            closes_on=closes_on,
+            created_by=actor,
+        )
+        invited = invitations_create(
+            actor=actor,
+            campaign=campaign,
+            members=audience_members(campaign),
+            recipients=recipients,
+            send_email=send_email,
+            base_url=base_url,
+            audit=False,
+        )
+        if send_email:
+            _schedule_reminders(campaign, base_url)
+        audit_record(
+            action="surveys.campaign_created",
+            actor=actor.user,
+            organization=org,
+            target=campaign,
+            summary=f"{title}: {len(invited)} people, {opens_on} to {closes_on}",
+        )
+    return campaign
+
+
+def campaign_update(*, actor: Membership, campaign: Campaign, title: str, closes_on: date | None) -> Campaign:
+    """Rename a campaign or move its closing date (not for a closed campaign)."""
+    if campaign.is_closed:
+        raise Conflict(_("This campaign is closed; its results are final."))
+    campaign.title = clean_text(title, field="title", max_length=160, required=True)
+    _opens, campaign.closes_on = _clean_dates(campaign.opens_on, closes_on)
+    campaign.save(update_fields=["title", "closes_on"])
+    audit_record(
+        action="surveys.campaign_updated",
+        actor=actor.user,
+        organization=actor.organization,
+        target=campaign,
+        summary=f"{campaign.title}: closes {campaign.closes_on}",
+    )
+    return campaign
+
+
+def campaign_close(*, actor: Membership, campaign: Campaign) -> Campaign:
+    """Close a campaign now: its links stop working and its results appear."""
+    with transaction.atomic():
+        locked = Campaign.objects.for_org(actor.organization).select_for_update().get(pk=campaign.pk)
+        if locked.is_closed:
+            raise Conflict(_("This campaign is already closed."))
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["closed_at"])
+        audit_record(
+            action="surveys.campaign_closed",
+            actor=actor.user,
+            organization=actor.organization,
+            target=locked,
+            summary=locked.title,
+        )
+    return locked
+
+
+def invitations_create(
+    *,
+    actor: Membership,
+    campaign: Campaign,
+    members: Sequence[Membership] = (),
+    recipients: Sequence[Recipient] = (),
+    send_email: bool = True,
+    base_url: str = "",
+    audit: bool = True,
+) -> list[tuple[SurveyLink, str]]:
+    """Personal links for members and addresses, with their tokens. Someone already invited keeps
+    their link (and gets it back); the new links are e-mailed when ``send_email``."""
+    if campaign.is_closed:
+        raise Conflict(_("This campaign is closed; it takes no more invitations."))
+    if len(members) + len(recipients) > MAX_RECIPIENTS:
+        raise ValidationFailed(
+            _("Invite at most %(n)s people at once.") % {"n": MAX_RECIPIENTS}, field="recipients"
+        )
+    wanted: dict[str, tuple[str, Department | None, Membership | None]] = {}
+    for member in members:
+        wanted[member.user.email.lower()] = (member.side, member.department, member)
+    for i, recipient in enumerate(recipients):
+        email = _clean_email(recipient.email, field=f"recipients.{i}.email")
+        if recipient.side not in Side.values:
+            raise ValidationFailed(
+                _("Give the side of %(email)s (business, it or partner).") % {"email": email},
+                field=f"recipients.{i}.side",
+            )
+        wanted.setdefault(email, (recipient.side, recipient.department, None))
+    with transaction.atomic():
+        existing = {link.email: link for link in campaign.links.filter(email__in=list(wanted))}
+        new = [
+            _new_link(campaign, email=email, side=side, department=department, membership=membership)
+            for email, (side, department, membership) in wanted.items()
+            if email not in existing
+        ]
+        SurveyLink.objects.bulk_create(new)
+        created = list(campaign.links.filter(email__in=[link.email for link in new]))
+        if send_email and created:
+            _schedule_mail(campaign, [link.pk for link in created], base_url)
+        if audit and created:
+            audit_record(
+                action="surveys.invitations_created",
+                actor=actor.user,
+                organization=actor.organization,
+                target=campaign,
+                summary=f"{len(created)} new links",
+            )
+    links = [*existing.values(), *created]
+    links.sort(key=lambda link: link.email)
+    return [(link, link_token(link)) for link in links]
+
+
+def link_from_token(token: str) -> SurveyLink:
+    """The link of a token, or NotFound (unknown, or a token of a rotated secret key)."""
+    if not token or len(token) > 100:
+        raise NotFound()
+    link = (
+        SurveyLink.objects.unscoped()  # the token is the scope: a public link belongs to no session
+        .select_related("campaign__template", "campaign__organization", "organization")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if link is None:
+        raise NotFound()
+    return link
+
+
+# --- Answers --------------------------------------------------------------------------------------------
+
+
+def _clean_answer(question: Question, value: Any) -> Any:
+    """One answer in its stored form, or ValidationFailed with a message for the respondent."""
+    field = question.field_name
+    if question.kind in SCALES:
+        scale = SCALES[question.kind]
+        if isinstance(value, bool):
+            value = None
+        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
+            value = int(value.strip())
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
+        if not isinstance(value, int) or value not in scale:
+            raise ValidationFailed(
+                _("Choose a whole number from %(low)s to %(high)s.") % {"low": scale[0], "high": scale[-1]},
+                field=field,
+            )
+        return value
+    if question.kind == QuestionKind.SINGLE:
+        if not isinstance(value, str) or value not in question.choices:
+            raise ValidationFailed(_("Choose one of the options."), field=field)
+        return value
+    if question.kind == QuestionKind.MULTIPLE:
+        values = [value] if isinstance(value, str) else value
+        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+            raise ValidationFailed(_("Choose from the options."), field=field)
+        unknown = [v for v in values if v not in question.choices]
+        if unknown:
+            raise ValidationFailed(
+                _("%(value)s is not one of the options.") % {"value": unknown[0]}, field=field
+            )
+        return [c for c in question.choices if c in values]
+    if not isinstance(value, str):
+        raise ValidationFailed(_("Write your answer as text."), field=field)
+    return clean_text(value, field=field, max_length=MAX_TEXT_ANSWER)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def answers_clean(questions: Sequence[Question], raw: Mapping[str, Any]) -> dict[str, Any]:
+    """The answers keyed by question id, every problem reported at once (field ``q<id>``)."""
+    known = {q.field_name for q in questions} | {str(q.pk) for q in questions}
+    errors: list[dict[str, str]] = []
+    unknown = sorted(str(k) for k in raw if str(k) not in known)
+    for key in unknown[:10]:
+        errors.append({"field": key, "message": _("This survey has no such question.")})
+    cleaned: dict[str, Any] = {}
+    for question in questions:
+        value = raw.get(question.field_name, raw.get(str(question.pk)))
+        if _is_blank(value):
+            if question.required:
+                errors.append({"field": question.field_name, "message": _("Please answer this question.")})
+            continue
+        try:
+            cleaned[str(question.pk)] = _clean_answer(question, value)
+        except ValidationFailed as exc:
+            errors.append({"field": question.field_name, "message": exc.message})
+        if question.kind == QuestionKind.TEXT and cleaned.get(str(question.pk)) == "":
+            cleaned.pop(str(question.pk))
+    if errors:
+        raise ValidationFailed(_("Some answers need another look."), extra={"errors": errors})
+    return cleaned
+
+
+def _check_open(campaign: Campaign) -> None:
+    status = campaign.status
+    if status == CampaignStatus.SCHEDULED:
+        raise Conflict(
+            _("This survey opens on %(day)s.") % {"day": campaign.opens_on.isoformat()}, code="not_open"
+        )
+    if status == CampaignStatus.CLOSED:
+        raise Conflict(_("This survey has closed. Thank you for your interest."), code="closed")
+
+
+def response_submit(*, token: str, answers: Mapping[str, Any]) -> SurveyResponse:
+    """Store an anonymous response through a personal link, once.
+
+    The link is marked used and the response written in one transaction; the conditional update
+    makes a second submission through the same link (even a concurrent one) a Conflict, and a
+    failure leaves neither. The response row gets the link's side and department and today's
+    date: no time, no person, no pointer back.
+    """
+    link = link_from_token(token)
+    campaign = link.campaign
+    _check_open(campaign)
+    if link.answered:
+        raise Conflict(
+            _("This link has already been used to answer. Each link takes one response."), code="answered"
+        )
+    questions = list(campaign.template.questions.all())
+    cleaned = answers_clean(questions, answers)
+    with transaction.atomic():
+        claimed = SurveyLink.objects.unscoped().filter(pk=link.pk, answered=False).update(answered=True)
+        if not claimed:
+            raise Conflict(
+                _("This link has already been used to answer. Each link takes one response."), code="answered"
+            )
+        response = SurveyResponse.objects.create(
+            organization=link.organization,
+            campaign=campaign,
+            side=link.side,
+            department_id=link.department_id,
+            submitted_on=timezone.localdate(),
+            answers=cleaned,
+        )
+    return response
