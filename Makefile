@@ -18,7 +18,7 @@ TANDEM_PORT ?= 8000
 help:
 	@echo "make run    install, migrate and serve the demo at http://$(TANDEM_HOST):$(TANDEM_PORT)"
 	@echo "make test   lint, type-check, migration check and the test suite (SQLite, and PostgreSQL when TANDEM_TEST_DATABASE_URL is set)"
-	@echo "make bench  measure the server under load and print the figures"
+	@echo "make bench  measure the server under load and a crowd answering a survey, and print the figures"
 	@echo "make bench-text  STS figures of the embedding engines and why-check accuracy"
 	@echo "make lock   re-resolve the pinned dependencies"
 
@@ -60,8 +60,10 @@ test: lint typecheck
 		echo "PostgreSQL run skipped: set TANDEM_TEST_DATABASE_URL=postgres://USER@HOST:5432/DB to run the suite on PostgreSQL too."; \
 	fi
 
+# The pages under load, then the survey soak (SQLite, and PostgreSQL when one is at hand).
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/survey_soak.py
 
 # Quality and speed of the language work: STS Spearman per engine and split, why-check accuracy.
 bench-text: $(VENV)/.installed-dev

@@ -4,7 +4,9 @@ Each client is a thread with one persistent ``http.client`` connection that send
 reads the whole response and sends the next one. Clients are spread over several processes so
 that the generator is not limited to one core by the GIL. All clients connect first, then start
 together; each stops at its deadline or after ``max_requests_per_client`` requests, whichever
-comes first, so every loop is bounded in time and in count. Only 127.0.0.1 is ever targeted.
+comes first, so every loop is bounded in time and in count. With a ``paths_file`` every request
+goes to a path of its own (one-time links, say): a client stops early when its share runs out.
+Only 127.0.0.1 is ever targeted.
 """
 
 from __future__ import annotations
@@ -16,11 +18,14 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 HOST = "127.0.0.1"
 # How long processes and threads may take to get ready before the run is called off.
 _READY_TIMEOUT = 60.0
+# Counted in ``errors`` for each client that used up its share of a ``paths_file`` before its deadline.
+PATHS_EXHAUSTED = "paths exhausted"
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,9 @@ class LoadPlan:
     timeout: float = 30.0
     # Extra headers for client i: per_client_headers[i % len], e.g. one session cookie per client.
     per_client_headers: tuple[tuple[tuple[str, str], ...], ...] = ()
+    # One path per line, each requested once instead of ``request.path``: client i takes lines
+    # i, i + clients, i + 2 * clients, ... and stops when they run out.
+    paths_file: str | None = None
 
 
 @dataclass
@@ -96,9 +104,17 @@ def percentile(sorted_values: list[float], fraction: float) -> float:
     return sorted_values[rank - 1]
 
 
-def _client(plan: LoadPlan, index: int, start: threading.Barrier, result: _ClientResult) -> None:
-    """Client ``index``: connect, wait for the start, then request in a loop until the deadline."""
+def _client(
+    plan: LoadPlan,
+    index: int,
+    start: threading.Barrier,
+    result: _ClientResult,
+    paths: list[str] | None = None,
+) -> None:
+    """Client ``index``: connect, wait for the start, then request in a loop until the deadline
+    (to ``spec.path``, or to each of ``paths`` in turn until they run out)."""
     spec = plan.request
+    next_paths = iter(paths) if paths is not None else None
     headers = {"Host": f"{HOST}:{plan.port}", **dict(spec.headers)}
     if plan.per_client_headers:
         headers.update(plan.per_client_headers[index % len(plan.per_client_headers)])
@@ -117,13 +133,17 @@ def _client(plan: LoadPlan, index: int, start: threading.Barrier, result: _Clien
     began = time.perf_counter()
     deadline = began + plan.duration
     for _ in range(plan.max_requests_per_client):
+        path = spec.path if next_paths is None else next(next_paths, None)
+        if path is None:
+            result.errors[PATHS_EXHAUSTED] += 1
+            break
         sent = time.perf_counter()
         if sent >= deadline:
             break
         try:
             if conn is None:
                 conn = http.client.HTTPConnection(HOST, plan.port, timeout=plan.timeout)
-            conn.request(spec.method, spec.path, body=spec.body, headers=headers)
+            conn.request(spec.method, path, body=spec.body, headers=headers)
             response = conn.getresponse()
             response.read()
             received = time.perf_counter()
@@ -148,8 +168,19 @@ def _process(plan: LoadPlan, first: int, clients: int, ready: Any, results: Any)
     when every process is ready."""
     client_results = [_ClientResult() for _ in range(clients)]
     start = threading.Barrier(clients + 1)
+    lines = Path(plan.paths_file).read_text(encoding="utf-8").split() if plan.paths_file else None
     threads = [
-        threading.Thread(target=_client, args=(plan, first + offset, start, result), daemon=True)
+        threading.Thread(
+            target=_client,
+            args=(
+                plan,
+                first + offset,
+                start,
+                result,
+                lines[first + offset :: plan.clients] if lines is not None else None,
+            ),
+            daemon=True,
+        )
         for offset, result in enumerate(client_results)
     ]
     for thread in threads:

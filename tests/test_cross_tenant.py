@@ -4,15 +4,17 @@ and shows none of its data. A new URL pattern that this walk cannot fill fails t
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from tandem.core import services
 from tandem.core.models import Department, Membership, Role, Side
 from tandem.strategy import services as strategy
+from tandem.surveys import services as surveys
 from tandem.whycheck import services as whycheck
 from tests.conftest import Personas
 from tests.factories import UserFactory
@@ -33,6 +35,11 @@ NON_TENANT = {
     # The signed link is the credential (like a password-reset link); forged links are 404s,
     # tested in test_services.
     "core:invitation",
+    # A survey's personal link: the token is the credential and the scope, and no account is
+    # involved; unknown tokens are 404s, tested in tests/surveys.
+    "surveys:respond",
+    "api:survey_response_form",
+    "api:survey_response_submit",
 }
 ACCOUNT_PREFIXES = ("account_", "mfa_")
 # Path parameters that name no object (a file format): nothing to take from the other tenant.
@@ -59,6 +66,11 @@ PROBE = {
     "measures": [{"name": "probe"}],
     "gate": "advisory",
     "deadline": "2099-01-01",
+    "questions": [{"kind": "likert", "text": "probe"}],
+    "template_id": 1,
+    "opens_on": "2099-01-01",
+    "closes_on": "2099-01-02",
+    "threshold": 5,
 }
 SECRETS = [
     "Globex Secretcorp",
@@ -69,6 +81,9 @@ SECRETS = [
     "Globex moonshot",
     "Globex world domination",
     "Globex doomsday metric",
+    "Globex pulse",
+    "Globex survey question",
+    "globex-respondent@globex.test",
 ]
 
 
@@ -105,6 +120,25 @@ def other_tenant(personas: Personas) -> dict[str, Callable[[], object]]:
     whycheck.whycheck_submit_answer(
         actor=b_business, why_check=round_, why="Globex moonshot", measures=[{"name": "Globex moonshot"}]
     )
+    template = surveys.template_create(
+        actor=b, name="Globex pulse", questions=[{"kind": "likert", "text": "Globex survey question"}]
+    )
+    campaign = surveys.campaign_create(
+        actor=b,
+        template=template,
+        title="Globex pulse",
+        opens_on=timezone.localdate(),
+        closes_on=timezone.localdate() + timedelta(days=7),
+        audience="emails",
+        recipients=[surveys.Recipient(email="globex-respondent@globex.test", side=Side.IT)],
+        send_email=False,
+    )
+    [(_link, survey_token)] = surveys.invitations_create(
+        actor=b,
+        campaign=campaign,
+        recipients=[surveys.Recipient(email="globex-respondent@globex.test", side=Side.IT)],
+        send_email=False,
+    )
     return {
         "org_slug": lambda: personas.other_org.slug,
         "slug": lambda: personas.other_org.slug,
@@ -120,6 +154,10 @@ def other_tenant(personas: Personas) -> dict[str, Callable[[], object]]:
         "link_id": lambda: link.pk,
         "fmt": lambda: "csv",
         "why_check_id": lambda: round_.pk,
+        "template_id": lambda: template.pk,
+        "campaign_id": lambda: campaign.pk,
+        "survey_id": lambda: campaign.pk,
+        "token": lambda: survey_token,
     }
 
 

@@ -118,9 +118,12 @@ def test_permission_matrix(
 def test_every_url_is_in_a_permission_matrix() -> None:
     from tests.strategy.test_api import API_MATRIX
     from tests.strategy.test_permissions import NAMES as STRATEGY_NAMES
+    from tests.surveys.test_api import API_MATRIX as SURVEYS_API_MATRIX
+    from tests.surveys.test_permissions import NAMES as SURVEYS_NAMES
     from tests.whycheck.test_permissions import NAMES as WHYCHECK_NAMES
 
     names = {row.name for row in MATRIX} | COVERED_ELSEWHERE | STRATEGY_NAMES | WHYCHECK_NAMES
-    names |= {row.name for row in API_MATRIX}
+    names |= {row.name for row in API_MATRIX} | SURVEYS_NAMES
+    names |= {row.name for row in SURVEYS_API_MATRIX}
     missing = sorted(n for n in all_url_names() if not n.startswith(("account_", "mfa_")) and n not in names)
     assert not missing, f"Add these URLs to a permission matrix: {missing}"

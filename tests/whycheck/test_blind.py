@@ -104,6 +104,11 @@ def _ids(personas: Personas, round_: WhyCheck) -> dict[str, list[Any]]:
         "member_id": [personas.business_lead.pk],
         "invitation_id": [1],
         "fmt": ["csv", "xlsx"],
+        # Surveys never show why-check answers; any id will do to walk their pages.
+        "template_id": [1],
+        "campaign_id": [1],
+        "survey_id": [1],
+        "token": ["no-such-link"],
     }
 
 

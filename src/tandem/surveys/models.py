@@ -145,7 +145,7 @@ class Campaign(OrgScopedModel):
     """One run of a template for an audience between two dates."""
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
-    template = models.ForeignKey(SurveyTemplate, on_delete=models.PROTECT, related_name="campaigns")
+    template = models.ForeignKey(SurveyTemplate, on_delete=models.RESTRICT, related_name="campaigns")
     title = models.CharField(_("title"), max_length=160)
     audience = models.CharField(
         _("audience"), max_length=12, choices=AudienceKind.choices, default=AudienceKind.ALL

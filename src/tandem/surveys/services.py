@@ -352,6 +352,16 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
+def link_rekey(link: SurveyLink) -> str:
+    """The link's token, re-keyed first when the secret key has changed since it was issued (the
+    old token no longer finds the link; without this, e-mails would carry a dead link)."""
+    token = link_token(link)
+    if token_hash(token) != link.token_hash:
+        link.token_hash = token_hash(token)
+        SurveyLink.objects.for_org(link.organization).filter(pk=link.pk).update(token_hash=link.token_hash)
+    return token
+
+
 def _new_link(
     campaign: Campaign, *, email: str, side: str, department: Department | None, membership: Membership | None
 ) -> SurveyLink:
@@ -569,7 +579,7 @@ def invitations_create(
             )
     links = [*existing.values(), *created]
     links.sort(key=lambda link: link.email)
-    return [(link, link_token(link)) for link in links]
+    return [(link, link_rekey(link)) for link in links]
 
 
 def link_from_token(token: str) -> SurveyLink:

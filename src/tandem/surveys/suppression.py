@@ -10,7 +10,9 @@ indicator is a linear combination of the indicators of the shown groups: the tot
 sides is the third side; a side minus the departments inside it is the rest of that side. No
 revealed set may be smaller than the threshold (an empty set reveals nothing).
 
-Groups are first suppressed when they are smaller than the threshold. The hidden sides merge into
+A side smaller than the threshold is left out of every figure, the total included (see
+``publishable``). Other groups are first suppressed when they are smaller than the threshold.
+The hidden sides merge into
 one row (the total minus the shown sides), the hidden departments (and respondents without a
 department) into one column, and the respondents fall into the cells of that grid. A set of cells
 is revealed exactly when its indicator is ``a[row] + b[column]`` on the non-empty cells for some

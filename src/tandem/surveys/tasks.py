@@ -19,9 +19,9 @@ from tandem.surveys.models import MAX_REMINDERS, Campaign, SurveyLink
 
 
 def _send(link: SurveyLink, *, reminder: bool, base_url: str, threshold: int, questions: int) -> None:
-    from tandem.surveys.services import link_token  # noqa: PLC0415 (services enqueue these tasks)
+    from tandem.surveys.services import link_rekey  # noqa: PLC0415 (services enqueue these tasks)
 
-    url = (base_url or settings.SITE_URL) + reverse("surveys:respond", args=[link_token(link)])
+    url = (base_url or settings.SITE_URL) + reverse("surveys:respond", args=[link_rekey(link)])
     context = {
         "campaign": link.campaign,
         "link": url,
