@@ -11,6 +11,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 python3 python; do \
 
 export TANDEM_DATA_DIR ?= $(CURDIR)/var
 TANDEM_HOST ?= 127.0.0.1
+# Test processes (pytest-xdist): every core by default; TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 TANDEM_PORT ?= 8000
 
 .PHONY: help run test lint typecheck bench bench-text lock clean
@@ -52,10 +54,10 @@ typecheck: $(VENV)/.installed-dev
 
 test: lint typecheck
 	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/python -m django makemigrations --check --dry-run
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 	@if [ -n "$$TANDEM_TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL run ($${TANDEM_TEST_DATABASE_URL%%\?*}) =="; \
-		TANDEM_TEST_ON_POSTGRES=1 $(BIN)/pytest -m "not browser"; \
+		TANDEM_TEST_ON_POSTGRES=1 $(BIN)/pytest -n $(TEST_WORKERS) -m "not browser"; \
 	else \
 		echo "PostgreSQL run skipped: set TANDEM_TEST_DATABASE_URL=postgres://USER@HOST:5432/DB to run the suite on PostgreSQL too."; \
 	fi

@@ -375,7 +375,7 @@ def test_every_invalid_answer_is_reported_at_once(personas: Personas, campaign: 
     assert not SurveyLink.objects.for_org(personas.org).get(token_hash=services.token_hash(token)).answered
 
 
-@pytest.mark.parametrize("value", [True, 3.5, "", None, [4], "4.0"])
+@pytest.mark.parametrize("value", [True, 3.5, "", None, [4], "4.0", "²", "9" * 5000, {"v": 4}])
 def test_a_likert_answer_must_be_a_whole_number_on_the_scale(
     personas: Personas, campaign: Campaign, value: Any
 ) -> None:
@@ -492,3 +492,17 @@ def test_after_a_secret_key_change_inviting_again_gives_a_working_link(
     assert services.link_from_token(new).pk == link.pk
     with pytest.raises(NotFound):
         services.link_from_token(old)
+
+
+def test_closing_a_campaign_with_free_text_queues_the_grouping_once(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+
+    with_text = make_campaign(personas.owner)
+    without_text = make_campaign(personas.owner, questions=likert_only(2))
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_close(actor=personas.owner, campaign=with_text)
+        services.campaign_close(actor=personas.owner, campaign=without_text)
+    jobs = DBTaskResult.objects.filter(task_path__endswith="analyse_texts")
+    assert [job.args_kwargs["kwargs"] for job in jobs] == [{"campaign_id": with_text.pk}]

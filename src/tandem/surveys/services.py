@@ -526,6 +526,11 @@ def campaign_close(*, actor: Membership, campaign: Campaign) -> Campaign:
             target=locked,
             summary=locked.title,
         )
+        if locked.template.questions.filter(kind=QuestionKind.TEXT).exists():
+            from tandem.surveys.tasks import analyse_texts  # noqa: PLC0415 (tasks import services)
+
+            # Group the free-text answers now, so they are ready when people open the results.
+            transaction.on_commit(partial(analyse_texts.enqueue, campaign_id=locked.pk))
     return locked
 
 
@@ -607,8 +612,11 @@ def _clean_answer(question: Question, value: Any) -> Any:
         scale = SCALES[question.kind]
         if isinstance(value, bool):
             value = None
-        if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-            value = int(value.strip())
+        if isinstance(value, str) and len(value) <= 10:
+            try:
+                value = int(value.strip())
+            except ValueError:  # "²" is a digit to isdigit() but not to int()
+                value = None
         if isinstance(value, float) and value.is_integer():
             value = int(value)
         if not isinstance(value, int) or value not in scale:

@@ -556,19 +556,24 @@ STATE_STATUS = {"answered": 409, "closed": 410, "not_open": 409}
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     """The questionnaire of a personal link: no account, one response, nothing kept but side,
     department and date."""
+    limited = None
+    if request.method == "POST":
+        # Counted before the link is looked up, so guessing tokens counts against the address.
+        try:
+            ratelimit.check(request, services.token_hash(token))
+        except ratelimit.RateLimited as error:
+            limited = error
     link = services.link_from_token(token)
     campaign = link.campaign
     questions = list(campaign.template.questions.all())
     answers: dict[str, Any] = {}
     errors: dict[str, str] = {}
     summary = ""
+    if limited is not None:
+        response = _state_page(request, link, limited.message, 429)
+        response["Retry-After"] = "60"
+        return response
     if request.method == "POST":
-        try:
-            ratelimit.check(request, services.token_hash(token))
-        except ratelimit.RateLimited as error:
-            response = _state_page(request, link, error.message, 429)
-            response["Retry-After"] = "60"
-            return response
         answers = _raw_answers(questions, request.POST)
         try:
             services.response_submit(token=token, answers=answers)

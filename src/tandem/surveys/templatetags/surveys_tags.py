@@ -47,7 +47,7 @@ def gap_sentence(comparison: Comparison | None) -> str:
     gap = comparison.gap
     effect = EFFECT_WORDS.get(comparison.effect, comparison.effect)
     if abs(gap) < 0.05:
-        head = _("IT and the business rate this the same")
+        head = _("IT and the business rate this the same on average")
     elif gap < 0:
         head = _("IT rates this %(gap).1f lower than the business") % {"gap": -gap}
     else:
