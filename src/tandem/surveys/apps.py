@@ -6,4 +6,5 @@ class SurveysConfig(AppConfig):
     name = "tandem.surveys"
     label = "surveys"
     verbose_name = "Temperature checks: anonymous surveys"
+    tandem_home_panel = "tandem.surveys.selectors.home_panel"
     tandem_nav = [("surveys:list", _("Surveys"), "internal", 30, ("surveys/",))]
