@@ -125,6 +125,20 @@ def git_revision() -> str:
     return completed.stdout.strip() or "unknown"
 
 
+def print_header(title: str, *, cores: int, load_before: float) -> None:
+    """The lines every benchmark report starts with: what ran, when, on what machine and software."""
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"{title}, {now}, commit {git_revision()}")
+    print(
+        f"machine   {cores} CPU cores ({cpu_model()}), {platform.system()} {platform.release()}, "
+        f"load average {load_before:.2f} before the run"
+    )
+    print(
+        f"software  Python {platform.python_version()}, Django {importlib.metadata.version('Django')}, "
+        f"gunicorn {importlib.metadata.version('gunicorn')}"
+    )
+
+
 def cpu_model() -> str:
     """The processor's model name when the platform tells it."""
     cpuinfo = Path("/proc/cpuinfo")
@@ -307,16 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench: {error}", file=sys.stderr)
         return 2
 
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"Tandem benchmark, {now}, commit {git_revision()}")
-    print(
-        f"machine   {cores} CPU cores ({cpu_model()}), {platform.system()} {platform.release()}, "
-        f"load average {load_before:.2f} before the run"
-    )
-    print(
-        f"software  Python {platform.python_version()}, Django {importlib.metadata.version('Django')}, "
-        f"gunicorn {importlib.metadata.version('gunicorn')}"
-    )
+    print_header("Tandem benchmark", cores=cores, load_before=load_before)
     print(
         f"server    tandem serve: gunicorn gthread, {args.workers} workers x {args.threads} threads, "
         f"production settings (DEBUG off) over plain HTTP on {HOST}, access log off"

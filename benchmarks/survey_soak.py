@@ -27,11 +27,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import importlib.metadata
 import json
 import math
 import os
-import platform
 import subprocess
 import sys
 import time
@@ -40,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from loadgen import HOST, PATHS_EXHAUSTED, LoadPlan, LoadResult, LoadSample, RequestSpec, run_load, summarize
-from run import cpu_cores, cpu_model, git_revision
+from run import cpu_cores, print_header
 from server import OWNER_EMAIL, BenchEnvironment, BenchError, Server, _redacted
 
 SCRIPT = Path(__file__).resolve()
@@ -420,16 +418,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"survey soak: {error}", file=sys.stderr)
         return 2
     cores = cpu_cores()
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"Tandem survey soak, {now}, commit {git_revision()}")
-    print(
-        f"machine   {cores} CPU cores ({cpu_model()}), {platform.system()} {platform.release()}, "
-        f"load average {load_before:.2f} before the run"
-    )
-    print(
-        f"software  Python {platform.python_version()}, Django {importlib.metadata.version('Django')}, "
-        f"gunicorn {importlib.metadata.version('gunicorn')}"
-    )
+    print_header("Tandem survey soak", cores=cores, load_before=load_before)
     print(
         f"server    tandem serve: gunicorn gthread, {args.workers} workers x {args.threads} threads, "
         f"production settings over plain HTTP on {HOST}; survey rate limits raised "

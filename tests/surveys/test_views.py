@@ -306,6 +306,28 @@ def test_a_campaign_is_created_for_a_list_of_addresses(
     assert links == {"ana@example.org": ("it", None), "bob@example.org": ("business", "Sales")}
 
 
+def test_the_links_of_a_new_campaign_are_mailed_from_the_address_the_admin_used(
+    personas: Personas,
+    client_for: ClientFor,
+    every_kind: SurveyTemplate,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    today = timezone.localdate()
+    data = {
+        "template": every_kind.pk,
+        "title": "Pilot",
+        "audience": "emails",
+        "emails": "ana@example.org, it",
+        "opens_on": today.isoformat(),
+        "closes_on": (today + timedelta(days=7)).isoformat(),
+        "send_email": "on",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for("admin").post(ORG + "new/", data, HTTP_HOST="localhost")
+    job = DBTaskResult.objects.get(task_path__endswith="send_links")
+    assert job.args_kwargs["kwargs"]["base_url"] == "http://localhost"
+
+
 def test_a_bad_address_line_is_refused_with_its_line_number(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:

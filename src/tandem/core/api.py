@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import Any
 
 from django.http import HttpRequest
@@ -9,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.core import access, selectors, services
-from tandem.core.errors import NotFound
+from tandem.core.errors import NotFound, TandemError
 from tandem.core.models import Membership, Role, Side
 from tandem.core.schemas import (
     ErrorOut,
@@ -33,6 +35,18 @@ class Pages(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=200)
         offset: int = Field(0, ge=0, le=10**9)
+
+
+@contextmanager
+def api_fields(names: Mapping[str, str]) -> Iterator[None]:
+    """Re-label a domain error's field (a service's name for it) with the request field that
+    carries it in the API (``names``: service field → request field)."""
+    try:
+        yield
+    except TandemError as exc:
+        if exc.field:
+            exc.field = names.get(exc.field, exc.field)
+        raise
 
 
 def gate(request: HttpRequest, slug: str, *, admin: bool = False) -> Membership:

@@ -249,6 +249,12 @@ def membership_update(
 # --- Invitations -----------------------------------------------------------------------------------
 
 
+def link_base_url(request: HttpRequest | None) -> str:
+    """Where links in e-mails point: the address the person acting used (the worker that sends the
+    e-mail has no request to ask), or ``TANDEM_SITE_URL`` without a request."""
+    return request.build_absolute_uri("/").rstrip("/") if request is not None else settings.SITE_URL
+
+
 def invitation_token(invitation: Invitation) -> str:
     """The secret part of an invitation link (signed; nothing secret is stored)."""
     return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=INVITATION_SALT, compress=True)
@@ -303,8 +309,7 @@ def invitation_create(
             data={"role": role, "side": side},
             request=request,
         )
-        # Links point at the address the admin used; the worker has no request to ask.
-        base_url = request.build_absolute_uri("/").rstrip("/") if request is not None else settings.SITE_URL
+        base_url = link_base_url(request)
         transaction.on_commit(
             lambda: send_invitation_email.enqueue(invitation_id=invitation.pk, base_url=base_url)
         )

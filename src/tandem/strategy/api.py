@@ -8,8 +8,6 @@ resolved here within the organisation; an unknown one is a 422 naming the field.
 # No ``from __future__ import annotations`` here: ninja must see the ``Query[...]`` parameter
 # types as objects, not strings, to build the query-parameter models.
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
@@ -19,8 +17,8 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, gate
-from tandem.core.errors import NotFound, TandemError, ValidationFailed
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, gate
+from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ValidationErrorOut
 from tandem.strategy import access, selectors, services
@@ -76,17 +74,6 @@ API_FIELDS = {
     "end_user_input_summary": "end_user_input.summary",
     "end_user_input_waiver": "end_user_input.waiver",
 }
-
-
-@contextmanager
-def api_fields() -> Iterator[None]:
-    """Re-label a domain error's field with the request field that carries it."""
-    try:
-        yield
-    except TandemError as exc:
-        if exc.field:
-            exc.field = API_FIELDS.get(exc.field, exc.field)
-        raise
 
 
 def reader(request: HttpRequest, slug: str) -> Membership:
@@ -159,7 +146,7 @@ def objective_list(request: HttpRequest, slug: str, filters: Query[ObjectiveFilt
 def objective_create(request: HttpRequest, slug: str, payload: ObjectiveIn) -> Status[Objective]:
     membership = reader(request, slug)
     access.require(access.can_plan(membership))
-    with api_fields():
+    with api_fields(API_FIELDS):
         objective = services.objective_create(actor=membership, **_objective_data(membership, payload))
     return Status(201, objective)
 
@@ -185,7 +172,7 @@ def objective_update(
 ) -> Objective:
     membership = reader(request, slug)
     objective = access.objective_get_for_user(membership, objective_id, write=True)
-    with api_fields():
+    with api_fields(API_FIELDS):
         return services.objective_update(
             actor=membership, objective=objective, **_objective_data(membership, payload)
         )
@@ -380,7 +367,7 @@ def initiative_list(request: HttpRequest, slug: str, filters: Query[InitiativeFi
 def initiative_create(request: HttpRequest, slug: str, payload: InitiativeIn) -> Status[Initiative]:
     membership = reader(request, slug)
     access.require(access.can_contribute(membership))
-    with api_fields():
+    with api_fields(API_FIELDS):
         initiative = services.initiative_create(actor=membership, **_initiative_data(membership, payload))
     return Status(201, _initiative(membership, initiative.pk))
 
@@ -408,7 +395,7 @@ def initiative_update(
 ) -> Initiative:
     membership = reader(request, slug)
     initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    with api_fields():
+    with api_fields(API_FIELDS):
         services.initiative_update(
             actor=membership, initiative=initiative, **_initiative_data(membership, payload)
         )
@@ -454,7 +441,7 @@ def success_measure_add(
     membership = reader(request, slug)
     initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
     data = payload.model_dump(exclude={"key_result_id"})
-    with api_fields():
+    with api_fields(API_FIELDS):
         if payload.key_result_id is not None:
             data["key_result"] = _key_result(membership, payload.key_result_id)
         measure = services.success_measure_add(actor=membership, initiative=initiative, **data)
@@ -491,7 +478,7 @@ def key_result_link_add(
 ) -> Status[KeyResultLink]:
     membership = reader(request, slug)
     initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    with api_fields():
+    with api_fields(API_FIELDS):
         key_result = _key_result(membership, payload.key_result_id)
         link = services.key_result_link_add(
             actor=membership, initiative=initiative, key_result=key_result, contribution=payload.contribution

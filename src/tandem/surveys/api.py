@@ -7,8 +7,7 @@ The two ``/responses/{token}`` endpoints take no account: the token is the crede
 answer nothing that identifies the person it was sent to.
 """
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
@@ -20,10 +19,11 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, gate
-from tandem.core.errors import Conflict, NotFound, TandemError, ValidationFailed
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, gate
+from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ErrorOut, ValidationErrorOut
+from tandem.core.services import link_base_url
 from tandem.surveys import access, ratelimit, results, services
 from tandem.surveys.models import Campaign, SurveyLink, SurveyResponse, SurveyTemplate
 from tandem.surveys.schemas import (
@@ -66,17 +66,6 @@ ANONYMOUS = (
 API_FIELDS = {"template": "template_id", "department": "department_id"}
 
 
-@contextmanager
-def api_fields() -> Iterator[None]:
-    """Re-label a domain error's field with the request field that carries it."""
-    try:
-        yield
-    except TandemError as exc:
-        if exc.field:
-            exc.field = API_FIELDS.get(exc.field, exc.field)
-        raise
-
-
 def reader(request: HttpRequest, slug: str) -> Membership:
     """The caller's membership, if it may read surveys (partners may not: 404)."""
     membership = gate(request, slug)
@@ -89,10 +78,6 @@ def manager(request: HttpRequest, slug: str) -> Membership:
     membership = gate(request, slug)
     access.require_manager(membership, request)
     return membership
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _department(membership: Membership, pk: int | None, field: str) -> Department | None:
@@ -306,7 +291,7 @@ def survey_create(request: HttpRequest, slug: str, payload: CampaignIn) -> Statu
     template = SurveyTemplate.objects.for_org(membership.organization).filter(pk=payload.template_id).first()
     if template is None:
         raise ValidationFailed(_("Choose a template of this organisation."), field="template_id")
-    with api_fields():
+    with api_fields(API_FIELDS):
         campaign = services.campaign_create(
             actor=membership,
             template=template,
@@ -318,7 +303,7 @@ def survey_create(request: HttpRequest, slug: str, payload: CampaignIn) -> Statu
             side=payload.side or "",
             recipients=_recipients(membership, payload.recipients),
             send_email=payload.send_email,
-            base_url=_base_url(request),
+            base_url=link_base_url(request),
         )
     return Status(201, _campaign_out(membership, campaign.pk))
 
@@ -401,7 +386,7 @@ def survey_invite(
         members=_members(membership, payload.members),
         recipients=_recipients(membership, payload.recipients),
         send_email=payload.send_email,
-        base_url=_base_url(request),
+        base_url=link_base_url(request),
     )
     return Status(201, LinksOut(links=[_link_out(request, link, token) for link, token in links]))
 

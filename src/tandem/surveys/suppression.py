@@ -67,16 +67,21 @@ def side_sizes(cells: Mapping[Cell, int]) -> dict[Hashable, int]:
     return sizes
 
 
+def _merged(cell: Cell, sides: frozenset[Hashable], departments: frozenset[Hashable]) -> Cell:
+    """The cell of the merged grid that ``cell`` falls into."""
+    side, department = cell
+    return (side if side in sides else HIDDEN, department if department in departments else HIDDEN)
+
+
 def _grid(
     cells: Mapping[Cell, int], sides: frozenset[Hashable], departments: frozenset[Hashable]
 ) -> dict[Cell, int]:
     """The counts of the merged grid: shown sides and departments, hidden ones merged."""
     grid: dict[Cell, int] = {}
-    for (side, department), count in cells.items():
-        if count <= 0:
-            continue
-        key = (side if side in sides else HIDDEN, department if department in departments else HIDDEN)
-        grid[key] = grid.get(key, 0) + count
+    for cell, count in cells.items():
+        if count > 0:
+            key = _merged(cell, sides, departments)
+            grid[key] = grid.get(key, 0) + count
     return grid
 
 
@@ -133,8 +138,7 @@ def _still_revealed(
     for cell, count in cells.items():
         if count <= 0:
             continue
-        side, department = cell
-        key = (side if side in sides else HIDDEN, department if department in departments else HIDDEN)
+        key = _merged(cell, sides, departments)
         value = 1 if cell in members else 0
         if vector.setdefault(key, value) != value:
             return False
@@ -190,12 +194,7 @@ def publishable(cells: Mapping[Cell, int], threshold: int) -> Published:
         original: dict[Cell, set[Cell]] = {}
         for cell, count in cells.items():
             if count > 0:
-                side, department = cell
-                merged = (
-                    side if side in sides else HIDDEN,
-                    department if department in departments else HIDDEN,
-                )
-                original.setdefault(merged, set()).add(cell)
+                original.setdefault(_merged(cell, sides, departments), set()).add(cell)
         frozen = {merged: frozenset(value) for merged, value in original.items()}
         candidates = [("d", d) for d in sorted(departments, key=lambda d: (department_sizes[d], str(d)))]
         candidates += [("s", s) for s in sorted(sides, key=lambda s: (sizes[s], str(s)))]

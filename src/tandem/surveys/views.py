@@ -26,6 +26,7 @@ from tandem.core.decorators import org_view
 from tandem.core.errors import Conflict, NotFound, TandemError, ValidationFailed
 from tandem.core.forms import form_error_from
 from tandem.core.models import Membership
+from tandem.core.services import link_base_url
 from tandem.surveys import access, catalog, exports, ratelimit, results, services, tasks
 from tandem.surveys.forms import (
     QUESTIONS_PREFIX,
@@ -140,6 +141,7 @@ def campaign_new(request: HttpRequest) -> HttpResponse:
                 side=data["side"],
                 recipients=data["emails"],
                 send_email=data["send_email"],
+                base_url=link_base_url(request),
             )
         except TandemError as error:
             _recipients_error(form, error)
@@ -287,6 +289,7 @@ def campaign_invite(request: HttpRequest, campaign_id: int) -> HttpResponse:
                 members=list(form.cleaned_data["members"]),
                 recipients=form.cleaned_data["emails"],
                 send_email=form.cleaned_data["send_email"],
+                base_url=link_base_url(request),
             )
         except TandemError as error:
             _recipients_error(form, error)

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.access import require_admin, require_internal
+from tandem.core.charts import svg_chart
 from tandem.core.decorators import org_view
 from tandem.core.errors import Conflict, NotFound, TandemError
 from tandem.core.forms import form_error_from
@@ -405,23 +406,5 @@ def score_chart(rounds: Sequence[WhyCheck], chart_id: str) -> SafeString:
         MUTED,
         day(latest),
     )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{}" role="img" '
-        'aria-labelledby="{}-title {}-desc" font-family="system-ui, sans-serif">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-        '<rect x="0" y="{}" width="100%" height="{}" fill="{}"/>{}{}{}{}</svg>',
-        HEIGHT,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        desc,
-        TOP,
-        plot_h,
-        WASH,
-        grid,
-        lines,
-        dots,
-        dates,
-    )
+    wash = format_html('<rect x="0" y="{}" width="100%" height="{}" fill="{}"/>', TOP, plot_h, WASH)
+    return svg_chart(chart_id, title, desc, wash + grid + lines + dots + dates, height=HEIGHT)

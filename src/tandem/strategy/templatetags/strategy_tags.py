@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
+from tandem.core.charts import svg_chart
 from tandem.strategy.models import CheckIn, KeyResult, Stage
 from tandem.strategy.progress import Direction
 
@@ -190,16 +191,4 @@ def check_in_chart(check_ins: Sequence[CheckIn], key_result: KeyResult, chart_id
             day(points[-1]),
         )
     )
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{}" role="img" '
-        'aria-labelledby="{}-title {}-desc" font-family="system-ui, sans-serif">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        HEIGHT,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        desc,
-        SafeString("".join(parts)),
-    )
+    return svg_chart(chart_id, title, desc, SafeString("".join(parts)), height=HEIGHT)

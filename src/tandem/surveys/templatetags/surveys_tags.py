@@ -13,6 +13,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tandem.core.charts import svg_chart
 from tandem.core.models import Side
 from tandem.surveys.models import CampaignStatus
 from tandem.surveys.results import Comparison, GroupResult, ItemResult, TrendPoint
@@ -75,26 +76,6 @@ def get(mapping: dict[str, object] | None, key: str) -> object:
     return (mapping or {}).get(key)
 
 
-def _svg(
-    chart_id: str, title: str, desc: str, body: SafeString, *, height: int, view_box: str = ""
-) -> SafeString:
-    box = format_html(' viewBox="{}"', view_box) if view_box else ""
-    return format_html(
-        '<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="{}"{} role="img" '
-        'aria-labelledby="{}-title {}-desc" font-family="system-ui, sans-serif">'
-        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>{}</svg>',
-        height,
-        box,
-        chart_id,
-        chart_id,
-        chart_id,
-        title,
-        chart_id,
-        desc,
-        body,
-    )
-
-
 # --- Distribution bars ----------------------------------------------------------------------------------
 
 BAR_ROW = 22
@@ -133,7 +114,9 @@ def distribution_chart(group: GroupResult, chart_id: str, label: str = "") -> Sa
         )
     title = _("Distribution of answers: %(label)s") % {"label": label or group.label}
     desc = "; ".join(f"{option}: {count}" for option, count in group.distribution)
-    return _svg(chart_id, title, desc, SafeString("".join(rows)), height=BAR_ROW * len(group.distribution))
+    return svg_chart(
+        chart_id, title, desc, SafeString("".join(rows)), height=BAR_ROW * len(group.distribution)
+    )
 
 
 # --- Maturity radar -------------------------------------------------------------------------------------
@@ -233,7 +216,7 @@ def maturity_radar(criteria: Sequence[ItemResult], chart_id: str) -> SafeString:
     parts.append(legend)
     title = _("Maturity by criterion: IT and the business")
     desc = "; ".join(drawn) or _("Neither side can be drawn: some of their figures are hidden.")
-    return _svg(
+    return svg_chart(
         chart_id, title, desc, SafeString("".join(parts)), height=RADAR_H, view_box=f"0 0 {RADAR_W} {RADAR_H}"
     )
 
@@ -322,7 +305,7 @@ def trend_chart(
         )
         for p in points
     )
-    return _svg(chart_id, title, desc, SafeString("".join(parts)), height=TREND_H)
+    return svg_chart(chart_id, title, desc, SafeString("".join(parts)), height=TREND_H)
 
 
 @register.filter
