@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
+from tandem.core.access import audit_refusal
 from tandem.core.errors import TandemError
 from tandem.core.models import ApiToken, hash_token
 
@@ -32,7 +33,7 @@ class TokenAuth(HttpBearer):
         if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
             ApiToken.objects.unscoped().filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
-        request.api_token = found  # type: ignore[attr-defined]
+        request.api_token = found  # type: ignore[attr-defined]  # read back by access.org_member
         return found
 
 
@@ -59,6 +60,13 @@ def on_domain_error(request: HttpRequest, exc: TandemError) -> HttpResponse:
     if exc.field:
         body["errors"] = [{"field": exc.field, "message": exc.message}]
     return _error(request, exc.status, body)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    """Missing or not yours, the same answer; every one is audited (``audit_refusal``)."""
+    audit_refusal(request, exc)
+    return _error(request, 404, {"detail": "Not Found"})
 
 
 @api.exception_handler(ValidationError)

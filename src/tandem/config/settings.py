@@ -96,6 +96,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "tandem.core.middleware.DatabaseBusyMiddleware",
+    "tandem.core.middleware.RefusalAuditMiddleware",
 ]
 
 ROOT_URLCONF = "tandem.config.urls"
@@ -324,9 +325,10 @@ LOGGING = {
 }
 
 # --- Language models ---------------------------------------------------------------------------------
-# The sentence-embedding engine of the why check (see docs/text.md): default (= combined), combined,
-# e5, use, lexical.
-WHYCHECK_EMBEDDER = env_str("TANDEM_WHYCHECK_EMBEDDER", "default")
+# The sentence-embedding engine every app compares text with (the why check, survey free text; see
+# docs/text.md): default (= combined), combined, e5, use, lexical. TANDEM_WHYCHECK_EMBEDDER is the
+# older name of the same setting, still read when the new one is unset.
+TEXT_EMBEDDER = env_str("TANDEM_TEXT_EMBEDDER", env_str("TANDEM_WHYCHECK_EMBEDDER", "default"))
 
 # --- Benchmarks ---------------------------------------------------------------------------------------
 # Mounts /bench/floor (a bare view running one query) to measure the framework floor.

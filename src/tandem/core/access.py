@@ -1,20 +1,89 @@
-"""The access gate of the core app: every organisation-scoped page and endpoint starts here.
+"""The access vocabulary every app uses, and the core app's own gate.
 
-A person reaches an organisation only through an active membership. Anything else (no such
-organisation, not a member, an inactive membership, a role that may not do this) is the same
-``NotFound``, so the answer never confirms that another organisation or object exists. Each
-refusal to a signed-in person is written to the audit log.
+A person reaches an organisation only through an active membership, and inside it only as far as
+their role allows (``Need``). Anything else (no such organisation, not a member, an inactive
+membership, a role that may not do this, another organisation's row) is the same ``NotFound``, so
+the answer never confirms that something exists. Refusals are raised with ``refuse`` wherever the
+rule lives; ``audit_refusal`` writes every one that reaches a signed-in person to the audit log, in
+one place for pages (``RefusalAuditMiddleware``) and the API (its 404 handler).
 """
 
 from __future__ import annotations
 
+from enum import IntEnum
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 
 from tandem.core.audit import audit_record
 from tandem.core.errors import MfaRequired, NotFound
 from tandem.core.models import ApiToken, Invitation, Membership, Organization, Role
+
+
+class OrgRequest(HttpRequest):
+    """A request that passed the organisation gate: what ``org_view`` guarantees to a view."""
+
+    membership: Membership
+    org: Organization
+    htmx: Any  # django_htmx.middleware.HtmxDetails: truthy on an htmx request
+
+
+class Need(IntEnum):
+    """How far inside an organisation an action reaches, from any member to owners only."""
+
+    MEMBER = 0  # any active membership, partners and viewers included
+    READER = 1  # internal people: partners see only what their party is assigned to
+    LEAD = 2  # owners, admins and leads: plan, start and steer work
+    ADMIN = 3  # owners and admins: people, settings, campaigns
+    OWNER = 4
+
+
+_LEVEL = {
+    Role.OWNER: Need.OWNER,
+    Role.ADMIN: Need.ADMIN,
+    Role.LEAD: Need.LEAD,
+    Role.MEMBER: Need.READER,
+    Role.VIEWER: Need.READER,
+    Role.PARTNER: Need.MEMBER,
+}
+
+
+def meets(membership: Membership, need: Need) -> bool:
+    """Whether the member's role reaches ``need``."""
+    return _LEVEL.get(Role(membership.role), Need.MEMBER) >= need
+
+
+def refuse(why: str, *, org: Organization | None = None) -> NotFound:
+    """The refusal to raise: a plain 404 to the person, with ``why`` kept for the audit log."""
+    return NotFound(why=why, org=org)
+
+
+def require(membership: Membership, need: Need) -> None:
+    """``NotFound`` (audited) unless the member's role reaches ``need``."""
+    if not meets(membership, need):
+        raise refuse(f"role {membership.role} below {need.name.lower()}", org=membership.organization)
+
+
+def require_allowed(membership: Membership, allowed: bool, *, why: str = "not allowed") -> None:
+    """``NotFound`` (audited) unless an app's own rule (``allowed``) lets the member act."""
+    if not allowed:
+        raise refuse(why, org=membership.organization)
+
+
+def audit_refusal(request: HttpRequest, error: Http404) -> None:
+    """Record a 404 answered to a signed-in person: every refusal, wherever it was raised."""
+    user = getattr(request, "user", None)
+    if not getattr(user, "is_authenticated", False):
+        return
+    org = getattr(error, "org", None) or getattr(request, "org", None)
+    audit_record(
+        action="access.denied",
+        actor=user,
+        organization=org,
+        summary=getattr(error, "why", "") or "not found",
+        data={"path": request.path[:500], "method": request.method or ""},
+        request=request,
+    )
 
 
 def user_has_mfa(user: Any) -> bool:
@@ -24,32 +93,13 @@ def user_has_mfa(user: Any) -> bool:
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 
 
-def _deny(*, user: Any, request: HttpRequest | None, org: Organization | None, why: str) -> NotFound:
-    audit_record(
-        action="access.denied",
-        actor=user,
-        organization=org,
-        summary=why,
-        data={"path": request.path if request is not None else ""},
-        request=request,
-    )
-    return NotFound()
-
-
 def membership_get_for_user(
-    *,
-    user: Any,
-    org_slug: str,
-    admin: bool = False,
-    owner: bool = False,
-    request: HttpRequest | None = None,
-    check_mfa: bool = True,
+    *, user: Any, org_slug: str, need: Need = Need.MEMBER, check_mfa: bool = True
 ) -> Membership:
-    """The active membership of ``user`` in the organisation ``org_slug``.
+    """The active membership of ``user`` in the organisation ``org_slug`` that reaches ``need``.
 
-    Raises ``NotFound`` when there is none or its role is below what is asked (``admin``:
-    owners and admins; ``owner``: owners only), and ``MfaRequired`` when the organisation
-    requires MFA and the person has not enrolled.
+    Raises ``NotFound`` when there is none or its role is below ``need``, and ``MfaRequired`` when
+    the organisation requires MFA and the person has not enrolled.
     """
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
@@ -61,10 +111,8 @@ def membership_get_for_user(
         .first()
     )
     if membership is None:
-        org = Organization.objects.filter(slug=org_slug).first()
-        raise _deny(user=user, request=request, org=org, why="not a member")
-    if (admin and not membership.is_admin) or (owner and not membership.is_owner):
-        raise _deny(user=user, request=request, org=membership.organization, why=f"role {membership.role}")
+        raise refuse("not a member", org=Organization.objects.filter(slug=org_slug).first())
+    require(membership, need)
     if check_mfa and membership.organization.require_mfa and not user_has_mfa(user):
         raise MfaRequired(
             "This organisation requires multi-factor authentication. Set up an authenticator app to continue."
@@ -72,20 +120,28 @@ def membership_get_for_user(
     return membership
 
 
-def require_admin(*, membership: Membership, request: HttpRequest | None = None) -> None:
-    """``NotFound`` (audited) unless the member is an owner or admin, for actions inside a page
-    that every member may read."""
-    if not membership.is_admin:
-        raise _deny(
-            user=membership.user, request=request, org=membership.organization, why=f"role {membership.role}"
-        )
+def org_member(request: HttpRequest, slug: str, *, need: Need = Need.MEMBER) -> Membership:
+    """The caller's membership in ``slug`` reaching ``need``, for pages and API alike: an API token
+    opens its own organisation only. ``NotFound`` (audited) otherwise."""
+    token: ApiToken | None = getattr(request, "api_token", None)
+    if token is not None and token.organization.slug != slug:
+        raise refuse("token of another organisation")
+    return membership_get_for_user(user=request.user, org_slug=slug, need=need)
 
 
-def require_internal(*, membership: Membership, request: HttpRequest | None = None) -> None:
-    """``NotFound`` (audited) for partners: people of an external party see only what their
-    party is assigned to, not the organisation's directory."""
-    if membership.role == Role.PARTNER:
-        raise _deny(user=membership.user, request=request, org=membership.organization, why="partner")
+def reader(request: HttpRequest, slug: str) -> Membership:
+    """An internal member of ``slug`` (partners: ``NotFound``)."""
+    return org_member(request, slug, need=Need.READER)
+
+
+def lead(request: HttpRequest, slug: str) -> Membership:
+    """An owner, admin or lead of ``slug``."""
+    return org_member(request, slug, need=Need.LEAD)
+
+
+def admin(request: HttpRequest, slug: str) -> Membership:
+    """An owner or admin of ``slug``."""
+    return org_member(request, slug, need=Need.ADMIN)
 
 
 def member_get_for_admin(*, admin: Membership, member_id: int) -> Membership:
@@ -97,7 +153,7 @@ def member_get_for_admin(*, admin: Membership, member_id: int) -> Membership:
         .first()
     )
     if member is None:
-        raise NotFound()
+        raise refuse("no such member", org=admin.organization)
     return member
 
 
@@ -105,7 +161,7 @@ def invitation_get_for_admin(*, admin: Membership, invitation_id: int) -> Invita
     """An invitation of the admin's organisation; ``NotFound`` otherwise."""
     invitation = Invitation.objects.for_org(admin.organization).filter(pk=invitation_id).first()
     if invitation is None:
-        raise NotFound()
+        raise refuse("no such invitation", org=admin.organization)
     return invitation
 
 
@@ -113,5 +169,5 @@ def api_token_get_for_user(*, user: Any, token_id: int) -> ApiToken:
     """One of the person's own API tokens; ``NotFound`` otherwise."""
     token = ApiToken.objects.unscoped().filter(user=user, pk=token_id).first()
     if token is None:
-        raise NotFound()
+        raise refuse("no such token")
     return token

@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.core import access, selectors, services
-from tandem.core.errors import NotFound, TandemError
+from tandem.core.errors import TandemError
 from tandem.core.models import Membership, Role, Side
 from tandem.core.schemas import (
     ErrorOut,
@@ -47,14 +47,6 @@ def api_fields(names: Mapping[str, str]) -> Iterator[None]:
         if exc.field:
             exc.field = names.get(exc.field, exc.field)
         raise
-
-
-def gate(request: HttpRequest, slug: str, *, admin: bool = False) -> Membership:
-    """The caller's membership in ``slug``; a token only opens its own organisation."""
-    token = getattr(request, "api_token", None)
-    if token is not None and token.organization.slug != slug:
-        raise NotFound()
-    return access.membership_get_for_user(user=request.user, org_slug=slug, admin=admin, request=request)
 
 
 def _memberships(request: HttpRequest) -> list[Membership]:
@@ -100,7 +92,7 @@ def orgs(request: HttpRequest) -> list[OrganizationOut]:
 @router.get("/orgs/{slug}/members", response={200: list[MemberOut], **ERRORS}, summary="Members (admins)")
 @paginate(Pages)
 def member_list(request: HttpRequest, slug: str) -> Any:
-    admin = gate(request, slug, admin=True)
+    admin = access.admin(request, slug)
     return [member_out(m) for m in selectors.membership_list_for_org(admin.organization)]
 
 
@@ -111,7 +103,7 @@ def member_list(request: HttpRequest, slug: str) -> Any:
     description="Creates an invitation and e-mails its link; the person becomes a member on accepting.",
 )
 def member_invite(request: HttpRequest, slug: str, payload: InviteIn) -> Status[InvitationOut]:
-    admin = gate(request, slug, admin=True)
+    admin = access.admin(request, slug)
     department = services.department_resolve(org=admin.organization, name=payload.department)
     invitation = services.invitation_create(
         actor=admin,
@@ -141,7 +133,7 @@ def member_invite(request: HttpRequest, slug: str, payload: InviteIn) -> Status[
     summary="Change a member's role, side, department, title or active state (admins)",
 )
 def member_update(request: HttpRequest, slug: str, member_id: int, payload: MemberPatchIn) -> MemberOut:
-    admin = gate(request, slug, admin=True)
+    admin = access.admin(request, slug)
     member = access.member_get_for_admin(admin=admin, member_id=member_id)
     fields = payload.model_dump(exclude_unset=True)
     if "department" in fields:

@@ -1,27 +1,26 @@
-"""View decorators that put the access gate in front of every organisation page."""
+"""The view decorator that puts the access gate in front of every organisation page."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from tandem.core.access import membership_get_for_user
+from tandem.core.access import Need, OrgRequest, org_member
 from tandem.core.errors import MfaRequired
 
 View = Callable[..., HttpResponse]
 
 
-def org_view(*, admin: bool = False, owner: bool = False) -> Callable[[View], View]:
-    """Load ``request.membership`` and ``request.org`` through the gate, or answer 404.
-
-    Anonymous visitors are sent to sign in (for every slug alike, so nothing is revealed).
-    """
+def org_view(need: Need = Need.MEMBER) -> Callable[[View], View]:
+    """Load ``request.membership`` and ``request.org`` through the gate (a role that reaches
+    ``need``), or answer 404. Anonymous visitors are sent to sign in (for every slug alike, so
+    nothing is revealed)."""
 
     def decorate(view: View) -> View:
         @wraps(view)
@@ -29,15 +28,14 @@ def org_view(*, admin: bool = False, owner: bool = False) -> Callable[[View], Vi
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             try:
-                membership = membership_get_for_user(
-                    user=request.user, org_slug=org_slug, admin=admin, owner=owner, request=request
-                )
+                membership = org_member(request, org_slug, need=need)
             except MfaRequired as error:
                 messages.warning(request, error.message)
                 return redirect("mfa_activate_totp")
-            request.membership = membership  # type: ignore[attr-defined]
-            request.org = membership.organization  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
+            org_request = cast(OrgRequest, request)
+            org_request.membership = membership
+            org_request.org = membership.organization
+            return view(org_request, *args, **kwargs)
 
         return wrapper
 

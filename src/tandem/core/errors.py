@@ -1,5 +1,6 @@
-"""Domain errors. One base class; the HTML views turn them into form errors or messages, the
-API turns them into JSON with a 4xx status. A user never sees a 500 for bad input."""
+"""Domain errors. One base class whose ``status`` is the one mapping from a refused request to its
+HTTP status: the HTML views answer a form error or a message with it, the API answers JSON with it,
+so the same refusal has the same status on both. A user never sees a 500 for bad input."""
 
 from __future__ import annotations
 
@@ -52,4 +53,11 @@ class MfaRequired(TandemError):
 
 
 class NotFound(Http404):
-    """Missing or not yours: the two look the same, so existence is never confirmed."""
+    """Missing or not yours: the two look the same, so existence is never confirmed.
+
+    ``why`` and ``org`` are for the audit log only; the person sees a plain 404."""
+
+    def __init__(self, why: str = "", *, org: Any = None) -> None:
+        super().__init__(why)
+        self.why = why
+        self.org = org

@@ -1,20 +1,93 @@
-"""Forms of the core app: they check types and shapes; services check the rules."""
+"""Forms of the core app, and the form-submit helper every page uses.
+
+Forms check types and shapes; services check the rules. ``form_submit`` is the whole POST ritual
+(validate, call the service, turn a domain error into a form error, say what happened, redirect);
+``render_form`` answers the page again with the status of what went wrong: 422 for input the form
+or a service refused, the domain error's own status otherwise (409 for a conflict), the same
+status the API gives for the same refusal.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
+from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.errors import TandemError
+from tandem.core.errors import TandemError, ValidationFailed
 from tandem.core.models import Department, Organization, Role, Side
+
+_STATUS = "_tandem_status"
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The POST data to bind a form to, or ``None`` on a GET (an empty POST still binds)."""
+    return request.POST if request.method == "POST" else None
 
 
 def form_error_from(form: forms.Form, error: TandemError) -> None:
-    """Show a domain error next to its field, or above the form when it names none."""
+    """Show a domain error next to its field, or above the form when it names none, and keep its
+    status for the answer (a validation error answers 422, a conflict 409)."""
     field = error.field if error.field in form.fields else None
+    if form._errors is None:  # an unbound form (a button with no fields) still shows the refusal
+        form._errors, form.cleaned_data = ErrorDict(renderer=form.renderer), {}
     form.add_error(field, error.message)
+    setattr(form, _STATUS, max(getattr(form, _STATUS, 0), error.status))
+
+
+def form_status(*forms_: forms.Form | None) -> int:
+    """The status of a page holding these forms: 200, or the worst error's status."""
+    status = 200
+    for form in forms_:
+        if form is not None and form.errors:
+            status = max(status, getattr(form, _STATUS, ValidationFailed.status))
+    return status
+
+
+def form_submit[T](
+    request: HttpRequest,
+    form: forms.Form,
+    action: Callable[..., T],
+    *,
+    to: str | Callable[[T], str],
+    message: str | Callable[[T], str] = "",
+    fields: bool = True,
+) -> HttpResponse | None:
+    """On a POST with valid data, call ``action(**form.cleaned_data)``; on success say ``message``
+    and redirect ``to`` (both may be worked out from the result). ``None`` when there is nothing
+    to redirect to yet: a GET, or errors now shown on the form. With ``fields=False`` the POST is a
+    button that carries no fields: ``action()`` runs and a refusal shows on ``form``."""
+    if request.method != "POST" or (fields and not form.is_valid()):
+        return None
+    try:
+        result = action(**form.cleaned_data) if fields else action()
+    except TandemError as error:
+        form_error_from(form, error)
+        return None
+    text = message(result) if callable(message) else message
+    if text:
+        messages.success(request, text)
+    return HttpResponseRedirect(to(result) if callable(to) else to)
+
+
+def render_form(
+    request: HttpRequest,
+    template: str,
+    context: dict[str, Any],
+    *forms_: forms.Form | None,
+    page_url: str = "",
+) -> HttpResponse:
+    """Render ``template`` with the status of ``forms_`` (``form_status``). ``page_url`` is the
+    page's own address when a POST-only URL answers with it, so the browser's address bar shows
+    the page, not an address that only takes a POST."""
+    if page_url and request.method == "POST":
+        context = {**context, "page_url": page_url}
+    return render(request, template, context, status=form_status(*forms_))
 
 
 class InviteForm(forms.Form):

@@ -1,4 +1,5 @@
-"""Request-wide policies: session timeouts and a friendly answer when SQLite is busy."""
+"""Request-wide policies: session timeouts, the audit of every refusal, and a friendly answer when
+SQLite is busy."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+
+from tandem.core.access import audit_refusal
 
 STARTED = "tandem_started"
 SEEN = "tandem_seen"
@@ -45,6 +48,22 @@ class SessionTimeoutMiddleware:
             elif now - seen > _REFRESH_EVERY:
                 request.session[SEEN] = now
         return self.get_response(request)
+
+
+class RefusalAuditMiddleware:
+    """Writes every 404 a page raised for a signed-in person to the audit log, wherever in the
+    code it was raised (the gate, an app's access rule, a missing row): missing and forbidden
+    look the same to the person, and both are on record."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> None:
+        if isinstance(exception, Http404):
+            audit_refusal(request, exception)
 
 
 class DatabaseBusyMiddleware:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
+from typing import Any, cast
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,11 +12,13 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core import access, selectors, services
+from tandem.core.access import Need, OrgRequest
 from tandem.core.adapters import PENDING_INVITATION
 from tandem.core.decorators import org_view
 from tandem.core.errors import TandemError
@@ -27,8 +30,11 @@ from tandem.core.forms import (
     OrganizationSettingsForm,
     ProfileForm,
     form_error_from,
+    form_submit,
+    posted,
+    render_form,
 )
-from tandem.core.models import User
+from tandem.core.models import Invitation, Organization, User
 from tandem.core.navigation import home_panels
 
 LAST_ORG = "tandem_last_org"
@@ -61,39 +67,34 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @org_view()
-def org_home(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def org_home(request: OrgRequest) -> HttpResponse:
+    org = request.org
     if request.session.get(LAST_ORG) != org.slug:  # write the session only when it changes
         request.session[LAST_ORG] = org.slug
     context = {
         "counts": selectors.member_counts_for_org(org),
         "departments": selectors.department_list_for_org(org)[:20],
         "pending_invitations": selectors.invitation_list_pending(org).count(),
-        "panels": home_panels(request.membership),  # type: ignore[attr-defined]
+        "panels": home_panels(request.membership),
     }
     return render(request, "core/org_home.html", context)
 
 
-@org_view()
-@require_http_methods(["GET", "POST"])
-def members(request: HttpRequest) -> HttpResponse:
-    """Every internal member sees who is who; owners and admins also invite."""
-    membership = request.membership  # type: ignore[attr-defined]
-    access.require_internal(membership=membership, request=request)
-    org = membership.organization
-    form = InviteForm(request.POST or None, org=org)
+def _admin_posts(request: OrgRequest) -> None:
+    """Pages every internal member reads whose form only owners and admins may post."""
     if request.method == "POST":
-        access.require_admin(membership=membership, request=request)
-        if form.is_valid():
-            try:
-                invitation = services.invitation_create(
-                    actor=membership, request=request, **form.cleaned_data
-                )
-            except TandemError as error:
-                form_error_from(form, error)
-            else:
-                messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
-                return redirect("core:members", org_slug=org.slug)
+        access.require(request.membership, Need.ADMIN)
+
+
+@org_view(Need.READER)
+@require_http_methods(["GET", "POST"])
+def members(request: OrgRequest) -> HttpResponse:
+    """Every internal member sees who is who; owners and admins also invite."""
+    membership, org = request.membership, request.org
+    _admin_posts(request)
+    form = InviteForm(posted(request), org=org)
+    invite = partial(services.invitation_create, actor=membership, request=request)
+    done = form_submit(request, form, invite, to=_url("core:members", org), message=_invited)
     page = Paginator(selectors.membership_list_for_org(org), 50).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -101,14 +102,22 @@ def members(request: HttpRequest) -> HttpResponse:
         "invitations": selectors.invitation_list_pending(org) if membership.is_admin else [],
         "invitation_days": settings.INVITATION_TTL_DAYS,
     }
-    return render(request, "core/members.html", context, status=422 if form.errors else 200)
+    return done or render_form(request, "core/members.html", context, form)
 
 
-@org_view(admin=True)
+def _url(name: str, org: Organization) -> str:
+    return reverse(name, kwargs={"org_slug": org.slug})
+
+
+def _invited(invitation: Invitation) -> str:
+    return _("Invitation sent to %(email)s.") % {"email": invitation.email}
+
+
+@org_view(Need.ADMIN)
 @require_http_methods(["GET", "POST"])
-def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
+def member_edit(request: OrgRequest, member_id: int) -> HttpResponse:
     """Change role, side, department or title; deactivate or reactivate."""
-    actor = request.membership  # type: ignore[attr-defined]
+    actor = request.membership
     member = access.member_get_for_admin(admin=actor, member_id=member_id)
     initial = {
         "role": member.role,
@@ -116,30 +125,24 @@ def member_edit(request: HttpRequest, member_id: int) -> HttpResponse:
         "department": member.department,
         "title": member.title,
     }
-    form = MemberForm(request.POST or None, initial=initial, org=actor.organization)
-    if request.method == "POST":
-        action = request.POST.get("action", "save")
-        try:
-            if action in ("deactivate", "reactivate"):
-                services.membership_update(
-                    actor=actor, member=member, is_active=action == "reactivate", request=request
-                )
-                messages.success(request, _("Membership updated."))
-                return redirect("core:members", org_slug=actor.organization.slug)
-            if form.is_valid():
-                services.membership_update(actor=actor, member=member, request=request, **form.cleaned_data)
-                messages.success(request, _("Saved %(name)s.") % {"name": member.user.display_name})
-                return redirect("core:members", org_slug=actor.organization.slug)
-        except TandemError as error:
-            form_error_from(form, error)
-    template = "core/_member_form.html" if request.htmx else "core/member_edit.html"  # type: ignore[attr-defined]
-    return render(request, template, {"member": member, "form": form}, status=422 if form.errors else 200)
+    toggle = request.POST.get("action") in ("deactivate", "reactivate")  # buttons with no fields
+    form = MemberForm(None if toggle else posted(request), initial=initial, org=actor.organization)
+    update = partial(services.membership_update, actor=actor, member=member, request=request)
+    if toggle:
+        update = partial(update, is_active=request.POST["action"] == "reactivate")
+    message = (
+        _("Membership updated.") if toggle else _("Saved %(name)s.") % {"name": member.user.display_name}
+    )
+    to = _url("core:members", actor.organization)
+    done = form_submit(request, form, update, to=to, message=message, fields=not toggle)
+    template = "core/_member_form.html" if request.htmx else "core/member_edit.html"
+    return done or render_form(request, template, {"member": member, "form": form}, form)
 
 
-@org_view(admin=True)
+@org_view(Need.ADMIN)
 @require_POST
-def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
-    actor = request.membership  # type: ignore[attr-defined]
+def invitation_revoke(request: OrgRequest, invitation_id: int) -> HttpResponse:
+    actor = request.membership
     invitation = access.invitation_get_for_admin(admin=actor, invitation_id=invitation_id)
     try:
         services.invitation_revoke(actor=actor, invitation=invitation, request=request)
@@ -149,53 +152,39 @@ def invitation_revoke(request: HttpRequest, invitation_id: int) -> HttpResponse:
     return redirect("core:members", org_slug=actor.organization.slug)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_http_methods(["GET", "POST"])
-def departments(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    access.require_internal(membership=membership, request=request)
-    form = DepartmentForm(request.POST or None)
-    if request.method == "POST":
-        access.require_admin(membership=membership, request=request)
-        if form.is_valid():
-            try:
-                services.department_create(org=membership.organization, actor=membership, **form.cleaned_data)
-            except TandemError as error:
-                form_error_from(form, error)
-            else:
-                messages.success(request, _("Department added."))
-                return redirect("core:departments", org_slug=membership.organization.slug)
-    context = {"departments": selectors.department_list_for_org(membership.organization), "form": form}
-    return render(request, "core/departments.html", context, status=422 if form.errors else 200)
-
-
-@org_view(admin=True)
-@require_http_methods(["GET", "POST"])
-def org_settings(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
-    org = membership.organization
-    form = OrganizationSettingsForm(
-        request.POST or None, initial={"name": org.name, "require_mfa": org.require_mfa}
+def departments(request: OrgRequest) -> HttpResponse:
+    membership, org = request.membership, request.org
+    _admin_posts(request)
+    form = DepartmentForm(posted(request))
+    create = partial(services.department_create, org=org, actor=membership)
+    done = form_submit(
+        request, form, create, to=_url("core:departments", org), message=_("Department added.")
     )
-    if not membership.is_owner:
-        form.fields["require_mfa"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.organization_update(org=org, actor=membership, request=request, **form.cleaned_data)
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Settings saved."))
-            return redirect("core:org_settings", org_slug=org.slug)
-    return render(request, "core/org_settings.html", {"form": form}, status=422 if form.errors else 200)
+    context = {"departments": selectors.department_list_for_org(org), "form": form}
+    return done or render_form(request, "core/departments.html", context, form)
 
 
-@org_view(admin=True)
+@org_view(Need.ADMIN)
+@require_http_methods(["GET", "POST"])
+def org_settings(request: OrgRequest) -> HttpResponse:
+    membership, org = request.membership, request.org
+    form = OrganizationSettingsForm(
+        posted(request), initial={"name": org.name, "require_mfa": org.require_mfa}
+    )
+    form.fields["require_mfa"].disabled = not membership.is_owner
+    update = partial(services.organization_update, org=org, actor=membership, request=request)
+    done = form_submit(request, form, update, to=_url("core:org_settings", org), message=_("Settings saved."))
+    return done or render_form(request, "core/org_settings.html", {"form": form}, form)
+
+
+@org_view(Need.ADMIN)
 @require_GET
-def audit_log(request: HttpRequest) -> HttpResponse:
-    org = request.org  # type: ignore[attr-defined]
+def audit_log(request: OrgRequest) -> HttpResponse:
     action = request.GET.get("action", "")[:64]
-    page = Paginator(selectors.audit_list_for_org(org, action=action), 50).get_page(request.GET.get("page"))
+    events = selectors.audit_list_for_org(request.org, action=action)
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
     return render(request, "core/audit.html", {"page": page, "action": action})
 
 
@@ -227,21 +216,16 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
-    form = ProfileForm(request.POST or None, initial={"name": request.user.name})  # type: ignore[union-attr]
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.user_update_profile(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Profile saved."))
-            return redirect("core:profile")
+    user = cast(User, request.user)
+    form = ProfileForm(posted(request), initial={"name": user.name})
+    update = partial(services.user_update_profile, user=user)
+    done = form_submit(request, form, update, to=reverse("core:profile"), message=_("Profile saved."))
     context = {
         "form": form,
-        "memberships": selectors.memberships_for_user(request.user),
-        "signins": selectors.signin_events_for_user(request.user)[:10],
+        "memberships": selectors.memberships_for_user(user),
+        "signins": selectors.signin_events_for_user(user)[:10],
     }
-    return render(request, "core/profile.html", context)
+    return done or render_form(request, "core/profile.html", context, form)
 
 
 @login_required
@@ -249,13 +233,11 @@ def profile(request: HttpRequest) -> HttpResponse:
 def api_tokens(request: HttpRequest) -> HttpResponse:
     memberships = {m.organization.slug: m for m in selectors.memberships_for_user(request.user)}
     choices = [(slug, m.organization.name) for slug, m in memberships.items()]
-    form = ApiTokenForm(request.POST or None, org_choices=choices)
+    form = ApiTokenForm(posted(request), org_choices=choices)
     new_token = None
     if request.method == "POST" and form.is_valid():
         try:
-            membership = access.membership_get_for_user(
-                user=request.user, org_slug=form.cleaned_data["organization"], request=request
-            )
+            membership = access.org_member(request, form.cleaned_data["organization"])
             token, new_token = services.api_token_create(
                 membership=membership, name=form.cleaned_data["name"]
             )
@@ -269,14 +251,14 @@ def api_tokens(request: HttpRequest) -> HttpResponse:
             form = ApiTokenForm(org_choices=choices)
     tokens = selectors.api_token_list_for_user(request.user)
     context = {"form": form, "tokens": tokens, "new_token": new_token}
-    return render(request, "core/api_tokens.html", context, status=422 if form.errors else 200)
+    return render_form(request, "core/api_tokens.html", context, form)
 
 
 @login_required
 @require_POST
 def api_token_revoke(request: HttpRequest, token_id: int) -> HttpResponse:
     token = access.api_token_get_for_user(user=request.user, token_id=token_id)
-    services.api_token_revoke(user=request.user, token=token)  # type: ignore[arg-type]
+    services.api_token_revoke(user=cast(User, request.user), token=token)
     messages.success(request, _("Token “%(name)s” revoked.") % {"name": token.name})
     return redirect("core:api_tokens")
 

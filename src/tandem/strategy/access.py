@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from tandem.core.access import require_internal
+from tandem.core.access import Need
+from tandem.core.access import require as require_need
 from tandem.core.errors import NotFound
 from tandem.core.models import Membership, Role
 from tandem.strategy import selectors
@@ -47,7 +48,7 @@ def can_edit_initiative(membership: Membership, initiative: Initiative) -> bool:
 
 def require_reader(membership: Membership, request: HttpRequest | None = None) -> None:
     """``NotFound`` (audited) for people who may not read strategy pages."""
-    require_internal(membership=membership, request=request)
+    require_need(membership, Need.READER)
 
 
 def require(allowed: bool) -> None:

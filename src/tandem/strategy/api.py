@@ -17,7 +17,8 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, gate
+from tandem.core.access import org_member
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields
 from tandem.core.errors import NotFound, ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ValidationErrorOut
@@ -78,7 +79,7 @@ API_FIELDS = {
 
 def reader(request: HttpRequest, slug: str) -> Membership:
     """The caller's membership, if it may read strategy (partners may not: 404)."""
-    membership = gate(request, slug)
+    membership = org_member(request, slug)
     access.require_reader(membership, request)
     return membership
 

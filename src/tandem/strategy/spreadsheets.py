@@ -70,6 +70,7 @@ from openpyxl import load_workbook  # type: ignore[import-untyped]
 
 from tandem.core.audit import audit_record
 from tandem.core.errors import TandemError, ValidationFailed
+from tandem.core.exports import FORMULA_STARTS, escape_formula
 from tandem.core.models import Department, Membership, Organization, Side
 from tandem.strategy import services
 from tandem.strategy.models import (
@@ -91,8 +92,6 @@ MAX_COLUMNS = 60
 MAX_UNZIPPED = 64 * 1024 * 1024
 KINDS = ("initiatives", "objectives")
 EXPORT_FORMATS = ("csv", "xlsx")
-# Spreadsheet programs run a cell that starts with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class SpreadsheetError(ValidationFailed):
@@ -672,13 +671,6 @@ def spreadsheet_import(
 
 
 # --- Templates and the portfolio export --------------------------------------------------------
-
-
-def escape_formula(value: Any) -> Any:
-    """Text that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def _file(dataset: Any, fmt: str) -> bytes:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from tandem.core.access import require_admin, require_internal
+from tandem.core.access import Need
+from tandem.core.access import require as require_need
 from tandem.core.errors import NotFound
 from tandem.core.models import Membership
 from tandem.surveys.models import Campaign, SurveyTemplate
@@ -15,13 +16,13 @@ from tandem.surveys.models import Campaign, SurveyTemplate
 
 def require_reader(membership: Membership, request: HttpRequest | None = None) -> None:
     """``NotFound`` (audited) for partners."""
-    require_internal(membership=membership, request=request)
+    require_need(membership, Need.READER)
 
 
 def require_manager(membership: Membership, request: HttpRequest | None = None) -> None:
     """``NotFound`` (audited) unless an owner or admin."""
-    require_internal(membership=membership, request=request)
-    require_admin(membership=membership, request=request)
+    require_need(membership, Need.READER)
+    require_need(membership, Need.ADMIN)
 
 
 def can_manage(membership: Membership) -> bool:

@@ -19,7 +19,8 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, gate
+from tandem.core.access import org_member
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ErrorOut, ValidationErrorOut
@@ -68,14 +69,14 @@ API_FIELDS = {"template": "template_id", "department": "department_id"}
 
 def reader(request: HttpRequest, slug: str) -> Membership:
     """The caller's membership, if it may read surveys (partners may not: 404)."""
-    membership = gate(request, slug)
+    membership = org_member(request, slug)
     access.require_reader(membership, request)
     return membership
 
 
 def manager(request: HttpRequest, slug: str) -> Membership:
     """The caller's membership, if an owner or admin (anyone else: 404)."""
-    membership = gate(request, slug)
+    membership = org_member(request, slug)
     access.require_manager(membership, request)
     return membership
 

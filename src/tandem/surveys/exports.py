@@ -12,7 +12,7 @@ from typing import Any, cast
 import tablib  # type: ignore[import-untyped]
 
 from tandem.core.errors import Conflict
-from tandem.strategy.spreadsheets import escape_formula
+from tandem.core.exports import escape_formula
 from tandem.surveys.results import CampaignResults, GroupResult, ItemResult
 
 EXPORT_FORMATS = ("csv", "xlsx")

@@ -4,8 +4,6 @@ grouping of free-text answers by meaning (the embedding model loads in the worke
 from __future__ import annotations
 
 from datetime import timedelta
-from pathlib import Path
-from typing import Any
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -15,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tandem.core import text
 from tandem.surveys.models import MAX_REMINDERS, Campaign, SurveyLink
 
 
@@ -85,13 +84,6 @@ def send_reminders(*, campaign_id: int, base_url: str = "") -> int:
     return _mail(campaign_id, reminder=True, base_url=base_url)
 
 
-def _embedder() -> Any:
-    from tandem.text.embedding import CachedEmbedder, get_embedder, open_cache  # noqa: PLC0415
-
-    cache = open_cache(Path(settings.DATA_DIR) / "embeddings.sqlite3")
-    return CachedEmbedder(get_embedder(settings.WHYCHECK_EMBEDDER), cache)
-
-
 @task()
 def analyse_texts(*, campaign_id: int) -> int:
     """Group the free-text answers of a closed campaign by meaning and compare the sides."""
@@ -100,5 +92,5 @@ def analyse_texts(*, campaign_id: int) -> int:
     campaign = Campaign.objects.unscoped().select_related("organization").filter(pk=campaign_id).first()
     if campaign is None or not campaign.is_closed:
         return 0
-    analysed: int = freetext.analyse_campaign(campaign, embedder=_embedder())
+    analysed: int = freetext.analyse_campaign(campaign, embedder=text.embedder())
     return analysed

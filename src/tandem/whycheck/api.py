@@ -17,8 +17,9 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from tandem.core.access import require_admin, require_internal
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, gate
+from tandem.core.access import Need, org_member
+from tandem.core.access import require as require_need
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages
 from tandem.core.errors import NotFound
 from tandem.core.models import Membership
 from tandem.whycheck import access, selectors, services
@@ -51,8 +52,8 @@ RELATED = ("started_by__user", "business_decision_by__user", "it_decision_by__us
 
 def reader(request: HttpRequest, slug: str) -> Membership:
     """The caller's membership, if it may read why checks (partners may not: 404)."""
-    membership = gate(request, slug)
-    require_internal(membership=membership, request=request)
+    membership = org_member(request, slug)
+    require_need(membership, Need.READER)
     return membership
 
 
@@ -213,7 +214,7 @@ def why_check_override(
 ) -> WhyCheckOut:
     membership = reader(request, slug)
     round_ = _round(membership, why_check_id)
-    require_admin(membership=membership, request=request)
+    require_need(membership, Need.ADMIN)
     services.whycheck_override(actor=membership, why_check=round_, reason=payload.reason)
     return _out(membership, _round(membership, why_check_id))
 
@@ -238,6 +239,6 @@ def why_check_settings(request: HttpRequest, slug: str) -> SettingsOut:
     "(`advisory`). The change is audited.",
 )
 def why_check_settings_update(request: HttpRequest, slug: str, payload: SettingsIn) -> SettingsOut:
-    membership = gate(request, slug, admin=True)
+    membership = org_member(request, slug, need=Need.ADMIN)
     settings = services.settings_update(actor=membership, gate=payload.gate)
     return SettingsOut(gate=settings.gate)  # type: ignore[arg-type]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,15 +13,8 @@ from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 
+from tandem.core import text
 from tandem.whycheck.models import WhyAnswer, WhyCheck
-
-
-def _embedder() -> Any:
-    """The configured engine (loaded once per worker process) behind the shared embedding cache."""
-    from tandem.text.embedding import CachedEmbedder, get_embedder, open_cache  # noqa: PLC0415
-
-    cache = open_cache(Path(settings.DATA_DIR) / "embeddings.sqlite3")
-    return CachedEmbedder(get_embedder(settings.WHYCHECK_EMBEDDER), cache)
 
 
 def _answer(row: WhyAnswer) -> Any:
@@ -64,7 +56,7 @@ def score_why_check(*, why_check_id: int) -> str:
     answers = {a.side: a for a in WhyAnswer.objects.unscoped().filter(why_check=round_)}
     if set(answers) != {"business", "it"}:
         return "incomplete"
-    embedder = _embedder()
+    embedder = text.embedder()
     business, it = _answer(answers["business"]), _answer(answers["it"])
     comparison = scoring.compare(business, it, embedder=embedder)
     result = _plain(comparison)

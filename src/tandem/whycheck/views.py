@@ -23,7 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.access import require_admin, require_internal
+from tandem.core.access import Need
+from tandem.core.access import require as require_need
 from tandem.core.charts import svg_chart
 from tandem.core.decorators import org_view
 from tandem.core.errors import Conflict, NotFound, TandemError
@@ -44,7 +45,7 @@ REVEALED = gettext_lazy("Both answers are in: here they are side by side. Tandem
 
 def _reader(request: HttpRequest) -> Membership:
     membership: Membership = request.membership  # type: ignore[attr-defined]
-    require_internal(membership=membership, request=request)
+    require_need(membership, Need.READER)
     return membership
 
 
@@ -96,7 +97,7 @@ def round_list(request: HttpRequest) -> HttpResponse:
     return render(request, "whycheck/round_list.html", context)
 
 
-@org_view(admin=True)
+@org_view(Need.ADMIN)
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
     """Owners and admins choose whether a misaligned why check blocks approval."""
@@ -299,7 +300,7 @@ def override(request: HttpRequest, why_check_id: int) -> HttpResponse:
     """An owner or admin sets a misaligned verdict aside, with a reason (audited)."""
     membership = _reader(request)
     round_ = access.why_check_get_for_user(membership, why_check_id)
-    require_admin(membership=membership, request=request)
+    require_need(membership, Need.ADMIN)
     form = OverrideForm(request.POST)
     if form.is_valid():
         try:

@@ -47,14 +47,14 @@ class Command(BaseCommand):
         compare.add_argument(
             "--engine",
             default=None,
-            help="Embedding engine: default, use, e5, lexical or combined (TANDEM_WHYCHECK_EMBEDDER by default)",
+            help="Embedding engine: default, use, e5, lexical or combined (TANDEM_TEXT_EMBEDDER by default)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from tandem.text.embedding import get_embedder  # noqa: PLC0415 (loads numpy only when used)
 
         try:
-            embedder = get_embedder(options["engine"] or settings.WHYCHECK_EMBEDDER)
+            embedder = get_embedder(options["engine"] or settings.TEXT_EMBEDDER)
         except ValueError as error:
             raise CommandError(str(error)) from None
         total = failed = 0
