@@ -3,21 +3,12 @@ and shows none of its data. A new URL pattern that this walk cannot fill fails t
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, timedelta
-
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 
 from tandem.core import services
-from tandem.core.models import Department, Membership, Role, Side
-from tandem.strategy import services as strategy
-from tandem.surveys import services as surveys
-from tandem.whycheck import services as whycheck
-from tests.conftest import Personas
-from tests.factories import UserFactory
+from tests.conftest import Objects, Personas, seed_objects
 from tests.url_walk import all_routes
 
 # Routes with no organisation in them: account pages, the person's own profile and tokens,
@@ -88,77 +79,9 @@ SECRETS = [
 
 
 @pytest.fixture
-def other_tenant(personas: Personas) -> dict[str, Callable[[], object]]:
+def other_tenant(personas: Personas) -> Objects:
     """Objects of Globex, one of each kind a URL can point at."""
-    b = personas.outsider
-    department = Department.objects.create(organization=personas.other_org, name="Globex R&D")
-    invitation = services.invitation_create(actor=b, email="globex-only@globex.test", side=Side.IT)
-    token, _ = services.api_token_create(membership=b, name="globex token")
-    b_it = Membership.objects.create(
-        organization=personas.other_org, user=UserFactory(), role=Role.LEAD, side=Side.IT
-    )
-    objective = strategy.objective_create(
-        actor=b,
-        title="Globex world domination",
-        period_start=date(2026, 1, 1),
-        period_end=date(2026, 3, 31),
-        business_owner=None,
-        it_owner=b_it,
-    )
-    key_result = strategy.key_result_create(
-        actor=b, objective=objective, metric="Globex doomsday metric", baseline=0, target=10
-    )
-    check_in = strategy.check_in_create(actor=b, key_result=key_result, value=3, confidence=4)
-    initiative = strategy.initiative_create(actor=b, title="Globex moonshot", it_co_lead=b_it)
-    measure = strategy.success_measure_add(actor=b, initiative=initiative, name="Globex moonshot", target=1)
-    link = strategy.key_result_link_add(actor=b, initiative=initiative, key_result=key_result)
-    b_business = Membership.objects.create(
-        organization=personas.other_org, user=UserFactory(), role=Role.LEAD, side=Side.BUSINESS
-    )
-    strategy.initiative_update(actor=b, initiative=initiative, business_co_lead=b_business)
-    round_ = whycheck.whycheck_start(actor=b, initiative=initiative, deadline=date(2099, 1, 1))
-    whycheck.whycheck_submit_answer(
-        actor=b_business, why_check=round_, why="Globex moonshot", measures=[{"name": "Globex moonshot"}]
-    )
-    template = surveys.template_create(
-        actor=b, name="Globex pulse", questions=[{"kind": "likert", "text": "Globex survey question"}]
-    )
-    campaign = surveys.campaign_create(
-        actor=b,
-        template=template,
-        title="Globex pulse",
-        opens_on=timezone.localdate(),
-        closes_on=timezone.localdate() + timedelta(days=7),
-        audience="emails",
-        recipients=[surveys.Recipient(email="globex-respondent@globex.test", side=Side.IT)],
-        send_email=False,
-    )
-    [(_link, survey_token)] = surveys.invitations_create(
-        actor=b,
-        campaign=campaign,
-        recipients=[surveys.Recipient(email="globex-respondent@globex.test", side=Side.IT)],
-        send_email=False,
-    )
-    return {
-        "org_slug": lambda: personas.other_org.slug,
-        "slug": lambda: personas.other_org.slug,
-        "member_id": lambda: b.pk,
-        "invitation_id": lambda: invitation.pk,
-        "token_id": lambda: token.pk,
-        "department_id": lambda: department.pk,
-        "objective_id": lambda: objective.pk,
-        "key_result_id": lambda: key_result.pk,
-        "check_in_id": lambda: check_in.pk,
-        "initiative_id": lambda: initiative.pk,
-        "measure_id": lambda: measure.pk,
-        "link_id": lambda: link.pk,
-        "fmt": lambda: "csv",
-        "why_check_id": lambda: round_.pk,
-        "template_id": lambda: template.pk,
-        "campaign_id": lambda: campaign.pk,
-        "survey_id": lambda: campaign.pk,
-        "token": lambda: survey_token,
-    }
+    return seed_objects(personas.outsider, "Globex")
 
 
 def _assert_no_secrets(body: str, url: str) -> None:
@@ -166,7 +89,7 @@ def _assert_no_secrets(body: str, url: str) -> None:
         assert secret not in body, f"{url} shows {secret!r}"
 
 
-def test_every_route_hides_the_other_organisation(personas: Personas, other_tenant: dict) -> None:  # type: ignore[type-arg]
+def test_every_route_hides_the_other_organisation(personas: Personas, other_tenant: Objects) -> None:
     client = Client()
     client.force_login(personas.owner.user)  # an owner: role is never the reason for a refusal
     checked = 0
@@ -200,8 +123,8 @@ def test_every_route_hides_the_other_organisation(personas: Personas, other_tena
 
 
 def test_routes_without_an_organisation_show_nothing_of_another(
-    personas: Personas, other_tenant: dict
-) -> None:  # type: ignore[type-arg]
+    personas: Personas, other_tenant: Objects
+) -> None:
     client = Client()
     client.force_login(personas.owner.user)
     for route in all_routes():

@@ -11,7 +11,7 @@ one place for pages (``RefusalAuditMiddleware``) and the API (its 404 handler).
 from __future__ import annotations
 
 from enum import IntEnum
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 
@@ -122,11 +122,15 @@ def membership_get_for_user(
 
 def org_member(request: HttpRequest, slug: str, *, need: Need = Need.MEMBER) -> Membership:
     """The caller's membership in ``slug`` reaching ``need``, for pages and API alike: an API token
-    opens its own organisation only. ``NotFound`` (audited) otherwise."""
+    opens its own organisation only. ``NotFound`` (audited) otherwise. The request then carries
+    ``membership`` and ``org`` (an ``OrgRequest``)."""
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is not None and token.organization.slug != slug:
         raise refuse("token of another organisation")
-    return membership_get_for_user(user=request.user, org_slug=slug, need=need)
+    membership = membership_get_for_user(user=request.user, org_slug=slug, need=need)
+    org_request = cast(OrgRequest, request)  # what the audit of a later refusal reads
+    org_request.membership, org_request.org = membership, membership.organization
+    return membership
 
 
 def reader(request: HttpRequest, slug: str) -> Membership:

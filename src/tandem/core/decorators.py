@@ -28,14 +28,11 @@ def org_view(need: Need = Need.MEMBER) -> Callable[[View], View]:
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             try:
-                membership = org_member(request, org_slug, need=need)
+                org_member(request, org_slug, need=need)
             except MfaRequired as error:
                 messages.warning(request, error.message)
                 return redirect("mfa_activate_totp")
-            org_request = cast(OrgRequest, request)
-            org_request.membership = membership
-            org_request.org = membership.organization
-            return view(org_request, *args, **kwargs)
+            return view(cast(OrgRequest, request), *args, **kwargs)
 
         return wrapper
 
