@@ -24,8 +24,13 @@ if TYPE_CHECKING:
     from server import BenchEnvironment
 
 SCRIPT = Path(__file__).resolve().parent / "portfolio_data.py"
-SMALL, LARGE = "bench-100", "bench-10k"
+DEMO, SMALL, LARGE = "demo", "bench-100", "bench-10k"
 SIZES = {SMALL: 100, LARGE: 10_000}
+# Organisations the query counts compare: the demo's own data, then the generated sizes.
+COUNTED = (DEMO, SMALL, LARGE)
+HOME = "/o/{slug}/"
+WHY_CHECKS = "/o/{slug}/why-checks/"
+INITIATIVE = "/o/{slug}/initiatives/{initiative}/"
 PORTFOLIO = "/o/{slug}/portfolio/"
 PORTFOLIO_FILTERED = "/o/{slug}/portfolio/?missing=shared&sort=-signals"
 API_LIST = "/api/v1/orgs/{slug}/initiatives?limit=50"
@@ -75,6 +80,7 @@ def prepare(env: BenchEnvironment) -> None:
                 env, "generate", "--slug", slug, "--initiatives", str(size), "--owner", OWNER_EMAIL
             ).strip()
         )
+    for slug in COUNTED:
         prepared.tokens[slug] = env.manage(
             "token", "create", "--email", OWNER_EMAIL, "--org", slug, "--name", "benchmark"
         ).strip()
@@ -104,23 +110,34 @@ def bearer(env: BenchEnvironment) -> tuple[tuple[str, str], ...]:
     return (("Authorization", f"Bearer {prepared.tokens[LARGE]}"),)
 
 
-def _template(scenario: Scenario) -> str | None:
-    """The request template (``{slug}`` for the organisation) that a scenario measures, if ours."""
-    for template in (PORTFOLIO, PORTFOLIO_FILTERED, API_LIST):
-        if scenario.path == template.format(slug=LARGE):
-            return template
-    return None
+def demo_bearer(env: BenchEnvironment) -> tuple[tuple[str, str], ...]:
+    """The ``Authorization`` header of the demo organisation's token (after ``prepare``)."""
+    prepared = _prepared.get(env.data_dir)
+    if prepared is None:
+        raise BenchError("the tokens were not made before the demo API scenario ran")
+    return (("Authorization", f"Bearer {prepared.tokens[DEMO]}"),)
+
+
+# Queries per request of each scenario's path, filled by ``query_report`` for run.py's table.
+QUERIES: dict[str, int] = {}
+# Requests counted at every size, whether or not a scenario loads them.
+COUNTED_TEMPLATES = {
+    "home": HOME,
+    "portfolio": PORTFOLIO,
+    "portfolio_filtered": PORTFOLIO_FILTERED,
+    "why_checks": WHY_CHECKS,
+    "initiative": INITIATIVE,
+    "initiatives_api": API_LIST,
+}
 
 
 def query_report(env: BenchEnvironment, scenarios: list[Scenario]) -> list[str]:
     """Queries per request at 100 and at 10,000 initiatives, for the selected portfolio scenarios."""
-    templates = {scenario.key: t for scenario in scenarios if (t := _template(scenario)) is not None}
-    if not templates:
-        return []
+    templates = COUNTED_TEMPLATES
     prepare(env)
     prepared = _prepared[env.data_dir]
     args = ["queries", "--owner", OWNER_EMAIL]
-    for slug in SIZES:
+    for slug in COUNTED:
         args += ["--org", slug]
     for key, template in templates.items():
         args += ["--api" if template in API_PATHS else "--page", f"{key}={template}"]
@@ -131,6 +148,7 @@ def query_report(env: BenchEnvironment, scenarios: list[Scenario]) -> list[str]:
         if line.startswith("{"):
             row = json.loads(line)
             rows[(row["key"], row["org"])] = row
+            QUERIES[row["path"]] = row["queries"]
 
     def cell(row: dict[str, Any] | None) -> str:
         if row is None:
@@ -138,14 +156,15 @@ def query_report(env: BenchEnvironment, scenarios: list[Scenario]) -> list[str]:
         status = "" if row["status"] == 200 else f" (HTTP {row['status']})"
         return f"{row['queries']} queries, {row['ms']:.0f} ms{status}"
 
-    header = ("request", *(f"{size:,} initiatives" for size in SIZES.values()), "")
+    sizes = {DEMO: "demo", **{slug: f"{size:,} initiatives" for slug, size in SIZES.items()}}
+    header = ("request", *sizes.values(), "")
     table = [header]
     for key, template in templates.items():
-        counts = [rows.get((key, slug), {}).get("queries") for slug in SIZES]
+        counts = [rows.get((key, slug), {}).get("queries") for slug in COUNTED]
         verdict = "constant" if None not in counts and len(set(counts)) == 1 else "GROWS"
-        if any(rows.get((key, slug), {}).get("status") != 200 for slug in SIZES):
+        if any(rows.get((key, slug), {}).get("status") != 200 for slug in COUNTED):
             verdict = "not 200"
-        table.append((template, *(cell(rows.get((key, slug))) for slug in SIZES), verdict))
+        table.append((template, *(cell(rows.get((key, slug))) for slug in COUNTED), verdict))
     widths = [max(len(line[i]) for line in table) for i in range(len(header))]
     lines = [
         "Queries per request, counted in-process with Django's test client (the second of two identical",

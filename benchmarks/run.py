@@ -28,6 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import portfolio
 from loadgen import HOST, LoadPlan, LoadResult, LoadSample, RequestSpec, run_load, summarize
 from scenarios import FLOOR, REPORTS, SCENARIOS, Scenario, scenario_by_key
 from server import OWNER_EMAIL, BenchEnvironment, BenchError, Server, sign_in
@@ -242,7 +243,9 @@ def report(measurements: list[Measurement]) -> list[str]:
         "non-2xx",
         "errors",
         "p50/floor",
+        "p99/floor",
         "req/s/floor",
+        "queries",
         "server CPU",
         "client CPU",
     )
@@ -261,7 +264,9 @@ def report(measurements: list[Measurement]) -> list[str]:
                 f"{load.non_2xx:,}",
                 f"{sum(load.errors.values()):,}",
                 _ratio(load.p50_ms, floor.p50_ms),
+                _ratio(load.p99_ms, floor.p99_ms),
                 _ratio(load.requests_per_second, floor.requests_per_second),
+                str(portfolio.QUERIES.get(m.scenario.path, "-")),
                 _cpu_percent(m.server_cpu_seconds, load.window),
                 _cpu_percent(load.generator_cpu_seconds, load.window),
             )
@@ -351,6 +356,7 @@ def main(argv: list[str] | None = None) -> int:
         "p50/floor: how many times the framework floor's median latency a page takes (1.00x = no overhead)."
     )
     print("req/s/floor: the share of the floor's throughput a page reaches.")
+    print("queries: per request, counted in-process before the load (see the table below).")
     if notes:
         print()
         for line in notes:

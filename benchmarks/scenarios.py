@@ -45,6 +45,34 @@ SCENARIOS: list[Scenario] = [
     Scenario(FLOOR, "/bench/floor", "framework floor: bare view, one query"),
     Scenario("org_home", "/o/demo/", "organisation home, signed in", signed_in=True),
     Scenario(
+        "demo_portfolio",
+        "/o/demo/portfolio/",
+        "portfolio page of the demo organisation, signed in",
+        signed_in=True,
+    ),
+    Scenario(
+        "why_checks",
+        "/o/demo/why-checks/",
+        "why-check list of the demo organisation, signed in",
+        signed_in=True,
+    ),
+    Scenario(
+        "survey_results",
+        "/o/demo/surveys/1/",
+        "a survey's results (the demo's first campaign)",
+        signed_in=True,
+    ),
+    Scenario(
+        "initiative", "/o/demo/initiatives/1/", "an initiative's page (the demo's first)", signed_in=True
+    ),
+    Scenario(
+        "demo_api",
+        portfolio.API_LIST.format(slug=portfolio.DEMO),
+        "initiatives list API of the demo organisation, bearer token",
+        prepare=portfolio.prepare,
+        headers=portfolio.demo_bearer,
+    ),
+    Scenario(
         "portfolio",
         portfolio.PORTFOLIO.format(slug=portfolio.LARGE),
         "portfolio page, first page, of 10,000 generated initiatives, signed in",

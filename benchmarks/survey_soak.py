@@ -5,13 +5,16 @@ file and PostgreSQL when one is at hand (``--database-url``, ``BENCH_DATABASE_UR
 ``postgres://postgres@127.0.0.1:5432/test`` answering; otherwise it says it skipped), it builds a
 throwaway installation (``server.BenchEnvironment``), creates an organisation with one open
 "Partnership temperature" campaign and ``--links`` personal links through
-``tandem.surveys.services`` (tokens from ``services.link_token``), writes each link's
+``tandem.surveys.services`` (tokens from ``selectors.link_token``), writes each link's
 ``/api/v1/responses/{token}`` path to a file, and starts ``tandem serve`` (``server.Server``) with the
 survey rate limits raised: every request comes from 127.0.0.1, one address. Then ``--clients``
 concurrent respondents (``loadgen``, closed loop, keep-alive) each POST a valid JSON body through a
 fresh link, one link per request, for ``--duration`` seconds after a short warm-up.
 
-It prints submissions/s, p50 and p99 latency, the non-2xx answers by status, the accepted (2xx)
+Then, against the same server, the same respondents POST the same body to ``/bench/insert`` for
+as long: a bare Django view that inserts one row (the intake's floor, ``TANDEM_BENCH_FLOOR``).
+
+It prints submissions/s, p50 and p99 latency, the bare insert's rate beside them and the ratio, the non-2xx answers by status, the accepted (2xx)
 submissions, the responses stored in the database afterwards and whether the two are equal. The
 exit status is 0 when every submission was accepted and stored once, 1 on a MISMATCH between
 accepted and stored (or used links), a non-2xx answer or too few links, 2 when it could not run.
@@ -44,6 +47,7 @@ from server import OWNER_EMAIL, BenchEnvironment, BenchError, Server, _redacted
 SCRIPT = Path(__file__).resolve()
 SOAK_SLUG = "survey-soak"
 RESPONSE_PATH = "/api/v1/responses/{token}"
+BARE_INSERT = "/bench/insert"
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 # All load comes from one address: the per-address limit (600 a minute by default) would turn most
 # of it into 429s, and the per-link limit never matters for one request per link.
@@ -68,6 +72,7 @@ class SoakResult:
     answered_links: int
     server_cpu_seconds: float | None
     server_log: str
+    bare_insert: LoadResult | None = None
 
     @property
     def accepted(self) -> int:
@@ -94,7 +99,7 @@ def prepare(*, links: int, out: Path) -> dict[str, Any]:
 
     from tandem.core.models import Membership, Side, User  # noqa: PLC0415
     from tandem.core.services import organization_create  # noqa: PLC0415
-    from tandem.surveys import catalog, services  # noqa: PLC0415
+    from tandem.surveys import catalog, selectors, services  # noqa: PLC0415
     from tandem.surveys.models import AudienceKind, QuestionKind, SurveyTemplate  # noqa: PLC0415
 
     owner = User.objects.get(email=OWNER_EMAIL)
@@ -128,10 +133,11 @@ def prepare(*, links: int, out: Path) -> dict[str, Any]:
             recipients=recipients(start, min(links, start + chunk)),
             send_email=False,
         )
+    _bench_insert_table()
     made = list(campaign.links.order_by("pk"))
     out.mkdir(parents=True, exist_ok=True)
     (out / "paths.txt").write_text(
-        "".join(RESPONSE_PATH.format(token=services.link_token(link)) + "\n" for link in made),
+        "".join(RESPONSE_PATH.format(token=selectors.link_token(link)) + "\n" for link in made),
         encoding="utf-8",
     )
     answers = {
@@ -139,6 +145,17 @@ def prepare(*, links: int, out: Path) -> dict[str, Any]:
     }
     (out / "body.json").write_text(json.dumps({"answers": answers}), encoding="utf-8")
     return {"campaign": campaign.pk, "links": len(made)}
+
+
+def _bench_insert_table() -> None:
+    """The table the bare insert view (``/bench/insert``) writes to: one row per request."""
+    from django.db import connection  # noqa: PLC0415
+
+    key = (
+        "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS bench_insert (id {key}, body TEXT NOT NULL)")
 
 
 def count(*, campaign_id: int) -> dict[str, int]:
@@ -209,6 +226,18 @@ def _plan(port: int, body: bytes, paths: Path, args: argparse.Namespace, duratio
     )
 
 
+def _bare_plan(port: int, body: bytes, args: argparse.Namespace) -> LoadPlan:
+    return LoadPlan(
+        port=port,
+        request=RequestSpec(
+            "POST", BARE_INSERT, (("User-Agent", "tandem-bench"), ("Content-Type", "application/json")), body
+        ),
+        clients=args.clients,
+        processes=args.client_processes or min(cpu_cores(), args.clients),
+        duration=args.duration,
+    )
+
+
 def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
     """Set up one installation, load it, count what it stored, tear it down."""
     with BenchEnvironment(database_url) as environment:
@@ -232,6 +261,8 @@ def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
             before = server.cpu_seconds()
             sample = run_load(_plan(server.port, body, measured_paths, args, args.duration))
             after = server.cpu_seconds()
+            _progress(f"the bare insert view for {args.duration:g} s...")
+            bare = run_load(_bare_plan(server.port, body, args))
             log = server.log_tail()
         counted = _inside(environment, "count", "--campaign", str(prepared["campaign"]))
         return SoakResult(
@@ -245,6 +276,7 @@ def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
             answered_links=counted["answered_links"],
             server_cpu_seconds=after - before if before is not None and after is not None else None,
             server_log=log,
+            bare_insert=summarize([bare]),
         )
 
 
@@ -286,10 +318,13 @@ def report(results: list[SoakResult], args: argparse.Namespace) -> list[str]:
         "stored",
         "stored = accepted",
         "server CPU",
+        "bare insert/s",
+        "bare p99 ms",
+        "intake/bare",
     )
     rows = [columns]
     for r in results:
-        load = r.load
+        load, bare = r.load, r.bare_insert
         rows.append(
             (
                 r.database.split(" (")[0].split(" at ")[0],
@@ -304,6 +339,11 @@ def report(results: list[SoakResult], args: argparse.Namespace) -> list[str]:
                 "yes" if r.consistent else "MISMATCH",
                 f"{100 * r.server_cpu_seconds / load.window:.0f}%"
                 if r.server_cpu_seconds is not None and load.window
+                else "-",
+                _rate(bare.requests_per_second) if bare else "-",
+                f"{bare.p99_ms:.1f}" if bare else "-",
+                f"{load.requests_per_second / bare.requests_per_second:.0%}"
+                if bare and bare.requests_per_second
                 else "-",
             )
         )
@@ -326,6 +366,10 @@ def report(results: list[SoakResult], args: argparse.Namespace) -> list[str]:
                 f"{k} x{n}" for k, n in r.load.errors.items()
             ]
             lines.append(f"    ! not 2xx or failed: {', '.join(problems)}")
+        if r.bare_insert is not None and (r.bare_insert.non_2xx or r.bare_insert.errors):
+            lines.append(
+                f"    ! the bare insert view failed: {r.bare_insert.statuses} {r.bare_insert.errors}"
+            )
         if not r.consistent:
             lines.append(
                 f"    !!! MISMATCH: {r.accepted:,} submissions accepted (2xx), {r.stored:,} responses stored, "

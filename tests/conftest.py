@@ -51,6 +51,15 @@ PERSONAS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_figures() -> None:
+    """Each test starts with no cached figures: a rolled-back test database reuses organisation
+    ids and data versions, which a real database never does."""
+    from tandem.core import cache  # noqa: PLC0415
+
+    cache.clear()
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     acme = OrganizationFactory(name="Acme Insurance", slug="acme")

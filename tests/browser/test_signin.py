@@ -37,6 +37,10 @@ def sign_in(page: Page, base_url: str, *, email: str = OWNER_EMAIL, password: st
 
 
 def open_nav(page: Page, label: str) -> None:
+    """Follow a link of the organisation navigation; on a phone, open the menu it folds into first."""
+    menu = page.get_by_role("button", name="Menu", exact=True)
+    if menu.is_visible():
+        menu.click()
     page.get_by_role("navigation", name="Organisation").get_by_role("link", name=label, exact=True).click()
 
 

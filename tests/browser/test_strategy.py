@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 
 from tandem.core.demo import demo_seed
 from tandem.core.models import Organization
-from tandem.strategy.signals import BASE_GATE_CODES, GATE_MESSAGES, SIGNALS
+from tandem.strategy.gate import BASE_GATE_CODES, GATE_MESSAGES, SIGNALS
 from tests.browser.conftest import PHONE
 from tests.browser.test_signin import ORG_NAME, PASSWORD, open_nav, sign_in
 

@@ -199,3 +199,11 @@ def test_api_tokens_are_stored_hashed_and_revocable(personas: Personas) -> None:
     services.api_token_revoke(user=personas.it_lead.user, token=token)
     token.refresh_from_db()
     assert token.revoked_at is not None
+
+
+def test_a_new_organisation_gets_what_each_app_gives_it(db: None) -> None:
+    from tandem.surveys.models import SurveyTemplate
+
+    owner = UserFactory()
+    org = services.organization_create(name="Initech", owner=owner)
+    assert SurveyTemplate.objects.for_org(org).filter(builtin=True).count() == 5

@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from tandem.core import services as core_services
 from tandem.core.models import AuditEvent, Department, Membership
 from tandem.strategy import schemas, selectors, services
+from tandem.strategy.gate import BASE_GATE_CODES, GATE_CODES, SIGNAL_KEYS
 from tandem.strategy.models import (
     CheckIn,
     Initiative,
@@ -25,7 +26,6 @@ from tandem.strategy.models import (
     Stage,
     SuccessMeasure,
 )
-from tandem.strategy.signals import BASE_GATE_CODES, GATE_CODES, SIGNAL_KEYS
 from tests.conftest import PERSONAS, Personas
 from tests.url_walk import all_url_names
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from tandem.core.demo import demo_seed
 from tandem.core.models import AuditEvent, Organization, Side
+from tandem.strategy.gate import gate_missing, signals_of
 from tandem.strategy.models import (
     CheckIn,
     Initiative,
@@ -23,7 +24,6 @@ from tandem.strategy.models import (
     quarter_bounds,
 )
 from tandem.strategy.selectors import initiative_portfolio, objective_tree, portfolio_summary
-from tandem.strategy.signals import gate_missing, signals_of
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from tandem.core.models import AuditEvent, Department
-from tandem.strategy import services, spreadsheets
+from tandem.strategy import selectors, services, spreadsheets
 from tandem.strategy.models import Initiative, KeyResult, Objective, ObjectiveStatus, Stage
 from tandem.strategy.spreadsheets import ImportReport, SpreadsheetError
 from tests.conftest import Personas
@@ -244,7 +244,7 @@ def test_a_commit_creates_every_row_through_the_services(personas: Personas, key
     assert sorted(d.name for d in initiative.departments.all()) == ["IT", "Sales"]
     assert initiative.success_measures.get().target == 60
     assert initiative.key_result_links.get().key_result == key_result
-    assert services.approval_missing(initiative) == []
+    assert selectors.approval_missing(initiative) == []
     actions = set(AuditEvent.objects.for_org(personas.org).values_list("action", flat=True))
     assert {
         "initiative.created",

@@ -109,6 +109,12 @@ def likert_only(n: int = 1) -> tuple[QuestionInput, ...]:
 
 
 @pytest.fixture
+def installed(personas: Any) -> None:
+    """Acme as Tandem creates an organisation: with its copy of the shipped templates."""
+    services.templates_install(personas.org)
+
+
+@pytest.fixture
 def campaign(personas: Any) -> Campaign:
     """An open campaign with one question of every kind, created by the owner, no e-mails."""
     return make_campaign(personas.owner)

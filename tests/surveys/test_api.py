@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from tandem.core import services as core_services
 from tandem.core.models import AuditEvent, Department, Membership, Side
-from tandem.surveys import ratelimit, results, services
+from tandem.surveys import ratelimit, selectors, services
 from tandem.surveys.models import Campaign, SurveyLink, SurveyResponse, SurveyTemplate
 from tests.conftest import PERSONAS, Personas
 from tests.url_walk import all_url_names
@@ -78,7 +78,7 @@ def make_campaign(
 
 def tokens_of(campaign: Campaign) -> dict[str, str]:
     links = SurveyLink.objects.for_org(campaign.organization).filter(campaign=campaign)
-    return {link.email: services.link_token(link) for link in links}
+    return {link.email: selectors.link_token(link) for link in links}
 
 
 def answers_for(template: SurveyTemplate, score: int = 4, text: str = "") -> dict[str, Any]:
@@ -106,11 +106,11 @@ def answered_campaign(personas: Personas, business: list[int], it: list[int]) ->
 # --- Templates -----------------------------------------------------------------------------------
 
 
-def test_listing_templates_installs_the_shipped_ones_first(personas: Personas) -> None:
+def test_listing_templates_gives_the_shipped_ones_first(personas: Personas, installed: None) -> None:
     make_template(personas)
     body = bearer(personas.viewer).get(f"{ACME}/survey-templates?limit=200").json()
     builtin = [t for t in body["items"] if t["builtin"]]
-    assert builtin, "the shipped templates are installed on first listing"
+    assert builtin, "the shipped templates are installed"
     assert body["items"][: len(builtin)] == builtin
     own = body["items"][-1]
     assert (own["name"], own["builtin"], own["used"], own["key"]) == ("Pulse", False, False, "")
@@ -431,7 +431,7 @@ def test_invitations_give_absolute_personal_links(personas: Personas) -> None:
     ]
     for link in links:
         assert link["url"] == f"http://testserver/s/{link['token']}/"
-        assert services.link_from_token(link["token"]).email == link["email"]
+        assert selectors.link_from_token(link["token"]).email == link["email"]
     again = send(client, "post", url, payload).json()["links"]
     assert [x["token"] for x in again] == [x["token"] for x in links]
 
@@ -486,7 +486,7 @@ def test_a_side_under_the_threshold_is_suppressed_with_no_numbers(personas: Pers
         "distribution": None,
     }
     business = likert["sides"]["business"]
-    expected = results.campaign_results(campaign).items[0].side(Side.BUSINESS)
+    expected = selectors.campaign_results(campaign).items[0].side(Side.BUSINESS)
     assert expected is not None
     assert (business["suppressed"], business["n"], business["mean"]) == (False, 6, expected.mean)
     assert [(d["value"], d["count"]) for d in business["distribution"]] == [
@@ -507,7 +507,7 @@ def test_results_compare_the_sides_when_both_are_shown(personas: Personas) -> No
     campaign = answered_campaign(personas, business=[4, 4, 5, 4, 5], it=[2, 1, 2, 3, 2])
     body = bearer(personas.viewer).get(f"{ACME}/surveys/{campaign.pk}/results").json()
     likert, single, free = body["questions"]
-    computed = results.campaign_results(campaign).items[0]
+    computed = selectors.campaign_results(campaign).items[0]
     assert computed.comparison is not None
     assert likert["gap"] == pytest.approx(computed.comparison.gap)
     assert likert["effect_size"] == pytest.approx(computed.comparison.rank_biserial)
@@ -545,7 +545,7 @@ def test_survey_settings_are_read_by_members_and_changed_by_admins(personas: Per
     admin = bearer(personas.admin)
     response = send(admin, "put", f"{ACME}/survey-settings", {"threshold": 7})
     assert (response.status_code, response.json()) == (200, {"threshold": 7})
-    assert services.settings_for(personas.org).threshold == 7
+    assert selectors.settings_for(personas.org).threshold == 7
     for bad in (2, 51):
         response = send(admin, "put", f"{ACME}/survey-settings", {"threshold": bad})
         assert (response.status_code, fields_of(response)) == (422, ["threshold"])
@@ -819,3 +819,18 @@ def test_every_endpoint_is_described_in_the_openapi_document() -> None:
     ]
     assert len(public) == 2
     assert all("security" not in op for op in public)
+
+
+def test_a_campaign_closed_through_the_api_queues_the_grouping_of_its_free_text(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+
+    campaign = make_campaign(personas, make_template(personas), [("b0@acme.test", Side.BUSINESS)])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = send(bearer(personas.admin), "post", f"{ACME}/surveys/{campaign.pk}/close")
+    assert response.status_code == 200
+    jobs = DBTaskResult.objects.filter(task_path__endswith="analyse_texts")
+    assert [(job.args_kwargs["kwargs"], job.task.run_after) for job in jobs] == [
+        ({"campaign_id": campaign.pk}, None)
+    ]

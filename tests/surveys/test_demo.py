@@ -16,7 +16,8 @@ from tandem.core.demo import PEOPLE, demo_seed
 from tandem.core.models import Membership, Organization, Side
 from tandem.surveys import catalog, demo
 from tandem.surveys.models import Campaign, CampaignStatus, QuestionKind, SurveyLink, SurveyResponse
-from tandem.surveys.results import CampaignResults, campaign_results
+from tandem.surveys.results import CampaignResults
+from tandem.surveys.selectors import campaign_results
 
 
 @pytest.fixture
@@ -159,5 +160,6 @@ def test_seeding_again_changes_nothing_and_the_same_day_gives_the_same_demo(
     Campaign.objects.for_org(org).delete()
     with django_capture_on_commit_callbacks() as callbacks:  # no e-mail, no reminder is queued
         demo.seed(org=org, people=people)
-    assert callbacks == []
+    # Only the grouping of free-text answers, for when a campaign closes by its date.
+    assert [c for c in callbacks if "analyse_texts" not in repr(c)] == []
     assert _snapshot(org) == before

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from openpyxl import load_workbook  # type: ignore[import-untyped]
 
-from tandem.surveys import exports, results
+from tandem.surveys import exports, selectors
 from tandem.surveys.models import Campaign
 from tests.surveys.test_views import ORG, ClientFor, closed, threshold3  # noqa: F401 (fixtures)
 
@@ -62,7 +62,7 @@ def test_the_xlsx_holds_the_same_rows(client_for: ClientFor, campaign: Campaign)
     sheet = load_workbook(io.BytesIO(response.content)).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert values[0] == exports.HEADERS
-    expected = exports.results_rows(results.campaign_results(campaign))
+    expected = exports.results_rows(selectors.campaign_results(campaign))
     assert len(values) == 1 + len(expected)
     suppressed = [row for row in values[1:] if row[4] == "suppressed"]
     assert suppressed and all(all(cell in (None, "") for cell in row[5:]) for row in suppressed)

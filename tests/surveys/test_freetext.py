@@ -17,7 +17,8 @@ from django.core.management import call_command
 from tandem.core.models import Side
 from tandem.surveys import freetext
 from tandem.surveys.models import Campaign, TextAnalysis
-from tandem.surveys.results import GroupResult, ItemResult, campaign_results
+from tandem.surveys.results import GroupResult, ItemResult
+from tandem.surveys.selectors import campaign_results
 from tandem.surveys.services import QuestionInput, settings_update
 from tandem.text.embedding import get_embedder
 from tests.conftest import Personas

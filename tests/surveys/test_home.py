@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.test import Client
 
-from tandem.surveys import services
+from tandem.surveys import selectors
 from tandem.surveys.models import Campaign, SurveyLink
 from tests.conftest import Personas
 from tests.surveys.conftest import close, likert_only, make_campaign
@@ -35,7 +35,7 @@ def test_a_member_is_asked_to_answer_with_their_own_link_until_they_have(
     token = re.search(r'href="/s/([^/"]+)/"', page)
     assert token is not None
     link = SurveyLink.objects.for_org(personas.org).get(campaign=campaign, membership=personas.member)
-    assert services.token_hash(token.group(1)) == link.token_hash  # their own link, nobody else's
+    assert selectors.token_hash(token.group(1)) == link.token_hash  # their own link, nobody else's
     question = campaign.template.questions.get()
     assert client.post(f"/s/{token.group(1)}/", {question.field_name: "4"}).status_code == 200
     page = home(client)

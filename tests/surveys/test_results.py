@@ -11,7 +11,8 @@ import pytest
 from tandem.core.models import Department, Side
 from tandem.surveys import stats
 from tandem.surveys.models import Campaign
-from tandem.surveys.results import CampaignResults, ItemResult, campaign_results, template_trends
+from tandem.surveys.results import CampaignResults, ItemResult
+from tandem.surveys.selectors import campaign_results, template_trends
 from tandem.surveys.services import QuestionInput
 from tests.conftest import Personas
 from tests.surveys.conftest import close, make_campaign, questions_of, submit

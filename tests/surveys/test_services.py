@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import AuditEvent, Membership, Side
-from tandem.surveys import catalog, services
+from tandem.surveys import catalog, selectors, services
 from tandem.surveys.models import (
     AudienceKind,
     Campaign,
@@ -37,7 +37,7 @@ from tests.surveys.conftest import (
 
 
 def test_the_threshold_defaults_to_five(personas: Personas) -> None:
-    assert services.settings_for(personas.org).threshold == 5
+    assert selectors.settings_for(personas.org).threshold == 5
 
 
 @pytest.mark.parametrize("value", [2, 0, -1, "2"])
@@ -45,12 +45,12 @@ def test_the_threshold_cannot_go_below_three(personas: Personas, value: Any) -> 
     with pytest.raises(ValidationFailed) as caught:
         services.settings_update(actor=personas.owner, threshold=value)
     assert caught.value.field == "threshold"
-    assert services.settings_for(personas.org).threshold == 5
+    assert selectors.settings_for(personas.org).threshold == 5
 
 
 def test_the_threshold_can_be_three(personas: Personas) -> None:
     services.settings_update(actor=personas.owner, threshold=3)
-    assert services.settings_for(personas.org).threshold == 3
+    assert selectors.settings_for(personas.org).threshold == 3
     assert AuditEvent.objects.for_org(personas.org).filter(action="surveys.settings_updated").exists()
 
 
@@ -302,14 +302,14 @@ def test_a_token_leads_back_to_its_link(personas: Personas) -> None:
     for link, token in services.invitations_create(
         actor=personas.owner, campaign=campaign, members=[personas.admin, personas.it_lead], send_email=False
     ):
-        assert services.link_from_token(token).pk == link.pk
-        assert services.link_token(link) == token
+        assert selectors.link_from_token(token).pk == link.pk
+        assert selectors.link_token(link) == token
 
 
 @pytest.mark.parametrize("token", ["", "nonsense", "x" * 101])
 def test_an_unknown_token_is_not_found(db: None, token: str) -> None:
     with pytest.raises(NotFound):
-        services.link_from_token(token)
+        selectors.link_from_token(token)
 
 
 def test_a_closed_campaign_takes_no_more_invitations(personas: Personas) -> None:
@@ -372,7 +372,7 @@ def test_every_invalid_answer_is_reported_at_once(personas: Personas, campaign: 
     assert "0 to 10" in errors[question(campaign, "score").field_name]
     assert "Pigeon" in errors[question(campaign, "multiple").field_name]
     assert not SurveyResponse.objects.for_org(personas.org).exists()
-    assert not SurveyLink.objects.for_org(personas.org).get(token_hash=services.token_hash(token)).answered
+    assert not SurveyLink.objects.for_org(personas.org).get(token_hash=selectors.token_hash(token)).answered
 
 
 @pytest.mark.parametrize("value", [True, 3.5, "", None, [4], "4.0", "²", "9" * 5000, {"v": 4}])
@@ -483,15 +483,15 @@ def test_after_a_secret_key_change_inviting_again_gives_a_working_link(
         actor=personas.owner, campaign=campaign, members=[personas.it_lead], send_email=False
     )
     settings.SECRET_KEY = "rotated-" + "y" * 60
-    assert services.link_from_token(old).pk == link.pk  # found by its digest, whatever the key
+    assert selectors.link_from_token(old).pk == link.pk  # found by its digest, whatever the key
     [(again, new)] = services.invitations_create(
         actor=personas.owner, campaign=campaign, members=[personas.it_lead], send_email=False
     )
     # The link is issued again under the new key: the new token works, and replaces the old one.
     assert again.pk == link.pk and new != old
-    assert services.link_from_token(new).pk == link.pk
+    assert selectors.link_from_token(new).pk == link.pk
     with pytest.raises(NotFound):
-        services.link_from_token(old)
+        selectors.link_from_token(old)
 
 
 def test_closing_a_campaign_with_free_text_queues_the_grouping_once(
@@ -506,3 +506,48 @@ def test_closing_a_campaign_with_free_text_queues_the_grouping_once(
         services.campaign_close(actor=personas.owner, campaign=without_text)
     jobs = DBTaskResult.objects.filter(task_path__endswith="analyse_texts")
     assert [job.args_kwargs["kwargs"] for job in jobs] == [{"campaign_id": with_text.pk}]
+
+
+def grouping_jobs() -> list[tuple[int, Any]]:
+    """The queued groupings of free text: (campaign id, when they may run)."""
+    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+
+    jobs = DBTaskResult.objects.filter(task_path__endswith="analyse_texts").order_by("enqueued_at", "pk")
+    return [(job.args_kwargs["kwargs"]["campaign_id"], job.task.run_after) for job in jobs]
+
+
+def day_after(day: date) -> datetime:
+    """The moment a campaign closing on ``day`` is closed: the start of the next day."""
+    return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+
+
+def test_a_campaign_with_free_text_queues_its_grouping_for_when_its_closing_date_passes(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        with_text = make_campaign(personas.owner)
+        make_campaign(personas.owner, questions=likert_only(2))
+    assert grouping_jobs() == [(with_text.pk, day_after(with_text.closes_on))]
+
+
+def test_moving_the_closing_date_queues_the_grouping_for_the_new_date(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    campaign = make_campaign(personas.owner)
+    later = campaign.closes_on + timedelta(days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.campaign_update(actor=personas.owner, campaign=campaign, title="Pulse", closes_on=later)
+        services.campaign_update(actor=personas.owner, campaign=campaign, title="Renamed", closes_on=later)
+    assert grouping_jobs() == [(campaign.pk, day_after(later))]
+
+
+def test_a_new_threshold_queues_the_grouping_of_closed_campaigns_again(
+    personas: Personas, django_capture_on_commit_callbacks: Any
+) -> None:
+    closed = close(make_campaign(personas.owner))
+    close(make_campaign(personas.owner, questions=likert_only(1)))
+    make_campaign(personas.owner)  # still open: grouped when it closes
+    with django_capture_on_commit_callbacks(execute=True):
+        services.settings_update(actor=personas.owner, threshold=4)
+        services.settings_update(actor=personas.owner, threshold=4)  # unchanged: nothing to redo
+    assert grouping_jobs() == [(closed.pk, None)]

@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tandem.core.models import Department, Side
-from tandem.surveys.results import campaign_results
+from tandem.surveys.selectors import campaign_results
 from tandem.surveys.services import QuestionInput
 from tandem.surveys.suppression import Published, publishable
 from tests.conftest import Personas

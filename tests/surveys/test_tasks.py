@@ -13,9 +13,10 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tandem.core.models import Side
-from tandem.surveys import services, tasks
-from tandem.surveys.models import MAX_REMINDERS, AudienceKind, Campaign, SurveyLink
-from tandem.surveys.services import REMINDER_GAP_DAYS, reminder_days
+from tandem.surveys import selectors, services, tasks
+from tandem.surveys.models import MAX_REMINDERS, AudienceKind, Campaign, SurveyLink, TextAnalysis
+from tandem.surveys.selectors import reminder_days
+from tandem.surveys.services import REMINDER_GAP_DAYS
 from tests.conftest import Personas
 from tests.surveys.conftest import close, likert_only, make_campaign, questions_of
 
@@ -65,7 +66,7 @@ def test_the_links_are_e_mailed_when_the_campaign_opens(personas: Personas) -> N
     run_worker()
     assert {m.to[0] for m in mail.outbox} == IT_PEOPLE
     for message in mail.outbox:
-        link = services.link_from_token(token_in(message.body))
+        link = selectors.link_from_token(token_in(message.body))
         assert link.email == message.to[0]
         assert link.campaign_id == campaign.pk
         assert link.sent_count == 1
@@ -161,4 +162,49 @@ def test_a_reminder_after_a_secret_key_change_carries_a_working_link(
     days_pass(campaign)
     assert remind(campaign) == len(IT_PEOPLE)
     for message in mail.outbox:
-        assert services.link_from_token(token_in(message.body)).email == message.to[0]
+        assert selectors.link_from_token(token_in(message.body)).email == message.to[0]
+
+
+# --- The grouping of free text when the closing date passes ------------------------------------------------
+
+
+def shift(campaign: Campaign, days: int) -> None:
+    """Move the campaign and its queued work ``days`` earlier: as if that many days had passed."""
+    moved = timedelta(days=days)
+    Campaign.objects.for_org(campaign.organization).filter(pk=campaign.pk).update(
+        opens_on=campaign.opens_on - moved, closes_on=campaign.closes_on - moved
+    )
+    for job in DBTaskResult.objects.filter(run_after__isnull=False):
+        job.run_after -= moved
+        job.save(update_fields=["run_after"])
+
+
+def test_a_campaign_whose_date_passes_gets_its_free_text_grouped_by_the_task_queued_when_it_was_made(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.surveys.test_freetext import PRIORITIES, SLOW, WordsEmbedder, text_campaign  # noqa: PLC0415
+
+    monkeypatch.setattr(tasks.text, "embedder", WordsEmbedder)
+    campaign = text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES})
+    [job] = DBTaskResult.objects.filter(task_path__endswith="analyse_texts")
+    assert timezone.localtime(job.run_after).date() == campaign.closes_on + timedelta(days=1)
+    assert tasks.analyse_texts.call(campaign_id=campaign.pk) == 0  # still open: nothing yet
+    run_worker()
+    assert not TextAnalysis.objects.for_org(personas.org).exists()
+    shift(campaign, 15)  # the closing date passes
+    run_worker()
+    [analysis] = TextAnalysis.objects.for_org(personas.org).filter(campaign=campaign)
+    assert sum(theme["size"] for theme in analysis.result["themes"]) == len(SLOW) + len(PRIORITIES)
+
+
+def test_the_grouping_task_leaves_a_grouped_campaign_alone(
+    personas: Personas, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.surveys.test_freetext import PRIORITIES, SLOW, WordsEmbedder, text_campaign  # noqa: PLC0415
+
+    monkeypatch.setattr(tasks.text, "embedder", WordsEmbedder)
+    campaign = close(text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES}))
+    assert tasks.analyse_texts.call(campaign_id=campaign.pk) == 1
+    computed = TextAnalysis.objects.for_org(personas.org).get(campaign=campaign).computed_at
+    assert tasks.analyse_texts.call(campaign_id=campaign.pk) == 0
+    assert TextAnalysis.objects.for_org(personas.org).get(campaign=campaign).computed_at == computed

@@ -12,12 +12,14 @@ from typing import Any
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tandem.core.models import Side
-from tandem.surveys import ratelimit, services
+from tandem.surveys import ratelimit, selectors, services
 from tandem.surveys.models import Campaign, Question, SurveyResponse, SurveyTemplate, TextAnalysis
 from tests.conftest import Personas
 
@@ -155,8 +157,8 @@ def test_the_list_has_an_empty_state_and_no_admin_buttons_for_members(
     assert "New campaign" not in page and "Settings" not in page
 
 
-def test_templates_are_installed_and_listed_with_their_questions_grouped_by_criterion(
-    personas: Personas, client_for: ClientFor
+def test_the_shipped_templates_are_listed_with_their_questions_grouped_by_criterion(
+    personas: Personas, client_for: ClientFor, installed: None
 ) -> None:
     page = text(client_for("member").get(ORG + "templates/"))
     assert "Alignment maturity" in page and "Partnership temperature" in page
@@ -261,7 +263,7 @@ def test_the_threshold_cannot_be_set_below_three(personas: Personas, client_for:
     response = client_for("admin").post(ORG + "settings/", {"threshold": "2"})
     assert response.status_code == 422
     assert "cannot be below 3" in text(response)
-    assert services.settings_for(personas.org).threshold == 5
+    assert selectors.settings_for(personas.org).threshold == 5
 
 
 def test_the_threshold_is_saved(personas: Personas, client_for: ClientFor) -> None:
@@ -269,7 +271,7 @@ def test_the_threshold_is_saved(personas: Personas, client_for: ClientFor) -> No
     assert "smallest group" in text(client.get(ORG + "settings/"))
     response = client.post(ORG + "settings/", {"threshold": "7"})
     assert response.status_code == 302
-    assert services.settings_for(personas.org).threshold == 7
+    assert selectors.settings_for(personas.org).threshold == 7
 
 
 # --- Campaigns -------------------------------------------------------------------------------------------
@@ -429,7 +431,7 @@ def test_a_side_under_the_threshold_is_hidden_and_its_mean_never_shown(
     assert "left out of every figure" in page
 
 
-def test_free_text_answers_are_shown_per_side_and_their_grouping_is_asked_for_once(
+def test_free_text_answers_are_shown_per_side_while_the_grouping_closing_queued_is_on_its_way(
     client_for: ClientFor, closed: Campaign, django_capture_on_commit_callbacks: Any
 ) -> None:
     client = client_for("viewer")
@@ -438,7 +440,8 @@ def test_free_text_answers_are_shown_per_side_and_their_grouping_is_asked_for_on
         client.get(f"{ORG}{closed.pk}/")
     assert "Involve us earlier." in page and "Talk to us before choosing tools." in page
     assert "Grouping answers by meaning…" in page
-    assert DBTaskResult.objects.filter(task_path__endswith="analyse_texts").count() == 1
+    # Closing the campaign queued the grouping; a read queues nothing.
+    assert DBTaskResult.objects.filter(task_path__endswith="analyse_texts").count() == 0
 
 
 def test_a_stored_grouping_shows_its_themes_and_the_same_story_score(
@@ -627,3 +630,34 @@ def test_too_many_attempts_get_a_429(
     assert client.post(f"/s/{token}/", {}).status_code == 422
     response = client.post(f"/s/{token}/", {})
     assert response.status_code == 429 and response["Retry-After"] == "60"
+
+
+# --- Reads never write ------------------------------------------------------------------------------------
+
+
+def writes_of(client: Client, url: str, on_commit: Any) -> list[str]:
+    """The statements a GET of ``url`` writes (its session aside), queued work included."""
+    with on_commit(execute=True), CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    written = [
+        q["sql"] for q in queries.captured_queries if re.match(r"\s*(INSERT|UPDATE|DELETE)\b", q["sql"])
+    ]
+    return [sql for sql in written if "django_session" not in sql]
+
+
+def test_reading_the_results_of_a_closed_campaign_writes_nothing_and_queues_nothing(
+    client_for: ClientFor, closed: Campaign, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for("viewer")
+    for page in ("", "report/"):
+        assert writes_of(client, f"{ORG}{closed.pk}/{page}", django_capture_on_commit_callbacks) == []
+    assert DBTaskResult.objects.filter(task_path__endswith="analyse_texts").count() == 0
+
+
+def test_the_survey_pages_of_a_new_organisation_write_nothing(
+    personas: Personas, client_for: ClientFor, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = client_for("owner")
+    for page in ("", "templates/", "new/", "settings/"):
+        assert writes_of(client, ORG + page, django_capture_on_commit_callbacks) == [], page
+    assert not SurveyTemplate.objects.for_org(personas.org).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -9,11 +10,12 @@ from django.utils import timezone
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import AuditEvent
+from tandem.strategy import selectors as strategy_selectors
 from tandem.strategy import services as strategy
-from tandem.strategy.models import Initiative, Stage
+from tandem.strategy.models import Initiative, Stage, Transition, TransitionCause
 from tandem.strategy.services import GateRefused
 from tandem.whycheck import selectors, services
-from tandem.whycheck.models import RoundStatus, WhyCheck
+from tandem.whycheck.models import GateMode, RoundStatus, WhyCheck, WhyCheckSettings
 from tests.conftest import Personas
 from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER
 
@@ -161,7 +163,7 @@ def test_an_admin_override_needs_a_reason_lifts_the_pause_and_is_audited(
     initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
     assert initiative.stage == Stage.APPROVED
     assert AuditEvent.objects.for_org(personas.org).filter(action="why_check.overridden").exists()
-    assert strategy.approval_missing(initiative) == []
+    assert strategy_selectors.approval_missing(initiative) == []
 
 
 def test_a_manual_pause_is_not_lifted_by_a_why_check(personas: Personas, round_: WhyCheck) -> None:
@@ -180,3 +182,45 @@ def test_closing_early_reveals_what_is_in(personas: Personas, round_: WhyCheck) 
     view = selectors.round_view(round_, personas.it_lead)
     assert view.answers["business"] is not None and view.answers["it"] is None
     assert not view.can_answer
+
+
+def test_a_why_check_pause_is_recorded_with_its_cause(personas: Personas, round_: WhyCheck) -> None:
+    services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    assert initiative.transitions.last().cause == TransitionCause.WHY_CHECK
+    assert strategy_selectors.initiative_paused_by(initiative=initiative, cause=TransitionCause.WHY_CHECK)
+
+
+def test_a_manual_pause_is_not_lifted_whatever_its_reason_says(personas: Personas, round_: WhyCheck) -> None:
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    strategy.initiative_transition(
+        actor=personas.owner,
+        initiative=initiative,
+        to="paused",
+        reason="why check: misaligned, says the board",
+    )
+    services.whycheck_apply_result(why_check=round_, score=0.9, verdict="aligned", result={})
+    initiative.refresh_from_db()
+    assert initiative.stage == Stage.PAUSED
+
+
+def test_reading_the_settings_writes_nothing(personas: Personas) -> None:
+    assert selectors.settings_for(org=personas.org).gate == GateMode.REQUIRED
+    assert not WhyCheckSettings.objects.filter(organization=personas.org).exists()
+    services.settings_update(actor=personas.admin, gate=GateMode.ADVISORY)
+    assert selectors.settings_for(org=personas.org).gate == GateMode.ADVISORY
+
+
+def test_pauses_recorded_before_the_cause_had_a_field_are_recognised(
+    personas: Personas, round_: WhyCheck
+) -> None:
+    from django.apps import apps  # noqa: PLC0415
+
+    migration = importlib.import_module("tandem.strategy.migrations.0003_transition_cause")
+    services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
+    initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
+    Transition.objects.for_org(personas.org).update(cause="")  # as stored before the field existed
+    migration.mark_why_check_pauses(apps, None)
+    causes = dict(Transition.objects.for_org(personas.org).values_list("to_stage", "cause"))
+    assert causes == {"idea": "", "proposed": "", "approved": "", "paused": TransitionCause.WHY_CHECK}
+    assert strategy_selectors.initiative_paused_by(initiative=initiative, cause=TransitionCause.WHY_CHECK)

@@ -212,7 +212,7 @@ def test_a_second_open_round_is_refused_on_the_page(round_: WhyCheck, client_for
     client = client_for("owner")
     assert "A round is already waiting for answers" in body(client.get(url))
     response = client.post(url, {"start-deadline": timezone.localdate().isoformat()})
-    assert response.status_code == 422
+    assert response.status_code == 409  # a conflict: the same status as the API
     assert escape("A why check is already waiting for answers on this initiative.") in body(response)
 
 
@@ -381,6 +381,14 @@ def test_an_answer_without_measures_is_refused(
     assert response.status_code == 422
     assert "Name at least one success measure." in body(response)
     assert "Because." in body(response)
+
+
+def test_a_refused_answer_shows_the_round_s_own_address(
+    personas: Personas, round_: WhyCheck, client_for: ClientFor
+) -> None:
+    response = client_for("business_lead").post(f"{detail(round_)}answer/", {"why": "Because."})
+    assert response.status_code == 422
+    assert f'<meta name="tandem-page-url" content="{detail(round_)}">' in body(response)
 
 
 @pytest.mark.parametrize(

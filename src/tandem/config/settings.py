@@ -95,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "tandem.core.middleware.ErrorPagesMiddleware",
     "tandem.core.middleware.DatabaseBusyMiddleware",
     "tandem.core.middleware.RefusalAuditMiddleware",
 ]

@@ -16,3 +16,4 @@ urlpatterns = [
 
 if settings.BENCH_FLOOR:
     urlpatterns.append(path("bench/floor", core_views.bench_floor, name="bench_floor"))
+    urlpatterns.append(path("bench/insert", core_views.bench_insert, name="bench_insert"))

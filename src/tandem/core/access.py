@@ -83,6 +83,7 @@ def audit_refusal(request: HttpRequest, error: Http404) -> None:
         summary=getattr(error, "why", "") or "not found",
         data={"path": request.path[:500], "method": request.method or ""},
         request=request,
+        changes=False,
     )
 
 

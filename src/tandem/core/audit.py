@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
+from tandem.core.cache import org_changed
 from tandem.core.models import AuditEvent, Organization
 
 
@@ -39,10 +40,14 @@ def audit_record(
     summary: str = "",
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
+    changes: bool = True,
 ) -> AuditEvent:
-    """Append one event. ``actor`` may be anonymous (failed sign-ins)."""
+    """Append one event. ``actor`` may be anonymous (failed sign-ins). The record of a change
+    (``changes``, not a refusal) bumps the organisation's data version in the same transaction."""
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
+    if organization is not None and changes:
+        org_changed(organization)
     return AuditEvent.objects.create(
         action=action,
         actor=actor,

@@ -13,8 +13,8 @@ from collections.abc import Callable
 from typing import Any
 
 from django import forms
-from django.forms.utils import ErrorDict
 from django.contrib import messages
+from django.forms.utils import ErrorDict
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
@@ -34,8 +34,9 @@ def form_error_from(form: forms.Form, error: TandemError) -> None:
     """Show a domain error next to its field, or above the form when it names none, and keep its
     status for the answer (a validation error answers 422, a conflict 409)."""
     field = error.field if error.field in form.fields else None
-    if form._errors is None:  # an unbound form (a button with no fields) still shows the refusal
-        form._errors, form.cleaned_data = ErrorDict(renderer=form.renderer), {}
+    unbound: Any = form
+    if unbound._errors is None:  # an unbound form (a button with no fields) still shows the refusal
+        unbound._errors, unbound.cleaned_data = ErrorDict(renderer=form.renderer), {}
     form.add_error(field, error.message)
     setattr(form, _STATUS, max(getattr(form, _STATUS, 0), error.status))
 

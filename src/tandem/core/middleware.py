@@ -1,5 +1,5 @@
-"""Request-wide policies: session timeouts, the audit of every refusal, and a friendly answer when
-SQLite is busy."""
+"""Request-wide policies: session timeouts, the audit of every refusal, a friendly answer when
+SQLite is busy, and Tandem's own pages for a wrong method or an overlong address."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.db import OperationalError
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve, reverse
 
 from tandem.core.access import audit_refusal
 
@@ -90,3 +92,45 @@ class DatabaseBusyMiddleware:
             response = HttpResponse(render_to_string("503.html", request=request), status=503)
         response["Retry-After"] = "2"
         return response
+
+
+# No Tandem page needs a longer query string; gunicorn itself refuses request lines past 8190
+# bytes (see `tandem serve`), so this answers the long ones that reach Django with a page.
+MAX_QUERY_STRING = 4096
+
+
+class ErrorPagesMiddleware:
+    """Answers with Tandem's own page where Django has none: 405 for an address that does not take
+    the request's method (typically a reload of an address that only takes a form's POST), with a
+    link to the page it belongs to, and 414 for a query string longer than any page uses. The API
+    answers for itself."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return self.get_response(request)
+        if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
+            return render(request, "414.html", {"back": request.path, "limit": MAX_QUERY_STRING}, status=414)
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            allowed = response["Allow"]
+            page = render(request, "405.html", {"back": way_back(request, allowed)}, status=405)
+            page["Allow"] = allowed
+            return page
+        return response
+
+
+def way_back(request: HttpRequest, allowed: str) -> str:
+    """The page a refused request belongs to: the address itself when it takes a GET, the address
+    without its last part when that is a page (``…/why-checks/5/answer/`` → ``…/why-checks/5/``),
+    else the home page."""
+    if "GET" in allowed.replace(" ", "").split(","):
+        return request.path
+    parent = request.path.rstrip("/").rsplit("/", 1)[0] + "/"
+    try:
+        resolve(parent)
+    except Resolver404:
+        return reverse("core:home")
+    return parent

@@ -73,6 +73,9 @@ class Organization(models.Model):
         help_text=_("Members must set up an authenticator app before they can open this organisation."),
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Bumped in the transaction of every write to the organisation's data (``core.cache``): the
+    # figures cached under one value are never shown once a write has committed.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
 
     class Meta:
         ordering: ClassVar = ["name"]

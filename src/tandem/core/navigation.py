@@ -11,6 +11,8 @@ from django.apps import apps
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
+from tandem.core.access import Need, meets
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -19,12 +21,11 @@ class NavItem:
     current: bool
 
 
+AUDIENCE = {"all": Need.MEMBER, "internal": Need.READER, "admin": Need.ADMIN}
+
+
 def _visible(audience: str, membership: Any) -> bool:
-    if audience == "admin":
-        return bool(membership.is_admin)
-    if audience == "internal":
-        return bool(membership.role != "partner")
-    return True
+    return meets(membership, AUDIENCE[audience])
 
 
 def nav_items(*, membership: Any, path: str) -> list[NavItem]:

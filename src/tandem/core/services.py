@@ -7,6 +7,7 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -14,10 +15,12 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
+from tandem.core.cache import org_changed
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import (
     ApiToken,
@@ -65,7 +68,8 @@ UNCHANGED = _Unchanged()
 def organization_create(
     *, name: str, slug: str = "", owner: User, owner_side: str = Side.BUSINESS
 ) -> Organization:
-    """A new organisation with ``owner`` as its first owner."""
+    """A new organisation with ``owner`` as its first owner, and whatever each app gives a new
+    organisation (an AppConfig's ``tandem_org_created`` hook, e.g. the shipped survey templates)."""
     name = clean_text(name, field="name", max_length=120)
     if not name:
         raise ValidationFailed(_("Give the organisation a name."), field="name")
@@ -87,6 +91,9 @@ def organization_create(
             summary=owner.email,
             data={"role": Role.OWNER, "side": owner_side},
         )
+        for config in apps.get_app_configs():  # what each app gives a new organisation
+            if hook := getattr(config, "tandem_org_created", ""):
+                import_string(hook)(org)
     return org
 
 
@@ -413,10 +420,14 @@ def user_create(*, email: str, name: str = "", password: str | None = None, veri
 
 
 def user_update_profile(*, user: User, name: str) -> User:
-    """Change the person's display name."""
+    """Change the person's display name; every organisation that shows it sees the change (its
+    data version moves, so no page keeps the old name)."""
     name = clean_text(name, field="name", max_length=150)
-    user.name = name
-    user.save(update_fields=["name"])
+    with transaction.atomic():
+        user.name = name
+        user.save(update_fields=["name"])
+        for org_id in Membership.objects.for_user(user).values_list("organization_id", flat=True):
+            org_changed(org_id)
     return user
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core import access, selectors, services
@@ -270,3 +271,17 @@ def bench_floor(request: HttpRequest) -> JsonResponse:
         cursor.execute("SELECT COUNT(*) FROM core_organization")
         (count,) = cursor.fetchone()
     return JsonResponse({"organizations": count, "debug": settings.DEBUG})
+
+
+@csrf_exempt
+@require_POST
+def bench_insert(request: HttpRequest) -> JsonResponse:
+    """A bare view inserting one row: the floor of the survey intake for `make bench` (off by default).
+
+    The benchmark creates the ``bench_insert`` table in its throwaway database; no migration has it.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO bench_insert (body) VALUES (%s)", [request.body.decode("utf-8", "replace")]
+        )
+    return JsonResponse({"stored": True}, status=201)

@@ -17,9 +17,9 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
-from tandem.core.access import org_member
+from tandem.core.access import lead, reader
 from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields
-from tandem.core.errors import NotFound, ValidationFailed
+from tandem.core.errors import ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ValidationErrorOut
 from tandem.strategy import access, selectors, services
@@ -75,13 +75,6 @@ API_FIELDS = {
     "end_user_input_summary": "end_user_input.summary",
     "end_user_input_waiver": "end_user_input.waiver",
 }
-
-
-def reader(request: HttpRequest, slug: str) -> Membership:
-    """The caller's membership, if it may read strategy (partners may not: 404)."""
-    membership = org_member(request, slug)
-    access.require_reader(membership, request)
-    return membership
 
 
 def _person(membership: Membership, pk: int | None, field: str) -> Membership | None:
@@ -145,8 +138,7 @@ def objective_list(request: HttpRequest, slug: str, filters: Query[ObjectiveFilt
     "from the IT side) can only be a draft. Owners are given by membership id.",
 )
 def objective_create(request: HttpRequest, slug: str, payload: ObjectiveIn) -> Status[Objective]:
-    membership = reader(request, slug)
-    access.require(access.can_plan(membership))
+    membership = lead(request, slug)
     with api_fields(API_FIELDS):
         objective = services.objective_create(actor=membership, **_objective_data(membership, payload))
     return Status(201, objective)
@@ -367,7 +359,7 @@ def initiative_list(request: HttpRequest, slug: str, filters: Query[InitiativeFi
 )
 def initiative_create(request: HttpRequest, slug: str, payload: InitiativeIn) -> Status[Initiative]:
     membership = reader(request, slug)
-    access.require(access.can_contribute(membership))
+    access.require_contributor(membership)
     with api_fields(API_FIELDS):
         initiative = services.initiative_create(actor=membership, **_initiative_data(membership, payload))
     return Status(201, _initiative(membership, initiative.pk))
@@ -459,10 +451,7 @@ def success_measure_remove(
     request: HttpRequest, slug: str, initiative_id: int, measure_id: int
 ) -> Status[None]:
     membership = reader(request, slug)
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    measure = next((m for m in initiative.success_measures.all() if m.pk == measure_id), None)
-    if measure is None:
-        raise NotFound()
+    measure = access.success_measure_get_for_user(membership, initiative_id, measure_id)
     services.success_measure_remove(actor=membership, measure=measure)
     return Status(204, None)
 
@@ -495,9 +484,6 @@ def key_result_link_add(
 )
 def key_result_link_remove(request: HttpRequest, slug: str, initiative_id: int, link_id: int) -> Status[None]:
     membership = reader(request, slug)
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    link = next((x for x in initiative.key_result_links.all() if x.pk == link_id), None)
-    if link is None:
-        raise NotFound()
+    link = access.key_result_link_get_for_user(membership, initiative_id, link_id)
     services.key_result_link_remove(actor=membership, link=link)
     return Status(204, None)

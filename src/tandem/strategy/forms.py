@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Department, Membership, Organization, Side
+from tandem.core.validation import PlausibleDateField, Within
+from tandem.strategy.gate import SIGNALS
 from tandem.strategy.models import (
     Initiative,
     KeyResult,
@@ -23,7 +25,6 @@ from tandem.strategy.models import (
 )
 from tandem.strategy.progress import Direction
 from tandem.strategy.selectors import SORTS, PortfolioFilters
-from tandem.strategy.signals import SIGNALS
 
 
 class DateInput(forms.DateInput):
@@ -35,8 +36,12 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-def date_field(label: Any, *, required: bool = False, help_text: Any = "") -> forms.DateField:
-    return forms.DateField(label=label, required=required, widget=DateInput(), help_text=help_text)
+def date_field(
+    label: Any, *, required: bool = False, help_text: Any = "", within: Within = "any"
+) -> forms.DateField:
+    return PlausibleDateField(
+        label=label, required=required, widget=DateInput(), help_text=help_text, within=within
+    )
 
 
 def text_area(rows: int = 3) -> forms.Textarea:
@@ -188,7 +193,7 @@ class InitiativeForm(forms.Form):
         label=_("Currency"), max_length=3, initial="EUR", help_text=_("Three letters, e.g. EUR.")
     )
     start_date = date_field(_("Start date"))
-    target_date = date_field(_("Target date"))
+    target_date = date_field(_("Target date"), within="deadline")
     departments = forms.ModelMultipleChoiceField(
         label=_("Departments served"),
         queryset=Department.objects.none(),
@@ -201,7 +206,7 @@ class InitiativeForm(forms.Form):
         required=False,
         help_text=_("The end users (or their representatives) you spoke to."),
     )
-    end_user_input_when = date_field(_("When"))
+    end_user_input_when = date_field(_("When"), within="past")
     end_user_input_summary = forms.CharField(label=_("What they said"), required=False, widget=text_area(3))
     end_user_input_waiver = forms.CharField(
         label=_("Or: why nobody was asked"),
@@ -349,7 +354,7 @@ class ObjectiveForm(forms.Form):
         help_text=_("Pick a quarter, or leave this empty and enter the dates of the period."),
     )
     period_start = date_field(_("Period start"))
-    period_end = date_field(_("Period end"))
+    period_end = date_field(_("Period end"), within="deadline")
     business_owner = ObjectChoiceField(
         label=_("Business owner"),
         required=False,
@@ -444,7 +449,7 @@ class KeyResultForm(forms.Form):
     band_max = forms.FloatField(
         label=_("Band maximum"), required=False, help_text=_("Only for “stay within a band”.")
     )
-    due_date = date_field(_("Due date"))
+    due_date = date_field(_("Due date"), within="deadline")
 
     def __init__(self, *args: Any, key_result: KeyResult | None = None, **kwargs: Any) -> None:
         if key_result is not None:

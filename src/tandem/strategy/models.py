@@ -192,6 +192,11 @@ OPEN_STAGES = (Stage.IDEA, Stage.PROPOSED, Stage.APPROVED, Stage.IN_DELIVERY, St
 STAGE_ORDER = [Stage.IDEA, Stage.PROPOSED, Stage.APPROVED, Stage.IN_DELIVERY, Stage.DELIVERED, Stage.CLOSED]
 
 
+class TransitionCause(models.TextChoices):
+    PERSON = "", _("A person")
+    WHY_CHECK = "why_check", _("The why check")
+
+
 class Outcome(models.TextChoices):
     YES = "yes", _("Achieved")
     PARTLY = "partly", _("Partly achieved")
@@ -357,6 +362,9 @@ class Transition(OrgScopedModel):
     from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=16, choices=Stage.choices)
     reason = models.TextField(blank=True)
+    # What made the move when it was not a person's own choice (the why check pausing the work),
+    # so the app that caused a pause recognises it without reading the reason.
+    cause = models.CharField(max_length=16, choices=TransitionCause.choices, blank=True, default="")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

@@ -14,13 +14,13 @@ from ninja import Schema
 from pydantic import Field
 
 from tandem.core.models import Side
+from tandem.strategy.gate import signals_of
 from tandem.strategy.models import Initiative, KeyResult, Objective, ObjectiveStatus, Outcome, Stage
 from tandem.strategy.progress import Direction
-from tandem.strategy.signals import signals_of
 
 # Ids are database keys: bounded so that no generated number overflows a 64-bit column.
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
-# The portfolio's sort orders and signal keys (selectors.SORTS, signals.SIGNAL_KEYS; a test
+# The portfolio's sort orders and signal keys (selectors.SORTS, gate.SIGNAL_KEYS; a test
 # keeps them equal).
 Sort = Literal[
     "title", "-title", "stage", "-stage", "target_date", "-target_date", "updated", "signals", "-signals"

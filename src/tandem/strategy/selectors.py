@@ -6,6 +6,7 @@ Every list is one query (plus one per prefetched relation), whatever the number 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.db.models import (
@@ -22,9 +23,14 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Length, Trim
+from django.utils import timezone
 
+from tandem.core.cache import org_cached
 from tandem.core.models import Organization, Side
+from tandem.strategy.gate import EXTRA_GATE_ELEMENTS, gate_missing, signals_of
 from tandem.strategy.models import (
+    OPEN_STAGES,
+    STALE_AFTER_DAYS,
     CheckIn,
     Initiative,
     KeyResult,
@@ -34,7 +40,6 @@ from tandem.strategy.models import (
     SuccessMeasure,
     Transition,
 )
-from tandem.strategy.signals import EXTRA_GATE_ELEMENTS, signals_of
 
 SHARED_OBJECTIVE = Q(business_owner__side=Side.BUSINESS, it_owner__side=Side.IT)
 
@@ -157,7 +162,12 @@ class PortfolioSummary:
 
 
 def portfolio_summary(org: Organization) -> PortfolioSummary:
-    """Counts for the summary line: how many initiatives lack each signal, and per stage (2 queries)."""
+    """Counts for the summary line: how many initiatives lack each signal, and per stage (2 queries,
+    none while the organisation's data is unchanged)."""
+    return org_cached(org, "strategy.portfolio_summary", lambda: _portfolio_summary(org))
+
+
+def _portfolio_summary(org: Organization) -> PortfolioSummary:
     qs = initiative_annotated(org)
     aggregates = {key: Count("id", filter=~cond) for key, cond in SIGNAL_FIELDS.items()}
     counts = qs.aggregate(total=Count("id"), **aggregates)
@@ -264,14 +274,74 @@ def home_panel(membership: Any) -> tuple[str, dict[str, Any]] | None:
     """The organisation home's strategy panel: the portfolio's gaps at a glance (not for partners)."""
     if membership.role == "partner":
         return None
-    org = membership.organization
+    figures = org_cached(
+        membership.organization, "strategy.home_panel", lambda: _home_figures(membership.organization)
+    )
+    # A key result turns stale with the clock, not with a write: counted now, from cached dates.
+    stale_before = timezone.now() - timedelta(days=STALE_AFTER_DAYS)
+    stale = sum(1 for since in figures["checked_since"] if since is not None and since < stale_before)
+    return "strategy/_home_panel.html", {**figures, "stale": stale}
+
+
+def _home_figures(org: Organization) -> dict[str, Any]:
     objectives = list(objective_list(org).exclude(status__in=["achieved", "missed", "cancelled"]))
     key_results = [kr for o in objectives for kr in o.key_results.all()]
-    context = {
+    return {
         "summary": portfolio_summary(org),
         "objectives": len(objectives),
         "siloed": sum(1 for o in objectives if o.is_siloed),
-        "stale": sum(1 for kr in key_results if kr.is_stale),
+        "checked_since": tuple(kr.last_check_in_at or kr.created_at for kr in key_results),
         "key_results": len(key_results),
     }
-    return "strategy/_home_panel.html", context
+
+
+# --- Stages and the approval gate ------------------------------------------------------------------
+
+FORWARD: dict[str, set[str]] = {
+    Stage.IDEA: {Stage.PROPOSED},
+    Stage.PROPOSED: {Stage.APPROVED, Stage.IDEA},
+    Stage.APPROVED: {Stage.IN_DELIVERY, Stage.PROPOSED},
+    Stage.IN_DELIVERY: {Stage.DELIVERED},
+    Stage.DELIVERED: {Stage.CLOSED, Stage.IN_DELIVERY},
+}
+
+
+def allowed_transitions(initiative: Initiative) -> list[str]:
+    """The stages the initiative may move to now, in display order."""
+    stage = initiative.stage
+    if stage == Stage.PAUSED:
+        targets = {initiative.paused_from or Stage.IDEA, Stage.CANCELLED}
+    elif stage in OPEN_STAGES:
+        targets = FORWARD[stage] | {Stage.PAUSED, Stage.CANCELLED}
+    else:
+        targets = set()
+    return [s for s in Stage.values if s in targets]
+
+
+def approval_missing(initiative: Initiative) -> list[str]:
+    """What the approval gate still needs (codes), read fresh from the database."""
+    return gate_missing(initiative_annotated(initiative.organization).get(pk=initiative.pk))
+
+
+def initiative_list_open(*, org: Organization) -> QuerySet[Initiative]:
+    """The initiatives not closed or cancelled (paused ones included), by title: for pickers."""
+    return (
+        Initiative.objects.for_org(org)
+        .exclude(stage__in=(Stage.CLOSED, Stage.CANCELLED))
+        .order_by("title")
+        .only("pk", "title")
+    )
+
+
+def initiative_paused_by(*, initiative: Initiative, cause: str) -> bool:
+    """Whether the initiative is paused by a move with ``cause`` (a ``TransitionCause``): only
+    while that pause is its latest move."""
+    if initiative.stage != Stage.PAUSED:
+        return False
+    last = (
+        Transition.objects.for_org(initiative.organization)
+        .filter(initiative=initiative)
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    return last is not None and last.to_stage == Stage.PAUSED and last.cause == cause

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -15,9 +15,11 @@ from django.utils.translation import gettext as _
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Department, Membership, Side
-from tandem.core.validation import clean_text
+from tandem.core.services import UNCHANGED, _Unchanged
+from tandem.core.validation import Within, check_date, clean_text
+from tandem.strategy import selectors
+from tandem.strategy.gate import GATE_MESSAGES
 from tandem.strategy.models import (
-    OPEN_STAGES,
     CheckIn,
     Initiative,
     KeyResult,
@@ -30,7 +32,6 @@ from tandem.strategy.models import (
     Transition,
 )
 from tandem.strategy.progress import Direction
-from tandem.strategy.signals import GATE_MESSAGES, gate_missing
 
 
 def _audit(actor: Membership, action: str, *, target: Any, summary: str = "", data: Any = None) -> None:
@@ -49,6 +50,13 @@ class GateRefused(ValidationFailed):
     """Approval refused; ``extra["missing"]`` lists every missing element's code."""
 
     code = "approval_gate"
+
+
+def _given(arguments: dict[str, Any], *, skip: tuple[str, ...]) -> dict[str, Any]:
+    """The fields a partial update was given (``None`` included: it clears), from the service's
+    ``locals()`` taken first thing, when they hold exactly its arguments; ``skip`` names the
+    arguments that are not fields."""
+    return {k: v for k, v in arguments.items() if k not in skip and not isinstance(v, _Unchanged)}
 
 
 def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
@@ -89,17 +97,6 @@ def _member(
 # --- Objectives --------------------------------------------------------------------------------
 
 
-OBJECTIVE_FIELDS = (
-    "title",
-    "description",
-    "period_start",
-    "period_end",
-    "business_owner",
-    "it_owner",
-    "status",
-)
-
-
 def _objective_apply(objective: Objective, data: dict[str, Any]) -> dict[str, list[Any]]:
     changes: dict[str, list[Any]] = {}
     org_id = objective.organization_id
@@ -108,11 +105,14 @@ def _objective_apply(objective: Objective, data: dict[str, Any]) -> dict[str, li
         clean["title"] = _text(data["title"], "title", max_length=200, required=True)
     if "description" in data:
         clean["description"] = _text(data["description"], "description", max_length=5000)
-    for key in ("period_start", "period_end"):
-        if key in data:
-            if not isinstance(data[key], date):
-                raise ValidationFailed(_("Enter a date."), field=key)
-            clean[key] = data[key]
+    if "period_start" in data:
+        clean["period_start"] = check_date(
+            data["period_start"], field="period_start", within="any", required=True
+        )
+    if "period_end" in data:
+        clean["period_end"] = check_date(
+            data["period_end"], field="period_end", within="deadline", required=True
+        )
     if "business_owner" in data:
         clean["business_owner"] = _member(org_id, data["business_owner"], "business_owner")
     if "it_owner" in data:
@@ -139,16 +139,25 @@ def _objective_apply(objective: Objective, data: dict[str, Any]) -> dict[str, li
     return changes
 
 
-def objective_create(*, actor: Membership, **data: Any) -> Objective:
+def objective_create(
+    *,
+    actor: Membership,
+    title: str,
+    period_start: date,
+    period_end: date,
+    description: str = "",
+    business_owner: Membership | None = None,
+    it_owner: Membership | None = None,
+    status: str = ObjectiveStatus.DRAFT,
+) -> Objective:
     """A new objective; siloed ones (not owned by both sides) must stay drafts."""
-    for key in ("title", "period_start", "period_end"):
-        if data.get(key) in (None, ""):
+    required = {"title": title, "period_start": period_start, "period_end": period_end}
+    for key, value in required.items():
+        if value in (None, ""):
             raise ValidationFailed(_("This field is required."), field=key)
-    unknown = set(data) - set(OBJECTIVE_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
     objective = Objective(organization=actor.organization)
-    _objective_apply(objective, data)
+    owners = {"business_owner": business_owner, "it_owner": it_owner}
+    _objective_apply(objective, {**required, **owners, "description": description, "status": status})
     with transaction.atomic():
         objective.save()
         _audit(
@@ -160,9 +169,20 @@ def objective_create(*, actor: Membership, **data: Any) -> Objective:
     return objective
 
 
-def objective_update(*, actor: Membership, objective: Objective, **data: Any) -> Objective:
-    """Change an objective; every change is audited."""
-    changes = _objective_apply(objective, {k: v for k, v in data.items() if k in OBJECTIVE_FIELDS})
+def objective_update(
+    *,
+    actor: Membership,
+    objective: Objective,
+    title: str | _Unchanged = UNCHANGED,
+    description: str | _Unchanged = UNCHANGED,
+    period_start: date | _Unchanged = UNCHANGED,
+    period_end: date | _Unchanged = UNCHANGED,
+    business_owner: Membership | None | _Unchanged = UNCHANGED,
+    it_owner: Membership | None | _Unchanged = UNCHANGED,
+    status: str | _Unchanged = UNCHANGED,
+) -> Objective:
+    """Change the given fields of an objective (``None`` removes an owner); every change is audited."""
+    changes = _objective_apply(objective, _given(locals(), skip=("actor", "objective")))
     if changes:
         with transaction.atomic():
             objective.save()
@@ -177,8 +197,6 @@ def objective_update(*, actor: Membership, objective: Objective, **data: Any) ->
 
 
 # --- Key results and check-ins ------------------------------------------------------------------
-
-KEY_RESULT_FIELDS = ("metric", "unit", "direction", "baseline", "target", "band_min", "band_max", "due_date")
 
 
 def _key_result_apply(kr: KeyResult, data: dict[str, Any]) -> None:
@@ -197,9 +215,7 @@ def _key_result_apply(kr: KeyResult, data: dict[str, Any]) -> None:
         if key in data:
             setattr(kr, key, _number(data[key], key))
     if "due_date" in data:
-        if data["due_date"] is not None and not isinstance(data["due_date"], date):
-            raise ValidationFailed(_("Enter a date."), field="due_date")
-        kr.due_date = data["due_date"]
+        kr.due_date = check_date(data["due_date"], field="due_date", within="deadline")
     if kr.direction == Direction.WITHIN:
         if kr.band_min is None or kr.band_max is None:
             raise ValidationFailed(_("A band needs a minimum and a maximum."), field="band_min")
@@ -211,13 +227,27 @@ def _key_result_apply(kr: KeyResult, data: dict[str, Any]) -> None:
         raise ValidationFailed(_("To decrease, the target must be at most the baseline."), field="target")
 
 
-def key_result_create(*, actor: Membership, objective: Objective, **data: Any) -> KeyResult:
+def key_result_create(
+    *,
+    actor: Membership,
+    objective: Objective,
+    metric: str,
+    baseline: float,
+    target: float,
+    unit: str = "",
+    direction: str = Direction.INCREASE,
+    band_min: float | None = None,
+    band_max: float | None = None,
+    due_date: date | None = None,
+) -> KeyResult:
     """A new key result under ``objective``."""
-    for key in ("metric", "baseline", "target"):
-        if data.get(key) in (None, ""):
+    required = {"metric": metric, "baseline": baseline, "target": target}
+    for key, value in required.items():
+        if value in (None, ""):
             raise ValidationFailed(_("This field is required."), field=key)
     kr = KeyResult(organization=objective.organization, objective=objective, direction=Direction.INCREASE)
-    _key_result_apply(kr, {k: v for k, v in data.items() if k in KEY_RESULT_FIELDS})
+    band = {"band_min": band_min, "band_max": band_max}
+    _key_result_apply(kr, {**required, **band, "unit": unit, "direction": direction, "due_date": due_date})
     with transaction.atomic():
         kr.save()
         _audit(
@@ -229,8 +259,21 @@ def key_result_create(*, actor: Membership, objective: Objective, **data: Any) -
     return kr
 
 
-def key_result_update(*, actor: Membership, key_result: KeyResult, **data: Any) -> KeyResult:
-    _key_result_apply(key_result, {k: v for k, v in data.items() if k in KEY_RESULT_FIELDS})
+def key_result_update(
+    *,
+    actor: Membership,
+    key_result: KeyResult,
+    metric: str | _Unchanged = UNCHANGED,
+    unit: str | _Unchanged = UNCHANGED,
+    direction: str | _Unchanged = UNCHANGED,
+    baseline: float | _Unchanged = UNCHANGED,
+    target: float | _Unchanged = UNCHANGED,
+    band_min: float | None | _Unchanged = UNCHANGED,
+    band_max: float | None | _Unchanged = UNCHANGED,
+    due_date: date | None | _Unchanged = UNCHANGED,
+) -> KeyResult:
+    """Change the given fields of a key result (its current value changes through check-ins)."""
+    _key_result_apply(key_result, _given(locals(), skip=("actor", "key_result")))
     with transaction.atomic():
         key_result.save()
         _audit(
@@ -243,7 +286,13 @@ def key_result_update(*, actor: Membership, key_result: KeyResult, **data: Any) 
 
 
 def check_in_create(
-    *, actor: Membership, key_result: KeyResult, value: Any, confidence: Any, note: str = "", at: Any = None
+    *,
+    actor: Membership,
+    key_result: KeyResult,
+    value: float,
+    confidence: int,
+    note: str = "",
+    at: datetime | None = None,
 ) -> CheckIn:
     """Record a reading; it becomes the key result's current value."""
     number = _number(value, "value", required=True)
@@ -290,18 +339,6 @@ INITIATIVE_TEXT = {
     "end_user_input_summary": 5000,
     "end_user_input_waiver": 2000,
 }
-INITIATIVE_FIELDS = (
-    *INITIATIVE_TEXT,
-    "business_co_lead",
-    "it_co_lead",
-    "sponsor",
-    "budget_amount",
-    "budget_currency",
-    "start_date",
-    "target_date",
-    "end_user_input_when",
-    "departments",
-)
 
 
 def _initiative_apply(initiative: Initiative, data: dict[str, Any]) -> dict[str, list[Any]]:
@@ -340,11 +377,10 @@ def _initiative_apply(initiative: Initiative, data: dict[str, Any]) -> dict[str,
                 _("Use a three-letter currency code such as EUR."), field="budget_currency"
             )
         clean["budget_currency"] = currency
-    for key in ("start_date", "target_date", "end_user_input_when"):
+    dates: dict[str, Within] = {"start_date": "any", "target_date": "deadline", "end_user_input_when": "past"}
+    for key, within in dates.items():
         if key in data:
-            if data[key] is not None and not isinstance(data[key], date):
-                raise ValidationFailed(_("Enter a date."), field=key)
-            clean[key] = data[key]
+            clean[key] = check_date(data[key], field=key, within=within)
     changes: dict[str, list[Any]] = {}
     for key, value in clean.items():
         old = getattr(initiative, key)
@@ -375,16 +411,30 @@ def _set_departments(initiative: Initiative, departments: Iterable[Department] |
     return sorted(d.name for d in chosen)
 
 
-def initiative_create(*, actor: Membership, **data: Any) -> Initiative:
+def initiative_create(
+    *,
+    actor: Membership,
+    title: str,
+    summary: str = "",
+    business_outcome: str = "",
+    definition_of_success: str = "",
+    business_co_lead: Membership | None = None,
+    it_co_lead: Membership | None = None,
+    sponsor: Membership | None = None,
+    budget_amount: Decimal | float | None = None,
+    budget_currency: str = "EUR",
+    start_date: date | None = None,
+    target_date: date | None = None,
+    departments: Iterable[Department] | None = None,
+    end_user_input_who: str = "",
+    end_user_input_when: date | None = None,
+    end_user_input_summary: str = "",
+    end_user_input_waiver: str = "",
+) -> Initiative:
     """A new initiative at the idea stage, created by ``actor``."""
-    unknown = set(data) - set(INITIATIVE_FIELDS)
-    if unknown:
-        raise ValidationFailed(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
-    if not str(data.get("title") or "").strip():
-        raise ValidationFailed(_("This field is required."), field="title")
+    fields = _given(locals(), skip=("actor", "departments"))
     initiative = Initiative(organization=actor.organization, created_by=actor, stage=Stage.IDEA)
-    departments = data.pop("departments", None)
-    _initiative_apply(initiative, data)
+    _initiative_apply(initiative, fields)
     with transaction.atomic():
         initiative.save()
         _set_departments(initiative, departments)
@@ -405,13 +455,33 @@ def initiative_create(*, actor: Membership, **data: Any) -> Initiative:
     return initiative
 
 
-def initiative_update(*, actor: Membership, initiative: Initiative, **data: Any) -> Initiative:
-    """Change an initiative's fields (never its stage: see ``initiative_transition``)."""
-    departments = data.pop("departments", None) if "departments" in data else None
-    changes = _initiative_apply(initiative, {k: v for k, v in data.items() if k in INITIATIVE_FIELDS})
+def initiative_update(
+    *,
+    actor: Membership,
+    initiative: Initiative,
+    title: str | _Unchanged = UNCHANGED,
+    summary: str | _Unchanged = UNCHANGED,
+    business_outcome: str | _Unchanged = UNCHANGED,
+    definition_of_success: str | _Unchanged = UNCHANGED,
+    business_co_lead: Membership | None | _Unchanged = UNCHANGED,
+    it_co_lead: Membership | None | _Unchanged = UNCHANGED,
+    sponsor: Membership | None | _Unchanged = UNCHANGED,
+    budget_amount: Decimal | float | None | _Unchanged = UNCHANGED,
+    budget_currency: str | _Unchanged = UNCHANGED,
+    start_date: date | None | _Unchanged = UNCHANGED,
+    target_date: date | None | _Unchanged = UNCHANGED,
+    departments: Iterable[Department] | _Unchanged = UNCHANGED,
+    end_user_input_who: str | _Unchanged = UNCHANGED,
+    end_user_input_when: date | None | _Unchanged = UNCHANGED,
+    end_user_input_summary: str | _Unchanged = UNCHANGED,
+    end_user_input_waiver: str | _Unchanged = UNCHANGED,
+) -> Initiative:
+    """Change the given fields of an initiative (``None`` clears one; ``departments`` replaces
+    them); never its stage: see ``initiative_transition``."""
+    changes = _initiative_apply(initiative, _given(locals(), skip=("actor", "initiative", "departments")))
     with transaction.atomic():
         initiative.save()
-        names = _set_departments(initiative, departments)
+        names = _set_departments(initiative, None if isinstance(departments, _Unchanged) else departments)
         if names is not None:
             changes["departments"] = [None, names]
         if changes:
@@ -425,20 +495,27 @@ def initiative_update(*, actor: Membership, initiative: Initiative, **data: Any)
     return initiative
 
 
-def success_measure_add(*, actor: Membership, initiative: Initiative, **data: Any) -> SuccessMeasure:
+def success_measure_add(
+    *,
+    actor: Membership,
+    initiative: Initiative,
+    name: str,
+    baseline: float | None = None,
+    target: float | None = None,
+    unit: str = "",
+    by_date: date | None = None,
+    key_result: KeyResult | None = None,
+) -> SuccessMeasure:
     """Add a success measure: a name and, for the gate, a target."""
     measure = SuccessMeasure(
         organization=initiative.organization,
         initiative=initiative,
-        name=_text(data.get("name"), "name", max_length=200, required=True),
-        baseline=_number(data.get("baseline"), "baseline"),
-        target=_number(data.get("target"), "target"),
-        unit=_text(data.get("unit"), "unit", max_length=30),
-        by_date=data.get("by_date"),
+        name=_text(name, "name", max_length=200, required=True),
+        baseline=_number(baseline, "baseline"),
+        target=_number(target, "target"),
+        unit=_text(unit, "unit", max_length=30),
+        by_date=check_date(by_date, field="by_date", within="any"),
     )
-    if measure.by_date is not None and not isinstance(measure.by_date, date):
-        raise ValidationFailed(_("Enter a date."), field="by_date")
-    key_result = data.get("key_result")
     if key_result is not None and key_result.organization_id != initiative.organization_id:
         raise ValidationFailed(_("Choose a key result of this organisation."), field="key_result")
     measure.key_result = key_result
@@ -507,34 +584,6 @@ def key_result_link_remove(*, actor: Membership, link: KeyResultLink) -> None:
 
 # --- Stages ------------------------------------------------------------------------------------
 
-FORWARD: dict[str, set[str]] = {
-    Stage.IDEA: {Stage.PROPOSED},
-    Stage.PROPOSED: {Stage.APPROVED, Stage.IDEA},
-    Stage.APPROVED: {Stage.IN_DELIVERY, Stage.PROPOSED},
-    Stage.IN_DELIVERY: {Stage.DELIVERED},
-    Stage.DELIVERED: {Stage.CLOSED, Stage.IN_DELIVERY},
-}
-
-
-def allowed_transitions(initiative: Initiative) -> list[str]:
-    """The stages the initiative may move to now, in display order."""
-    stage = initiative.stage
-    if stage == Stage.PAUSED:
-        targets = {initiative.paused_from or Stage.IDEA, Stage.CANCELLED}
-    elif stage in OPEN_STAGES:
-        targets = FORWARD[stage] | {Stage.PAUSED, Stage.CANCELLED}
-    else:
-        targets = set()
-    return [s for s in Stage.values if s in targets]
-
-
-def approval_missing(initiative: Initiative) -> list[str]:
-    """What the approval gate still needs (codes), read fresh from the database."""
-    from tandem.strategy.selectors import initiative_annotated  # noqa: PLC0415 (selectors import models)
-
-    fresh = initiative_annotated(initiative.organization).get(pk=initiative.pk)
-    return gate_missing(fresh)
-
 
 def initiative_transition(
     *,
@@ -544,17 +593,18 @@ def initiative_transition(
     reason: str = "",
     outcome_achieved: str = "",
     lessons_learned: str = "",
+    cause: str = "",
 ) -> Initiative:
     """Move an initiative to another stage: the one place stages change.
 
     Approval passes the gate (every missing element named at once); pausing and cancelling need
     a reason; closing records whether the outcome was achieved. Each move is on the timeline and
-    in the audit log.
+    in the audit log; ``cause`` (a ``TransitionCause``) names what moved it when a person did not.
     """
     reason = _text(reason, "reason", max_length=2000)
     if to not in Stage.values:
         raise ValidationFailed(_("Unknown stage “%(to)s”.") % {"to": to}, field="to")
-    if to not in allowed_transitions(initiative):
+    if to not in selectors.allowed_transitions(initiative):
         raise Conflict(
             _("An initiative cannot move from %(a)s to %(b)s.")
             % {"a": Stage(initiative.stage).label, "b": Stage(to).label},
@@ -563,7 +613,7 @@ def initiative_transition(
     if to in (Stage.PAUSED, Stage.CANCELLED) and not reason:
         raise ValidationFailed(_("Say why."), field="reason")
     if to == Stage.APPROVED:
-        missing = approval_missing(initiative)
+        missing = selectors.approval_missing(initiative)
         if missing:
             names = "; ".join(str(GATE_MESSAGES[code]) for code in missing)
             raise GateRefused(
@@ -588,6 +638,7 @@ def initiative_transition(
             from_stage=from_stage,
             to_stage=to,
             reason=reason,
+            cause=cause,
             actor=actor.user,
         )
         _audit(

@@ -73,6 +73,7 @@ from tandem.core.errors import TandemError, ValidationFailed
 from tandem.core.exports import FORMULA_STARTS, escape_formula
 from tandem.core.models import Department, Membership, Organization, Side
 from tandem.strategy import services
+from tandem.strategy.gate import SIGNALS, gate_missing, signals_of
 from tandem.strategy.models import (
     Initiative,
     KeyResult,
@@ -84,7 +85,6 @@ from tandem.strategy.models import (
     quarter_bounds,
 )
 from tandem.strategy.selectors import SIGNAL_FIELDS, SORTS, PortfolioFilters, initiative_portfolio
-from tandem.strategy.signals import SIGNALS, gate_missing, signals_of
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000  # see the module docstring

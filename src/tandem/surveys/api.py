@@ -2,7 +2,7 @@
 door through which a personal link answers.
 
 Handlers load through the access gate and call the same services as the pages. Results come from
-``results.campaign_results`` only, so the anonymity threshold holds here exactly as on the pages.
+``selectors.campaign_results`` only, so the anonymity threshold holds here exactly as on the pages.
 The two ``/responses/{token}`` endpoints take no account: the token is the credential, and they
 answer nothing that identifies the person it was sent to.
 """
@@ -10,8 +10,7 @@ answer nothing that identifies the person it was sent to.
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,14 +18,14 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
-from tandem.core.access import org_member
+from tandem.core.access import admin, reader
 from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ErrorOut, ValidationErrorOut
 from tandem.core.services import link_base_url
-from tandem.surveys import access, ratelimit, results, services
-from tandem.surveys.models import Campaign, SurveyLink, SurveyResponse, SurveyTemplate
+from tandem.surveys import access, ratelimit, selectors, services
+from tandem.surveys.models import Campaign, SurveyLink, SurveyTemplate
 from tandem.surveys.schemas import (
     AnswersIn,
     CampaignIn,
@@ -67,20 +66,6 @@ ANONYMOUS = (
 API_FIELDS = {"template": "template_id", "department": "department_id"}
 
 
-def reader(request: HttpRequest, slug: str) -> Membership:
-    """The caller's membership, if it may read surveys (partners may not: 404)."""
-    membership = org_member(request, slug)
-    access.require_reader(membership, request)
-    return membership
-
-
-def manager(request: HttpRequest, slug: str) -> Membership:
-    """The caller's membership, if an owner or admin (anyone else: 404)."""
-    membership = org_member(request, slug)
-    access.require_manager(membership, request)
-    return membership
-
-
 def _department(membership: Membership, pk: int | None, field: str) -> Department | None:
     if pk is None:
         return None
@@ -104,13 +89,8 @@ def _recipients(membership: Membership, recipients: Sequence[RecipientIn]) -> li
 # --- Templates -----------------------------------------------------------------------------------
 
 
-def _templates(org: Any) -> QuerySet[SurveyTemplate]:
-    used = Campaign.objects.for_org(org).filter(template=OuterRef("pk"))
-    return SurveyTemplate.objects.for_org(org).annotate(used=Exists(used)).prefetch_related("questions")
-
-
 def _template_out(membership: Membership, template_id: int) -> TemplateOut:
-    template = _templates(membership.organization).filter(pk=template_id).first()
+    template = selectors.template_list_with_questions(membership.organization).filter(pk=template_id).first()
     if template is None:
         raise NotFound()
     return template_out(template, used=getattr(template, "used", False))
@@ -126,8 +106,10 @@ def _template_out(membership: Membership, template_id: int) -> TemplateOut:
 @paginate(Pages)
 def survey_template_list(request: HttpRequest, slug: str) -> Any:
     membership = reader(request, slug)
-    services.templates_install(membership.organization)
-    return [template_out(t, used=getattr(t, "used", False)) for t in _templates(membership.organization)]
+    return [
+        template_out(t, used=getattr(t, "used", False))
+        for t in selectors.template_list_with_questions(membership.organization)
+    ]
 
 
 @router.post(
@@ -139,7 +121,7 @@ def survey_template_list(request: HttpRequest, slug: str) -> Any:
     "scale. Errors name the field, e.g. `questions.2.choices`.",
 )
 def survey_template_create(request: HttpRequest, slug: str, payload: TemplateIn) -> Status[TemplateOut]:
-    membership = manager(request, slug)
+    membership = admin(request, slug)
     template = services.template_create(
         actor=membership,
         name=payload.name,
@@ -158,7 +140,7 @@ def survey_template_create(request: HttpRequest, slug: str, payload: TemplateIn)
 )
 def survey_template_detail(request: HttpRequest, slug: str, template_id: int) -> TemplateOut:
     membership = reader(request, slug)
-    access.template_get_for_user(membership, template_id, request)
+    access.template_get_for_user(membership, template_id)
     return _template_out(membership, template_id)
 
 
@@ -172,8 +154,8 @@ def survey_template_detail(request: HttpRequest, slug: str, template_id: int) ->
 def survey_template_update(
     request: HttpRequest, slug: str, template_id: int, payload: TemplateIn
 ) -> TemplateOut:
-    membership = manager(request, slug)
-    template = access.template_get_for_user(membership, template_id, request)
+    membership = admin(request, slug)
+    template = access.template_get_for_user(membership, template_id, write=True)
     services.template_update(
         actor=membership,
         template=template,
@@ -191,8 +173,8 @@ def survey_template_update(
     description="Shipped templates and templates a campaign has used cannot be deleted (409).",
 )
 def survey_template_delete(request: HttpRequest, slug: str, template_id: int) -> Status[None]:
-    membership = manager(request, slug)
-    template = access.template_get_for_user(membership, template_id, request)
+    membership = admin(request, slug)
+    template = access.template_get_for_user(membership, template_id, write=True)
     services.template_delete(actor=membership, template=template)
     return Status(204, None)
 
@@ -206,33 +188,13 @@ def survey_template_delete(request: HttpRequest, slug: str, template_id: int) ->
 def survey_template_copy(
     request: HttpRequest, slug: str, template_id: int, payload: TemplateCopyIn
 ) -> Status[TemplateOut]:
-    membership = manager(request, slug)
-    template = access.template_get_for_user(membership, template_id, request)
+    membership = admin(request, slug)
+    template = access.template_get_for_user(membership, template_id, write=True)
     copy = services.template_copy(actor=membership, template=template, name=payload.name)
     return Status(201, _template_out(membership, copy.pk))
 
 
 # --- Campaigns -----------------------------------------------------------------------------------
-
-
-def _count_of(model: Any, org: Any) -> Coalesce:
-    rows = (
-        model.objects.for_org(org)
-        .filter(campaign=OuterRef("pk"))
-        .order_by()
-        .values("campaign")
-        .annotate(count=Count("pk"))
-        .values("count")
-    )
-    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
-
-
-def _campaigns(org: Any) -> QuerySet[Campaign]:
-    return (
-        Campaign.objects.for_org(org)
-        .select_related("template", "department")
-        .annotate(invited_count=_count_of(SurveyLink, org), response_count=_count_of(SurveyResponse, org))
-    )
 
 
 def _out(campaign: Campaign) -> CampaignOut:
@@ -244,7 +206,7 @@ def _out(campaign: Campaign) -> CampaignOut:
 
 
 def _campaign_out(membership: Membership, campaign_id: int) -> CampaignOut:
-    campaign = _campaigns(membership.organization).filter(pk=campaign_id).first()
+    campaign = selectors.campaign_list_with_counts(membership.organization).filter(pk=campaign_id).first()
     if campaign is None:
         raise NotFound()
     return _out(campaign)
@@ -275,7 +237,7 @@ class Campaigns(Sequence[CampaignOut]):
 @paginate(Pages)
 def survey_list(request: HttpRequest, slug: str) -> Any:
     membership = reader(request, slug)
-    return Campaigns(_campaigns(membership.organization))
+    return Campaigns(selectors.campaign_list_with_counts(membership.organization))
 
 
 @router.post(
@@ -288,7 +250,7 @@ def survey_list(request: HttpRequest, slug: str) -> Any:
     "for audience `side`, `recipients` for audience `emails`.",
 )
 def survey_create(request: HttpRequest, slug: str, payload: CampaignIn) -> Status[CampaignOut]:
-    membership = manager(request, slug)
+    membership = admin(request, slug)
     template = SurveyTemplate.objects.for_org(membership.organization).filter(pk=payload.template_id).first()
     if template is None:
         raise ValidationFailed(_("Choose a template of this organisation."), field="template_id")
@@ -317,7 +279,7 @@ def survey_create(request: HttpRequest, slug: str, payload: CampaignIn) -> Statu
 )
 def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> CampaignOut:
     membership = reader(request, slug)
-    access.campaign_get_for_user(membership, survey_id, request)
+    access.campaign_get_for_user(membership, survey_id)
     return _campaign_out(membership, survey_id)
 
 
@@ -328,8 +290,8 @@ def survey_detail(request: HttpRequest, slug: str, survey_id: int) -> CampaignOu
     description="Send only the fields to change. A closed campaign cannot change (409).",
 )
 def survey_update(request: HttpRequest, slug: str, survey_id: int, payload: CampaignPatchIn) -> CampaignOut:
-    membership = manager(request, slug)
-    campaign = access.campaign_get_for_user(membership, survey_id, request)
+    membership = admin(request, slug)
+    campaign = access.campaign_get_for_user(membership, survey_id, write=True)
     services.campaign_update(
         actor=membership,
         campaign=campaign,
@@ -346,8 +308,8 @@ def survey_update(request: HttpRequest, slug: str, survey_id: int, payload: Camp
     description="Its links stop taking answers and its results appear. Closing a closed campaign is a 409.",
 )
 def survey_close(request: HttpRequest, slug: str, survey_id: int) -> CampaignOut:
-    membership = manager(request, slug)
-    campaign = access.campaign_get_for_user(membership, survey_id, request)
+    membership = admin(request, slug)
+    campaign = access.campaign_get_for_user(membership, survey_id, write=True)
     services.campaign_close(actor=membership, campaign=campaign)
     return _campaign_out(membership, survey_id)
 
@@ -379,8 +341,8 @@ def _members(membership: Membership, ids: Sequence[int]) -> list[Membership]:
 def survey_invite(
     request: HttpRequest, slug: str, survey_id: int, payload: InvitationsIn
 ) -> Status[LinksOut]:
-    membership = manager(request, slug)
-    campaign = access.campaign_get_for_user(membership, survey_id, request)
+    membership = admin(request, slug)
+    campaign = access.campaign_get_for_user(membership, survey_id, write=True)
     links = services.invitations_create(
         actor=membership,
         campaign=campaign,
@@ -408,8 +370,8 @@ def _link_out(request: HttpRequest, link: SurveyLink, token: str) -> LinkOut:
 )
 def survey_results(request: HttpRequest, slug: str, survey_id: int) -> ResultsOut:
     membership = reader(request, slug)
-    campaign = access.campaign_get_for_user(membership, survey_id, request)
-    return results_out(results.campaign_results(campaign))
+    campaign = access.campaign_get_for_user(membership, survey_id)
+    return results_out(selectors.campaign_results(campaign))
 
 
 # --- Settings ------------------------------------------------------------------------------------
@@ -424,7 +386,7 @@ def survey_results(request: HttpRequest, slug: str, survey_id: int) -> ResultsOu
 )
 def survey_settings(request: HttpRequest, slug: str) -> SettingsOut:
     membership = reader(request, slug)
-    return SettingsOut(threshold=services.settings_for(membership.organization).threshold)
+    return SettingsOut(threshold=selectors.settings_for(membership.organization).threshold)
 
 
 @router.put(
@@ -435,7 +397,7 @@ def survey_settings(request: HttpRequest, slug: str) -> SettingsOut:
     "every result at once, past campaigns included.",
 )
 def survey_settings_update(request: HttpRequest, slug: str, payload: SettingsIn) -> SettingsOut:
-    membership = manager(request, slug)
+    membership = admin(request, slug)
     row = services.settings_update(actor=membership, threshold=payload.threshold)
     return SettingsOut(threshold=row.threshold)
 
@@ -453,8 +415,8 @@ def survey_settings_update(request: HttpRequest, slug: str, payload: SettingsIn)
     "threshold; never who the link was sent to. An unknown token is a 404.",
 )
 def survey_response_form(request: HttpRequest, token: str) -> PublicSurveyOut:
-    link = services.link_from_token(token)
-    threshold = services.settings_for(link.organization).threshold
+    link = selectors.link_from_token(token)
+    threshold = selectors.settings_for(link.organization).threshold
     return public_survey_out(link.campaign, answered=link.answered, threshold=threshold)
 
 
@@ -479,7 +441,7 @@ def survey_response_submit(
     request: HttpRequest, token: str, payload: AnswersIn, response: HttpResponse
 ) -> Status[Any]:
     try:
-        ratelimit.check(request, services.token_hash(token))
+        ratelimit.check(request, selectors.token_hash(token))
     except ratelimit.RateLimited as exc:
         response["Retry-After"] = str(RETRY_AFTER)
         return Status(429, ErrorOut(detail=exc.message))

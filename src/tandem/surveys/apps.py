@@ -7,4 +7,7 @@ class SurveysConfig(AppConfig):
     label = "surveys"
     verbose_name = "Temperature checks: anonymous surveys"
     tandem_home_panel = "tandem.surveys.selectors.home_panel"
+    # What a new organisation gets from this app, in the transaction that creates it: its copy of
+    # the shipped templates (a page that lists them never writes).
+    tandem_org_created = "tandem.surveys.services.templates_install"
     tandem_nav = [("surveys:list", _("Surveys"), "internal", 30, ("surveys/",))]

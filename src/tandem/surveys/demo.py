@@ -34,7 +34,7 @@ from typing import Any
 from django.utils import timezone
 
 from tandem.core.models import Department, Membership, Organization, Side
-from tandem.surveys import catalog, services
+from tandem.surveys import catalog, selectors, services
 from tandem.surveys.models import (
     AudienceKind,
     Campaign,
@@ -360,7 +360,7 @@ def _answers(
 def _day_weights(opens_on: date, closes_on: date, today: date) -> tuple[list[date], list[int]]:
     """The days responses come in: most right after the e-mail, more after each reminder."""
     last = min(closes_on, today)
-    reminders = set(services.reminder_days(opens_on, closes_on))
+    reminders = set(selectors.reminder_days(opens_on, closes_on))
     days = [opens_on + timedelta(days=d) for d in range((last - opens_on).days + 1)]
     weights = [4 if d - opens_on < timedelta(days=2) else 2 if d in reminders else 1 for d in days]
     return days, weights
@@ -434,7 +434,7 @@ def _mark_links(
 ) -> None:
     """The links as e-mailed: once on the opening day, then reminders to whoever had not answered."""
     links = SurveyLink.objects.for_org(org).filter(campaign=campaign)
-    sent = [day for day in services.reminder_days(campaign.opens_on, campaign.closes_on) if day < today]
+    sent = [day for day in selectors.reminder_days(campaign.opens_on, campaign.closes_on) if day < today]
     links.update(sent_count=1, last_sent_on=campaign.opens_on, created_at=campaign.created_at)
     answered = {i.email for i in respondents}
     links.filter(email__in=answered).update(answered=True)

@@ -1,6 +1,6 @@
 """The aggregated results of a closed campaign as CSV or XLSX: one row per item and group.
 
-The rows come from ``results.campaign_results`` and nothing else, so the file hides exactly what
+The rows come from ``selectors.campaign_results`` and nothing else, so the file hides exactly what
 the page hides: a suppressed group is a row that says "suppressed" with every figure empty. Free
 text answers are not exported; their count is.
 """

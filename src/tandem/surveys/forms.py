@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.errors import TandemError
 from tandem.core.forms import form_error_from
 from tandem.core.models import Department, Membership, Organization, Side
+from tandem.core.validation import PlausibleDateField
 from tandem.surveys.models import MIN_THRESHOLD, AudienceKind, Question, QuestionKind, SurveyTemplate
 from tandem.surveys.services import MAX_QUESTIONS, Recipient
 
@@ -119,8 +120,10 @@ class CampaignForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=EMAILS_HELP,
     )
-    opens_on = forms.DateField(label=_("Opens on"), widget=DateInput(), initial=_today)
-    closes_on = forms.DateField(label=_("Closes on"), widget=DateInput(), initial=_in_two_weeks)
+    opens_on = PlausibleDateField(label=_("Opens on"), widget=DateInput(), initial=_today, within="deadline")
+    closes_on = PlausibleDateField(
+        label=_("Closes on"), widget=DateInput(), initial=_in_two_weeks, within="deadline"
+    )
     send_email = forms.BooleanField(
         label=_("E-mail the personal links on the opening day, and remind those who have not answered"),
         required=False,
@@ -139,7 +142,7 @@ class CampaignForm(forms.Form):
 
 class CampaignEditForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=160)
-    closes_on = forms.DateField(label=_("Closes on"), widget=DateInput())
+    closes_on = PlausibleDateField(label=_("Closes on"), widget=DateInput(), within="deadline")
 
 
 class InviteForm(forms.Form):

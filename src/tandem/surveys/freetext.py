@@ -1,7 +1,7 @@
 """Free-text answers of a closed campaign grouped by meaning, and whether IT and the business tell
 the same story.
 
-It reads only what ``results.campaign_results`` publishes (the texts of everyone and of each shown
+It reads only what ``selectors.campaign_results`` publishes (the texts of everyone and of each shown
 side), so the grouping never reveals more than the results page: a side that may not be shown
 gives no counts and takes no part in the same-story score.
 
@@ -25,7 +25,8 @@ from django.utils.translation import ngettext
 
 from tandem.core.models import Side
 from tandem.surveys.models import Campaign, QuestionKind, TextAnalysis
-from tandem.surveys.results import ItemResult, campaign_results
+from tandem.surveys.results import ItemResult
+from tandem.surveys.selectors import campaign_results
 
 # Raw cosines of two short phrases that mean different things / the same thing, per engine: the
 # medians measured for measure names in the why-check calibration (docs/whycheck-scoring.md), the

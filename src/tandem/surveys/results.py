@@ -6,6 +6,9 @@ everywhere.
 Results exist only for a closed campaign. While it is open, two looks at the results a response
 apart would show that one response by difference; so an open campaign shows how many have
 answered, nothing more.
+
+Nothing here reads the database: ``selectors.campaign_results`` reads the rows and hands them to
+``campaign_results_from``.
 """
 
 from __future__ import annotations
@@ -27,11 +30,8 @@ from tandem.surveys.models import (
     Campaign,
     Question,
     QuestionKind,
-    SurveyLink,
     SurveyResponse,
-    TextAnalysis,
 )
-from tandem.surveys.services import settings_for
 from tandem.surveys.suppression import Published, publishable
 
 SIDES: tuple[str, ...] = (Side.BUSINESS, Side.IT, Side.PARTNER)
@@ -295,14 +295,18 @@ def _maturity(
 # --- The results of a campaign ------------------------------------------------------------------------------
 
 
-def campaign_results(campaign: Campaign, *, threshold: int | None = None) -> CampaignResults:
-    """Everything that may be shown about a campaign, suppression applied."""
-    org = campaign.organization
-    threshold = threshold if threshold is not None else settings_for(org).threshold
-    invited = SurveyLink.objects.for_org(org).filter(campaign=campaign).count()
-    responses = list(
-        SurveyResponse.objects.for_org(org).filter(campaign=campaign).only("side", "department", "answers")
-    )
+def campaign_results_from(
+    *,
+    campaign: Campaign,
+    threshold: int,
+    invited: int,
+    responses: Sequence[SurveyResponse],
+    departments: Mapping[int, Department],
+    questions: Sequence[Question],
+    analyses: dict[str, dict[str, Any]],
+) -> CampaignResults:
+    """Everything that may be shown about a campaign, suppression applied, from rows already read
+    (``selectors.campaign_results`` reads them)."""
     base = partial(
         CampaignResults, campaign=campaign, threshold=threshold, invited=invited, responses=len(responses)
     )
@@ -332,35 +336,8 @@ def campaign_results(campaign: Campaign, *, threshold: int | None = None) -> Cam
             )
             % {"n": threshold},
         )
-    departments = {d.pk: d for d in Department.objects.for_org(org)}
-    questions = list(campaign.template.questions.all())
-    items = []
-    for q in questions:
-        key = str(q.pk)
-        rows = [
-            _Row(r.side, r.department_id, r.answers[key])
-            for r in responses
-            if key in r.answers and r.answers[key] not in (None, "", [])
-        ]
-        items.append(
-            item_result(
-                key=q.field_name,
-                label=q.text,
-                kind=q.kind,
-                rows=rows,
-                threshold=threshold,
-                departments=departments,
-                choices=q.choices,
-                help_text=q.help_text,
-            )
-        )
+    items = [_question_item(q, responses, threshold, departments) for q in questions]
     criteria, maturity = _maturity(responses, questions, threshold, departments)
-    analyses = {
-        f"q{a.question_id}": a.result
-        for a in TextAnalysis.objects.for_org(org).filter(
-            campaign=campaign, threshold=threshold, responses=len(responses), computed_at__isnull=False
-        )
-    }
     return base(
         available=True,
         counts=(counts_item.overall, *counts_item.sides),
@@ -371,6 +348,41 @@ def campaign_results(campaign: Campaign, *, threshold: int | None = None) -> Cam
     )
 
 
+def _question_item(
+    question: Question,
+    responses: Sequence[SurveyResponse],
+    threshold: int,
+    departments: Mapping[int, Department],
+) -> ItemResult:
+    key = str(question.pk)
+    rows = [
+        _Row(r.side, r.department_id, r.answers[key])
+        for r in responses
+        if key in r.answers and r.answers[key] not in (None, "", [])
+    ]
+    return item_result(
+        key=question.field_name,
+        label=question.text,
+        kind=question.kind,
+        rows=rows,
+        threshold=threshold,
+        departments=departments,
+        choices=question.choices,
+        help_text=question.help_text,
+    )
+
+
+def texts_waiting(data: CampaignResults) -> list[ItemResult]:
+    """The free-text items shown in the results that have no current grouping by meaning yet."""
+    if not data.available:
+        return []
+    return [
+        item
+        for item in data.items
+        if item.kind == QuestionKind.TEXT and item.texts.get("all") and item.key not in data.text_analyses
+    ]
+
+
 @dataclass(frozen=True)
 class TrendPoint:
     campaign: Campaign
@@ -379,24 +391,27 @@ class TrendPoint:
     it: float | None
 
 
-def template_trends(campaigns: Sequence[Campaign], *, threshold: int) -> dict[str, list[TrendPoint]]:
-    """Every numeric item (question ``q<id>``, criterion, overall level) across the closed campaigns
-    of one template, oldest first; each point obeys its own campaign's suppression."""
+def trends_from(results: Sequence[CampaignResults]) -> dict[str, list[TrendPoint]]:
+    """Every numeric item (question ``q<id>``, criterion, overall level) across the results of the
+    closed campaigns of one template, in the order given; each point obeys its own campaign's
+    suppression."""
     trends: dict[str, list[TrendPoint]] = {}
-    closed = [c for c in sorted(campaigns, key=lambda c: (c.opens_on, c.pk)) if c.is_closed]
-    for index, campaign in enumerate(closed):
-        results = campaign_results(campaign, threshold=threshold)
-        for item in (*results.items, *results.criteria, results.maturity):
+    closed = [r.campaign for r in results]
+    for index, data in enumerate(results):
+        for item in (*data.items, *data.criteria, data.maturity):
             if item is None or not item.numeric:
                 continue
             business, it = item.side(Side.BUSINESS), item.side(Side.IT)
             points = trends.setdefault(item.key, [TrendPoint(c, None, None, None) for c in closed[:index]])
             points.append(
                 TrendPoint(
-                    campaign, item.overall.mean, business.mean if business else None, it.mean if it else None
+                    data.campaign,
+                    item.overall.mean,
+                    business.mean if business else None,
+                    it.mean if it else None,
                 )
             )
         for points in trends.values():
             if len(points) < index + 1:
-                points.append(TrendPoint(campaign, None, None, None))
+                points.append(TrendPoint(data.campaign, None, None, None))
     return trends

@@ -1,7 +1,7 @@
 """JSON shapes of the surveys API, and the functions that turn rows and a ``CampaignResults`` into
 them.
 
-Nothing here computes a figure or decides what may be shown: ``results.campaign_results`` does,
+Nothing here computes a figure or decides what may be shown: ``selectors.campaign_results`` does,
 and ``results_out`` only copies what it holds. A suppressed group is ``{"suppressed": true}`` with
 every figure null, whatever the client asks.
 """

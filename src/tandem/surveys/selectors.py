@@ -1,17 +1,242 @@
-"""Reads of the surveys app for other pages (the organisation home)."""
+"""Reads of the surveys app: settings, campaigns and their progress, templates, personal links,
+results and trends, and the organisation home's panel. Nothing here writes."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
-from tandem.core.models import Membership, Role
-from tandem.surveys.models import Campaign, SurveyLink
-from tandem.surveys.services import link_token, token_hash
+from tandem.core.errors import NotFound
+from tandem.core.models import Department, Membership, Organization, Role
+from tandem.surveys import results
+from tandem.surveys.models import (
+    MAX_REMINDERS,
+    SCALES,
+    AudienceKind,
+    Campaign,
+    Question,
+    QuestionKind,
+    SurveyLink,
+    SurveyResponse,
+    SurveySettings,
+    SurveyTemplate,
+    TextAnalysis,
+)
 
 HOME_CAMPAIGNS = 3
+TOKEN_SALT = "tandem.surveys.link"  # noqa: S105 (a salt, not a secret)
+
+
+# --- Settings ---------------------------------------------------------------------------------------------
+
+
+def settings_for(org: Organization) -> SurveySettings:
+    """The organisation's survey settings; the defaults (unsaved) until an admin changes them."""
+    return SurveySettings.objects.filter(organization=org).first() or SurveySettings(organization=org)
+
+
+# --- Personal links ---------------------------------------------------------------------------------------
+
+
+def link_token(link: SurveyLink) -> str:
+    """The secret of a personal link: an HMAC of the link's nonce under the secret key (never stored)."""
+    digest = salted_hmac(TOKEN_SALT, link.nonce, algorithm="sha256").digest()
+    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+
+
+def token_hash(token: str) -> str:
+    """The digest under which a token finds its link."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_from_token(token: str) -> SurveyLink:
+    """The link of a token, or NotFound (unknown, or a token of a rotated secret key)."""
+    if not token or len(token) > 100:
+        raise NotFound()
+    link = (
+        SurveyLink.objects.unscoped()  # the token is the scope: a public link belongs to no session
+        .select_related("campaign__template", "campaign__organization", "organization")
+        .filter(token_hash=token_hash(token))
+        .first()
+    )
+    if link is None:
+        raise NotFound()
+    return link
+
+
+def audience_members(campaign: Campaign) -> list[Membership]:
+    """The active members a campaign's audience covers (none for an e-mail list)."""
+    members = (
+        Membership.objects.for_org(campaign.organization)
+        .filter(is_active=True)
+        .select_related("user", "department")
+    )
+    if campaign.audience == AudienceKind.DEPARTMENT:
+        members = members.filter(department=campaign.department)
+    elif campaign.audience == AudienceKind.SIDE:
+        members = members.filter(side=campaign.side)
+    elif campaign.audience == AudienceKind.EMAILS:
+        return []
+    return list(members)
+
+
+def reminder_days(opens_on: date, closes_on: date) -> list[date]:
+    """Up to three reminder dates, spread over the open period, at least a day apart."""
+    span = (closes_on - opens_on).days
+    days: list[date] = []
+    for quarter in (1, 2, 3):
+        day = opens_on + timedelta(days=round(span * quarter / 4))
+        if opens_on < day <= closes_on and (not days or (day - days[-1]).days >= 1) and day not in days:
+            days.append(day)
+    return days[:MAX_REMINDERS]
+
+
+# --- Campaigns --------------------------------------------------------------------------------------------
+
+
+def campaign_list_for_org(org: Organization) -> list[Campaign]:
+    """Every campaign of the organisation with how many were invited and have answered."""
+    return list(
+        Campaign.objects.for_org(org)
+        .select_related("template")
+        .annotate(
+            invited=Count("links", distinct=True),
+            answered=Count("links", filter=Q(links__answered=True), distinct=True),
+        )
+    )
+
+
+def _count_of(model: Any, org: Organization) -> Coalesce:
+    rows = (
+        model.objects.for_org(org)
+        .filter(campaign=OuterRef("pk"))
+        .order_by()
+        .values("campaign")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    return Coalesce(Subquery(rows, output_field=IntegerField()), 0)
+
+
+def campaign_list_with_counts(org: Organization) -> QuerySet[Campaign]:
+    """The organisation's campaigns with ``invited_count`` and ``response_count``, one query
+    however many there are (the API pages through it)."""
+    return (
+        Campaign.objects.for_org(org)
+        .select_related("template", "department")
+        .annotate(invited_count=_count_of(SurveyLink, org), response_count=_count_of(SurveyResponse, org))
+    )
+
+
+def campaign_progress(campaign: Campaign) -> dict[str, int]:
+    """How many were invited and have answered, and the share that answered in percent."""
+    counts = campaign.links.aggregate(invited=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
+    invited, answered = counts["invited"] or 0, counts["answered"] or 0
+    return {
+        "invited": invited,
+        "answered": answered,
+        "percent": round(100 * answered / invited) if invited else 0,
+    }
+
+
+def campaign_results(campaign: Campaign, *, threshold: int | None = None) -> results.CampaignResults:
+    """Everything that may be shown about a campaign, suppression applied (``results``)."""
+    org = campaign.organization
+    threshold = threshold if threshold is not None else settings_for(org).threshold
+    responses = list(
+        SurveyResponse.objects.for_org(org).filter(campaign=campaign).only("side", "department", "answers")
+    )
+    closed = campaign.is_closed
+    analyses = TextAnalysis.objects.for_org(org).filter(
+        campaign=campaign, threshold=threshold, responses=len(responses), computed_at__isnull=False
+    )
+    return results.campaign_results_from(
+        campaign=campaign,
+        threshold=threshold,
+        invited=SurveyLink.objects.for_org(org).filter(campaign=campaign).count(),
+        responses=responses,
+        departments={d.pk: d for d in Department.objects.for_org(org)} if closed else {},
+        questions=list(campaign.template.questions.all()) if closed else [],
+        analyses={f"q{a.question_id}": a.result for a in analyses} if closed else {},
+    )
+
+
+def closed_campaigns_with_texts(org: Organization) -> QuerySet[Campaign]:
+    """The closed campaigns of the organisation that asked a free-text question."""
+    today = timezone.localdate()
+    return (
+        Campaign.objects.for_org(org)
+        .filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))
+        .filter(template__questions__kind=QuestionKind.TEXT)
+        .distinct()
+    )
+
+
+# --- Templates --------------------------------------------------------------------------------------------
+
+
+def template_list_for_org(org: Organization) -> QuerySet[SurveyTemplate]:
+    """The organisation's templates with how many questions each has and how many campaigns used it."""
+    return SurveyTemplate.objects.for_org(org).annotate(
+        question_count=Count("questions", distinct=True), campaign_count=Count("campaigns", distinct=True)
+    )
+
+
+def template_list_with_questions(org: Organization) -> QuerySet[SurveyTemplate]:
+    """The organisation's templates with their questions and whether a campaign has ``used`` each."""
+    used = Campaign.objects.for_org(org).filter(template=OuterRef("pk"))
+    return SurveyTemplate.objects.for_org(org).annotate(used=Exists(used)).prefetch_related("questions")
+
+
+def template_in_use(template: SurveyTemplate) -> bool:
+    """Whether a campaign has used the template (its questions are then frozen)."""
+    return template.campaigns.exists()
+
+
+def template_trends(campaigns: list[Campaign], *, threshold: int) -> dict[str, list[results.TrendPoint]]:
+    """Every numeric item across the closed ``campaigns`` of one template, oldest first; each point
+    obeys its own campaign's suppression."""
+    closed = [c for c in sorted(campaigns, key=lambda c: (c.opens_on, c.pk)) if c.is_closed]
+    return results.trends_from([campaign_results(c, threshold=threshold) for c in closed])
+
+
+def template_trend_items(template: SurveyTemplate, *, threshold: int) -> list[dict[str, Any]]:
+    """Each numeric item of the template with its points across closed campaigns and its scale."""
+    questions = list(template.questions.all())
+    campaigns = list(
+        Campaign.objects.for_org(template.organization)
+        .filter(template=template)
+        .select_related("organization", "template")
+    )
+    labels = _trend_labels(questions)
+    items = []
+    for key, points in template_trends(campaigns, threshold=threshold).items():
+        label, scale = labels.get(key, (key, (1, 5)))
+        items.append({"key": key, "label": label, "points": points, "low": scale[0], "high": scale[-1]})
+    return items
+
+
+def _trend_labels(questions: list[Question]) -> dict[str, tuple[str, tuple[int, ...]]]:
+    criterion_scale = next((SCALES[q.kind] for q in questions if q.criterion and q.kind in SCALES), (1, 5))
+    labels: dict[str, tuple[str, tuple[int, ...]]] = {
+        q.field_name: (q.text, SCALES[q.kind]) for q in questions if q.kind in SCALES
+    }
+    for q in questions:
+        if q.criterion:
+            labels[f"criterion:{q.criterion}"] = (q.criterion, criterion_scale)
+    labels[results.OVERALL_KEY] = (_("Overall alignment maturity"), criterion_scale)
+    return labels
+
+
+# --- The organisation home --------------------------------------------------------------------------------
 
 
 def home_panel(membership: Membership) -> tuple[str, dict[str, Any]] | None:

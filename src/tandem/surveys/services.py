@@ -7,8 +7,6 @@ side, department and date.
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,17 +18,16 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
-from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.cache import org_changed
+from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Department, Membership, Organization, Side
-from tandem.core.validation import clean_text
-from tandem.surveys import catalog
+from tandem.core.validation import check_date, clean_text
+from tandem.surveys import catalog, selectors
 from tandem.surveys.models import (
     CHOICE_KINDS,
-    MAX_REMINDERS,
     MIN_THRESHOLD,
     SCALES,
     AudienceKind,
@@ -49,7 +46,6 @@ MAX_CHOICES = 12
 MAX_TEXT_ANSWER = 2000
 MAX_RECIPIENTS = 2000
 MAX_CAMPAIGN_DAYS = 366
-TOKEN_SALT = "tandem.surveys.link"  # noqa: S105 (a salt, not a secret)
 # Reminders go out at a quarter, half and three quarters of the open period, and never to a
 # person e-mailed less than this many days before.
 REMINDER_GAP_DAYS = 2
@@ -57,11 +53,6 @@ MAIL_HOUR = 9
 
 
 # --- Settings -----------------------------------------------------------------------------------------
-
-
-def settings_for(org: Organization) -> SurveySettings:
-    row, _created = SurveySettings.objects.get_or_create(organization=org)
-    return row
 
 
 def settings_update(*, actor: Membership, threshold: Any) -> SurveySettings:
@@ -78,7 +69,7 @@ def settings_update(*, actor: Membership, threshold: Any) -> SurveySettings:
         )
     if value > 50:
         raise ValidationFailed(_("Keep the threshold at 50 or below."), field="threshold")
-    row = settings_for(actor.organization)
+    row, _created = SurveySettings.objects.get_or_create(organization=actor.organization)
     before = row.threshold
     row.threshold = value
     row.save(update_fields=["threshold"])
@@ -89,6 +80,11 @@ def settings_update(*, actor: Membership, threshold: Any) -> SurveySettings:
         summary=f"anonymity threshold {before} → {value}",
         data={"threshold": value},
     )
+    if value != before:  # groupings were computed for the old threshold: group again
+        for campaign_id in selectors.closed_campaigns_with_texts(actor.organization).values_list(
+            "pk", flat=True
+        ):
+            _enqueue_analysis(campaign_id)
     return row
 
 
@@ -333,6 +329,8 @@ def _clean_dates(
         raise ValidationFailed(_("Give the date the campaign opens."), field="opens_on")
     if closes_on is None:
         raise ValidationFailed(_("Give the date the campaign closes."), field="closes_on")
+    check_date(opens_on, field="opens_on", within="deadline")
+    check_date(closes_on, field="closes_on", within="deadline")
     if closes_on < opens_on:
         raise ValidationFailed(_("A campaign cannot close before it opens."), field="closes_on")
     if closes_on < today and existing is None:
@@ -342,22 +340,12 @@ def _clean_dates(
     return opens_on, closes_on
 
 
-def link_token(link: SurveyLink) -> str:
-    """The secret of a personal link: an HMAC of the link's nonce under the secret key (never stored)."""
-    digest = salted_hmac(TOKEN_SALT, link.nonce, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
-
-
-def token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def link_rekey(link: SurveyLink) -> str:
+def link_rekey(*, link: SurveyLink) -> str:
     """The link's token, re-keyed first when the secret key has changed since it was issued (the
     old token no longer finds the link; without this, e-mails would carry a dead link)."""
-    token = link_token(link)
-    if token_hash(token) != link.token_hash:
-        link.token_hash = token_hash(token)
+    token = selectors.link_token(link)
+    if selectors.token_hash(token) != link.token_hash:
+        link.token_hash = selectors.token_hash(token)
         SurveyLink.objects.for_org(link.organization).filter(pk=link.pk).update(token_hash=link.token_hash)
     return token
 
@@ -374,24 +362,8 @@ def _new_link(
         department=department,
         membership=membership,
     )
-    link.token_hash = token_hash(link_token(link))
+    link.token_hash = selectors.token_hash(selectors.link_token(link))
     return link
-
-
-def audience_members(campaign: Campaign) -> list[Membership]:
-    """The active members a campaign's audience covers (none for an e-mail list)."""
-    members = (
-        Membership.objects.for_org(campaign.organization)
-        .filter(is_active=True)
-        .select_related("user", "department")
-    )
-    if campaign.audience == AudienceKind.DEPARTMENT:
-        members = members.filter(department=campaign.department)
-    elif campaign.audience == AudienceKind.SIDE:
-        members = members.filter(side=campaign.side)
-    elif campaign.audience == AudienceKind.EMAILS:
-        return []
-    return list(members)
 
 
 def _mail_time(day: date) -> datetime | None:
@@ -399,17 +371,6 @@ def _mail_time(day: date) -> datetime | None:
     if day <= timezone.localdate():
         return None
     return timezone.make_aware(datetime.combine(day, time(MAIL_HOUR)))
-
-
-def reminder_days(opens_on: date, closes_on: date) -> list[date]:
-    """Up to three reminder dates, spread over the open period, at least a day apart."""
-    span = (closes_on - opens_on).days
-    days: list[date] = []
-    for quarter in (1, 2, 3):
-        day = opens_on + timedelta(days=round(span * quarter / 4))
-        if opens_on < day <= closes_on and (not days or (day - days[-1]).days >= 1) and day not in days:
-            days.append(day)
-    return days[:MAX_REMINDERS]
 
 
 def _schedule_mail(campaign: Campaign, link_ids: list[int], base_url: str) -> None:
@@ -427,9 +388,29 @@ def _enqueue_reminder(job: Any, run_after: datetime, campaign_id: int, base_url:
 def _schedule_reminders(campaign: Campaign, base_url: str) -> None:
     from tandem.surveys.tasks import send_reminders  # noqa: PLC0415
 
-    for day in reminder_days(campaign.opens_on, campaign.closes_on):
+    for day in selectors.reminder_days(campaign.opens_on, campaign.closes_on):
         run_after = _mail_time(day) or timezone.now()
         transaction.on_commit(partial(_enqueue_reminder, send_reminders, run_after, campaign.pk, base_url))
+
+
+def _enqueue_analysis(campaign_id: int, *, run_after: datetime | None = None) -> None:
+    from tandem.surveys.tasks import analyse_texts  # noqa: PLC0415 (tasks import services)
+
+    job = analyse_texts.using(run_after=run_after) if run_after else analyse_texts
+    transaction.on_commit(partial(job.enqueue, campaign_id=campaign_id))
+
+
+def _queue_analysis(campaign: Campaign, *, at_closing_date: bool = False) -> None:
+    """Have the worker group the free-text answers once the campaign is closed: as soon as this
+    transaction commits, or at the start of the day after its closing date. The task does nothing
+    for a campaign that is not closed yet or already grouped, so a date moved later or a campaign
+    closed early costs nothing."""
+    if not campaign.template.questions.filter(kind=QuestionKind.TEXT).exists():
+        return
+    run_after = None
+    if at_closing_date:
+        run_after = timezone.make_aware(datetime.combine(campaign.closes_on + timedelta(days=1), time.min))
+    _enqueue_analysis(campaign.pk, run_after=run_after)
 
 
 def campaign_create(
@@ -476,7 +457,7 @@ def campaign_create(
         invited = invitations_create(
             actor=actor,
             campaign=campaign,
-            members=audience_members(campaign),
+            members=selectors.audience_members(campaign),
             recipients=recipients,
             send_email=send_email,
             base_url=base_url,
@@ -484,6 +465,7 @@ def campaign_create(
         )
         if send_email:
             _schedule_reminders(campaign, base_url)
+        _queue_analysis(campaign, at_closing_date=True)
         audit_record(
             action="surveys.campaign_created",
             actor=actor.user,
@@ -499,8 +481,11 @@ def campaign_update(*, actor: Membership, campaign: Campaign, title: str, closes
     if campaign.is_closed:
         raise Conflict(_("This campaign is closed; its results are final."))
     campaign.title = clean_text(title, field="title", max_length=160, required=True)
+    moved = closes_on != campaign.closes_on
     _opens, campaign.closes_on = _clean_dates(campaign.opens_on, closes_on)
     campaign.save(update_fields=["title", "closes_on"])
+    if moved:
+        _queue_analysis(campaign, at_closing_date=True)
     audit_record(
         action="surveys.campaign_updated",
         actor=actor.user,
@@ -526,11 +511,8 @@ def campaign_close(*, actor: Membership, campaign: Campaign) -> Campaign:
             target=locked,
             summary=locked.title,
         )
-        if locked.template.questions.filter(kind=QuestionKind.TEXT).exists():
-            from tandem.surveys.tasks import analyse_texts  # noqa: PLC0415 (tasks import services)
-
-            # Group the free-text answers now, so they are ready when people open the results.
-            transaction.on_commit(partial(analyse_texts.enqueue, campaign_id=locked.pk))
+        # Group the free-text answers now, so they are ready when people open the results.
+        _queue_analysis(locked)
     return locked
 
 
@@ -584,22 +566,7 @@ def invitations_create(
             )
     links = [*existing.values(), *created]
     links.sort(key=lambda link: link.email)
-    return [(link, link_rekey(link)) for link in links]
-
-
-def link_from_token(token: str) -> SurveyLink:
-    """The link of a token, or NotFound (unknown, or a token of a rotated secret key)."""
-    if not token or len(token) > 100:
-        raise NotFound()
-    link = (
-        SurveyLink.objects.unscoped()  # the token is the scope: a public link belongs to no session
-        .select_related("campaign__template", "campaign__organization", "organization")
-        .filter(token_hash=token_hash(token))
-        .first()
-    )
-    if link is None:
-        raise NotFound()
-    return link
+    return [(link, link_rekey(link=link)) for link in links]
 
 
 # --- Answers --------------------------------------------------------------------------------------------
@@ -691,7 +658,7 @@ def response_submit(*, token: str, answers: Mapping[str, Any]) -> SurveyResponse
     failure leaves neither. The response row gets the link's side and department and today's
     date: no time, no person, no pointer back.
     """
-    link = link_from_token(token)
+    link = selectors.link_from_token(token)
     campaign = link.campaign
     _check_open(campaign)
     if link.answered:
@@ -714,4 +681,5 @@ def response_submit(*, token: str, answers: Mapping[str, Any]) -> SurveyResponse
             submitted_on=timezone.localdate(),
             answers=cleaned,
         )
+        org_changed(link.organization_id)  # the campaign's answered count moved
     return response

@@ -14,13 +14,14 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tandem.core import text
+from tandem.surveys import results, selectors
 from tandem.surveys.models import MAX_REMINDERS, Campaign, SurveyLink
 
 
 def _send(link: SurveyLink, *, reminder: bool, base_url: str, threshold: int, questions: int) -> None:
     from tandem.surveys.services import link_rekey  # noqa: PLC0415 (services enqueue these tasks)
 
-    url = (base_url or settings.SITE_URL) + reverse("surveys:respond", args=[link_rekey(link)])
+    url = (base_url or settings.SITE_URL) + reverse("surveys:respond", args=[link_rekey(link=link)])
     context = {
         "campaign": link.campaign,
         "link": url,
@@ -36,12 +37,12 @@ def _send(link: SurveyLink, *, reminder: bool, base_url: str, threshold: int, qu
 
 def _mail(campaign_id: int, *, reminder: bool, base_url: str, link_ids: list[int] | None = None) -> int:
     """E-mail the links (or remind), one link at a time; an answered link is never e-mailed."""
-    from tandem.surveys.services import REMINDER_GAP_DAYS, settings_for  # noqa: PLC0415
+    from tandem.surveys.services import REMINDER_GAP_DAYS  # noqa: PLC0415 (services enqueue these tasks)
 
     campaign = Campaign.objects.unscoped().select_related("organization").filter(pk=campaign_id).first()
     if campaign is None or not campaign.is_open:
         return 0
-    threshold = settings_for(campaign.organization).threshold
+    threshold = selectors.settings_for(campaign.organization).threshold
     questions = campaign.template.questions.count()
     links = SurveyLink.objects.for_org(campaign.organization).filter(campaign=campaign, answered=False)
     today = timezone.localdate()
@@ -86,11 +87,14 @@ def send_reminders(*, campaign_id: int, base_url: str = "") -> int:
 
 @task()
 def analyse_texts(*, campaign_id: int) -> int:
-    """Group the free-text answers of a closed campaign by meaning and compare the sides."""
-    from tandem.surveys import freetext  # noqa: PLC0415
+    """Group the free-text answers of a closed campaign by meaning and compare the sides; nothing
+    for a campaign that is not closed yet (its date was moved later) or whose answers are grouped."""
+    from tandem.surveys import freetext  # noqa: PLC0415 (loads numpy)
 
     campaign = Campaign.objects.unscoped().select_related("organization").filter(pk=campaign_id).first()
     if campaign is None or not campaign.is_closed:
+        return 0
+    if not results.texts_waiting(selectors.campaign_results(campaign)):
         return 0
     analysed: int = freetext.analyse_campaign(campaign, embedder=text.embedder())
     return analysed

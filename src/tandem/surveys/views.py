@@ -1,6 +1,7 @@
-"""Survey pages: the gate loads, a service writes, ``results.campaign_results`` decides every figure
-shown (suppression applied), a template renders. Nothing here computes a statistic or groups
-texts: the grouping by meaning runs in the worker and the page says so until it is stored.
+"""Survey pages: the gate loads, a service writes, ``selectors.campaign_results`` decides every
+figure shown (suppression applied), a template renders. Nothing here computes a statistic or
+groups texts: the grouping by meaning runs in the worker, queued by whatever closed the campaign,
+and the page says so until it is stored.
 
 ``respond`` is the one page without an account: the personal link's token is its key and scope.
 """
@@ -8,13 +9,12 @@ texts: the grouping by meaning runs in the worker and the page says so until it 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
+from functools import partial
 from typing import Any, cast
 
 from django.contrib import messages
-from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, Q
-from django.forms import BaseFormSet, Form
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,12 +22,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from tandem.core.access import Need, OrgRequest
 from tandem.core.decorators import org_view
 from tandem.core.errors import Conflict, NotFound, TandemError, ValidationFailed
-from tandem.core.forms import form_error_from
-from tandem.core.models import Membership
+from tandem.core.forms import form_error_from, form_submit, posted, render_form
+from tandem.core.models import Membership, Organization
 from tandem.core.services import link_base_url
-from tandem.surveys import access, catalog, exports, ratelimit, results, services, tasks
+from tandem.surveys import access, catalog, exports, ratelimit, selectors, services
 from tandem.surveys.forms import (
     QUESTIONS_PREFIX,
     BaseQuestionFormSet,
@@ -46,289 +47,211 @@ from tandem.surveys.models import (
     CampaignStatus,
     Question,
     QuestionKind,
+    SurveyLink,
     SurveyTemplate,
 )
 
-ANALYSIS_ONCE_SECONDS = 15 * 60
+
+def _url(name: str, org: Organization, **kwargs: Any) -> str:
+    return reverse(f"surveys:{name}", kwargs={"org_slug": org.slug, **kwargs})
 
 
-def _reader(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    access.require_reader(membership, request)
-    return membership
+def _back(request: HttpRequest, to: str, message: str) -> HttpResponseRedirect:
+    """Back to ``to`` with ``message`` as an error: the page refused what was asked."""
+    messages.error(request, message)
+    return HttpResponseRedirect(to)
 
 
-def _manager(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    access.require_manager(membership, request)
-    return membership
-
-
-def _to(name: str, membership: Membership, **kwargs: Any) -> HttpResponseRedirect:
-    return HttpResponseRedirect(
-        reverse(f"surveys:{name}", kwargs={"org_slug": membership.organization.slug, **kwargs})
-    )
-
-
-def _status(*forms_: Any) -> int:
-    """422 when a form (or formset) came back with errors."""
-    for form in forms_:
-        if form is None:
-            continue
-        if isinstance(form, BaseFormSet) and form.is_bound and form.total_error_count():
-            return 422
-        if isinstance(form, Form) and form.errors:
-            return 422
-    return 200
+def _detail(campaign: Campaign) -> str:
+    return _url("detail", campaign.organization, campaign_id=campaign.pk)
 
 
 # --- Campaigns -------------------------------------------------------------------------------------------
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def campaign_list(request: HttpRequest) -> HttpResponse:
+def campaign_list(request: OrgRequest) -> HttpResponse:
     """Open and scheduled campaigns with how many answered; closed ones with their results."""
-    membership = _reader(request)
-    org = membership.organization
-    campaigns = list(
-        Campaign.objects.for_org(org)
-        .select_related("template")
-        .annotate(
-            invited=Count("links", distinct=True),
-            answered=Count("links", filter=Q(links__answered=True), distinct=True),
-        )
-    )
+    campaigns = selectors.campaign_list_for_org(request.org)
     context = {
         "running": [c for c in campaigns if c.status != CampaignStatus.CLOSED],
         "closed": [c for c in campaigns if c.status == CampaignStatus.CLOSED],
-        "can_manage": access.can_manage(membership),
-        "threshold": services.settings_for(org).threshold,
+        "can_manage": access.can_manage(request.membership),
+        "threshold": selectors.settings_for(request.org).threshold,
     }
     return render(request, "surveys/campaign_list.html", context)
 
 
-def _recipients_error(form: CampaignForm | InviteForm, error: TandemError) -> None:
-    if error.field and error.field.startswith("recipients"):
-        form.add_error("emails", error.message)
-    else:
-        form_error_from(form, error)
+def _onto_emails[T](action: Callable[..., T]) -> Callable[..., T]:
+    """``action`` with a refused recipient shown on the form's e-mail field (the service names
+    ``recipients.<n>``; the page has one text box for them all)."""
 
-
-@org_view()
-@require_http_methods(["GET", "POST"])
-def campaign_new(request: HttpRequest) -> HttpResponse:
-    """Owners and admins start a campaign of a template for an audience between two dates."""
-    membership = _manager(request)
-    org = membership.organization
-    services.templates_install(org)
-    initial = {}
-    picked = request.GET.get("template", "")
-    if picked.isdigit() and len(picked) < 12:
-        initial["template"] = picked
-    form = CampaignForm(request.POST or None, org=org, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
+    def run(**data: Any) -> T:
         try:
-            campaign = services.campaign_create(
-                actor=membership,
-                template=data["template"],
-                title=data["title"],
-                opens_on=data["opens_on"],
-                closes_on=data["closes_on"],
-                audience=data["audience"],
-                department=data["department"],
-                side=data["side"],
-                recipients=data["emails"],
-                send_email=data["send_email"],
-                base_url=link_base_url(request),
-            )
+            return action(**data)
         except TandemError as error:
-            _recipients_error(form, error)
-        else:
-            invited = campaign.links.count()
-            messages.success(request, _("Campaign created: %(n)s people invited.") % {"n": invited})
-            return _to("detail", membership, campaign_id=campaign.pk)
-    return render(request, "surveys/campaign_form.html", {"form": form}, status=_status(form))
+            if error.field and error.field.startswith("recipients"):
+                error.field = "emails"
+            raise
+
+    return run
 
 
-def _progress(campaign: Campaign) -> dict[str, int]:
-    counts = campaign.links.aggregate(invited=Count("pk"), answered=Count("pk", filter=Q(answered=True)))
-    invited, answered = counts["invited"] or 0, counts["answered"] or 0
-    return {
-        "invited": invited,
-        "answered": answered,
-        "percent": round(100 * answered / invited) if invited else 0,
-    }
+def _campaign_create(*, emails: list[services.Recipient], **data: Any) -> Campaign:
+    return services.campaign_create(recipients=emails, **data)
 
 
-def _enqueue_analysis(data: results.CampaignResults) -> bool:
-    """Ask the worker once to group the free-text answers that have no current grouping."""
-    waiting = [
-        item
-        for item in data.items
-        if item.kind == QuestionKind.TEXT and item.texts.get("all") and item.key not in data.text_analyses
-    ]
-    if not waiting:
-        return False
-    campaign = data.campaign
-    key = f"surveys:analyse:{campaign.pk}:{data.responses}:{data.threshold}"
-    if cache.add(key, 1, ANALYSIS_ONCE_SECONDS):
-        transaction.on_commit(lambda: tasks.analyse_texts.enqueue(campaign_id=campaign.pk))
-    return True
+def _created(campaign: Campaign) -> str:
+    return _("Campaign created: %(n)s people invited.") % {"n": campaign.links.count()}
+
+
+def _picked_template(request: HttpRequest) -> dict[str, str]:
+    """The template chosen on the template's page ("Start a campaign"), if any."""
+    picked = request.GET.get("template", "")
+    return {"template": picked} if picked.isdigit() and len(picked) < 12 else {}
+
+
+@org_view(Need.ADMIN)
+@require_http_methods(["GET", "POST"])
+def campaign_new(request: OrgRequest) -> HttpResponse:
+    """Owners and admins start a campaign of a template for an audience between two dates."""
+    form = CampaignForm(posted(request), org=request.org, initial=_picked_template(request))
+    create = partial(_campaign_create, actor=request.membership, base_url=link_base_url(request))
+    done = form_submit(request, form, _onto_emails(create), to=_detail, message=_created)
+    return done or render_form(request, "surveys/campaign_form.html", {"form": form}, form)
 
 
 def _results_context(membership: Membership, campaign: Campaign) -> dict[str, Any]:
-    data = results.campaign_results(campaign)
-    if data.available:
-        _enqueue_analysis(data)
     return {
         "campaign": campaign,
-        "results": data,
-        "progress": _progress(campaign),
+        "results": selectors.campaign_results(campaign),
+        "progress": selectors.campaign_progress(campaign),
         "can_manage": access.can_manage(membership),
         "sides_shown": ("business", "it", "partner"),
     }
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def campaign_detail(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
     """Progress while open; when closed, the results that may be shown."""
-    membership = _reader(request)
-    campaign = access.campaign_get_for_user(membership, campaign_id, request)
-    return render(request, "surveys/campaign_detail.html", _results_context(membership, campaign))
+    campaign = access.campaign_get_for_user(request.membership, campaign_id)
+    context = _results_context(request.membership, campaign)
+    return render(request, "surveys/campaign_detail.html", context)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def campaign_report(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_report(request: OrgRequest, campaign_id: int) -> HttpResponse:
     """The results as a page to print or save as PDF."""
-    membership = _reader(request)
-    campaign = access.campaign_get_for_user(membership, campaign_id, request)
-    return render(request, "surveys/report.html", _results_context(membership, campaign))
+    campaign = access.campaign_get_for_user(request.membership, campaign_id)
+    return render(request, "surveys/report.html", _results_context(request.membership, campaign))
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def campaign_export(request: HttpRequest, campaign_id: int, fmt: str) -> HttpResponse:
+def campaign_export(request: OrgRequest, campaign_id: int, fmt: str) -> HttpResponse:
     """The aggregated results as CSV or XLSX, suppressed exactly as on the page."""
-    membership = _reader(request)
-    campaign = access.campaign_get_for_user(membership, campaign_id, request)
+    campaign = access.campaign_get_for_user(request.membership, campaign_id)
     if fmt not in exports.EXPORT_FORMATS:
         raise NotFound()
     try:
-        content = exports.results_export(results.campaign_results(campaign), fmt=fmt)
+        content = exports.results_export(selectors.campaign_results(campaign), fmt=fmt)
     except Conflict as error:
-        messages.error(request, error.message)
-        return _to("detail", membership, campaign_id=campaign.pk)
+        return _back(request, _detail(campaign), error.message)
     response = HttpResponse(content, content_type=exports.CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="survey-{campaign.pk}-results.{fmt}"'
     return response
 
 
-@org_view()
+@org_view(Need.ADMIN)
 @require_http_methods(["GET", "POST"])
-def campaign_edit(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_edit(request: OrgRequest, campaign_id: int) -> HttpResponse:
     """Rename a campaign or move its closing date."""
-    membership = _manager(request)
-    campaign = access.campaign_get_for_user(membership, campaign_id, request)
+    campaign = access.campaign_get_for_user(request.membership, campaign_id, write=True)
     if campaign.is_closed:
-        messages.error(request, _("This campaign is closed; its results are final."))
-        return _to("detail", membership, campaign_id=campaign.pk)
+        return _back(request, _detail(campaign), _("This campaign is closed; its results are final."))
     initial = {"title": campaign.title, "closes_on": campaign.closes_on}
-    form = CampaignEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.campaign_update(
-                actor=membership,
-                campaign=campaign,
-                title=form.cleaned_data["title"],
-                closes_on=form.cleaned_data["closes_on"],
-            )
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Campaign saved."))
-            return _to("detail", membership, campaign_id=campaign.pk)
+    form = CampaignEditForm(posted(request), initial=initial)
+    update = partial(services.campaign_update, actor=request.membership, campaign=campaign)
+    done = form_submit(request, form, update, to=_detail(campaign), message=_("Campaign saved."))
     context = {"form": form, "campaign": campaign}
-    return render(request, "surveys/campaign_edit.html", context, status=_status(form))
+    return done or render_form(request, "surveys/campaign_edit.html", context, form)
 
 
-@org_view()
+@org_view(Need.ADMIN)
 @require_POST
-def campaign_close(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_close(request: OrgRequest, campaign_id: int) -> HttpResponse:
     """Close now: the links stop working and the results appear."""
-    membership = _manager(request)
-    campaign = access.campaign_get_for_user(membership, campaign_id, request)
+    campaign = access.campaign_get_for_user(request.membership, campaign_id, write=True)
     try:
-        services.campaign_close(actor=membership, campaign=campaign)
+        services.campaign_close(actor=request.membership, campaign=campaign)
     except Conflict as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The campaign is closed: its links no longer work."))
-    return _to("detail", membership, campaign_id=campaign.pk)
+        return _back(request, _detail(campaign), error.message)
+    messages.success(request, _("The campaign is closed: its links no longer work."))
+    return HttpResponseRedirect(_detail(campaign))
 
 
-@org_view()
+def _invite(request: OrgRequest, form: InviteForm, campaign: Campaign) -> HttpResponse | None:
+    """The new links, shown once on the answer itself (never behind a redirect, never cached);
+    ``None`` when the form must be shown again."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    invite = partial(
+        services.invitations_create,
+        actor=request.membership,
+        campaign=campaign,
+        base_url=link_base_url(request),
+    )
+    try:
+        invited = _onto_emails(invite)(
+            members=list(form.cleaned_data["members"]),
+            recipients=form.cleaned_data["emails"],
+            send_email=form.cleaned_data["send_email"],
+        )
+    except TandemError as error:
+        form_error_from(form, error)
+        return None
+    links = [_link_row(request, link, token) for link, token in invited]
+    return render(request, "surveys/invite_done.html", {"campaign": campaign, "links": links})
+
+
+def _link_row(request: HttpRequest, link: SurveyLink, token: str) -> dict[str, Any]:
+    return {
+        "email": link.email,
+        "side": link.get_side_display(),
+        "answered": link.answered,
+        "url": request.build_absolute_uri(reverse("surveys:respond", args=[token])),
+    }
+
+
+@org_view(Need.ADMIN)
 @never_cache
 @require_http_methods(["GET", "POST"])
-def campaign_invite(request: HttpRequest, campaign_id: int) -> HttpResponse:
+def campaign_invite(request: OrgRequest, campaign_id: int) -> HttpResponse:
     """Add members or addresses to an open or scheduled campaign and show their links once."""
-    membership = _manager(request)
-    campaign = access.campaign_get_for_user(membership, campaign_id, request)
+    campaign = access.campaign_get_for_user(request.membership, campaign_id, write=True)
     if campaign.is_closed:
-        messages.error(request, _("This campaign is closed; it takes no more invitations."))
-        return _to("detail", membership, campaign_id=campaign.pk)
-    form = InviteForm(request.POST or None, org=membership.organization)
-    if request.method == "POST" and form.is_valid():
-        try:
-            invited = services.invitations_create(
-                actor=membership,
-                campaign=campaign,
-                members=list(form.cleaned_data["members"]),
-                recipients=form.cleaned_data["emails"],
-                send_email=form.cleaned_data["send_email"],
-                base_url=link_base_url(request),
-            )
-        except TandemError as error:
-            _recipients_error(form, error)
-        else:
-            links = [
-                {
-                    "email": link.email,
-                    "side": link.get_side_display(),
-                    "answered": link.answered,
-                    "url": request.build_absolute_uri(reverse("surveys:respond", args=[token])),
-                }
-                for link, token in invited
-            ]
-            context = {"campaign": campaign, "links": links}
-            return render(request, "surveys/invite_done.html", context)
-    context = {"form": form, "campaign": campaign, "progress": _progress(campaign)}
-    return render(request, "surveys/invite.html", context, status=_status(form))
+        return _back(request, _detail(campaign), _("This campaign is closed; it takes no more invitations."))
+    form = InviteForm(posted(request), org=request.org)
+    context = {"form": form, "campaign": campaign, "progress": selectors.campaign_progress(campaign)}
+    return _invite(request, form, campaign) or render_form(request, "surveys/invite.html", context, form)
 
 
 # --- Settings ---------------------------------------------------------------------------------------------
 
 
-@org_view()
+@org_view(Need.ADMIN)
 @require_http_methods(["GET", "POST"])
-def settings_page(request: HttpRequest) -> HttpResponse:
+def settings_page(request: OrgRequest) -> HttpResponse:
     """Owners and admins set the anonymity threshold (never below three)."""
-    membership = _manager(request)
-    current = services.settings_for(membership.organization)
-    form = SettingsForm(request.POST or None, initial={"threshold": current.threshold})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.settings_update(actor=membership, threshold=form.cleaned_data["threshold"])
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Settings saved."))
-            return _to("settings", membership)
-    context = {"form": form, "minimum": MIN_THRESHOLD, "current": current.threshold}
-    return render(request, "surveys/settings.html", context, status=_status(form))
+    current = selectors.settings_for(request.org).threshold
+    form = SettingsForm(posted(request), initial={"threshold": current})
+    update = partial(services.settings_update, actor=request.membership)
+    done = form_submit(request, form, update, to=_url("settings", request.org), message=_("Settings saved."))
+    context = {"form": form, "minimum": MIN_THRESHOLD, "current": current}
+    return done or render_form(request, "surveys/settings.html", context, form)
 
 
 # --- Templates --------------------------------------------------------------------------------------------
@@ -338,16 +261,12 @@ def _editable(template: SurveyTemplate, used: bool) -> bool:
     return not template.builtin and not used
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def template_list(request: HttpRequest) -> HttpResponse:
-    membership = _reader(request)
-    org = membership.organization
-    services.templates_install(org)
-    templates = SurveyTemplate.objects.for_org(org).annotate(
-        question_count=Count("questions", distinct=True), campaign_count=Count("campaigns", distinct=True)
-    )
-    context = {"templates": templates, "can_manage": access.can_manage(membership)}
+def template_list(request: OrgRequest) -> HttpResponse:
+    """The organisation's templates, the shipped ones among them."""
+    templates = selectors.template_list_for_org(request.org)
+    context = {"templates": templates, "can_manage": access.can_manage(request.membership)}
     return render(request, "surveys/template_list.html", context)
 
 
@@ -359,20 +278,20 @@ def _grouped(questions: list[Question]) -> list[tuple[str, list[Question]]]:
     ]
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def template_detail(request: HttpRequest, template_id: int) -> HttpResponse:
-    membership = _reader(request)
-    template = access.template_get_for_user(membership, template_id, request)
+def template_detail(request: OrgRequest, template_id: int) -> HttpResponse:
+    """A template's questions, grouped by criterion."""
+    template = access.template_get_for_user(request.membership, template_id)
     questions = list(template.questions.all())
-    used = template.campaigns.exists()
+    used = selectors.template_in_use(template)
     context = {
         "template": template,
         "groups": _grouped(questions),
         "question_count": len(questions),
         "used": used,
         "editable": _editable(template, used),
-        "can_manage": access.can_manage(membership),
+        "can_manage": access.can_manage(request.membership),
         "likert_labels": catalog.LIKERT_LABELS,
     }
     return render(request, "surveys/template_detail.html", context)
@@ -389,119 +308,96 @@ def _with_extra_question(data: QueryDict) -> QueryDict:
     return data
 
 
-def _template_editor(
-    request: HttpRequest, membership: Membership, template: SurveyTemplate | None
-) -> HttpResponse:
+def _template_save(
+    request: OrgRequest, form: TemplateForm, formset: BaseQuestionFormSet, template: SurveyTemplate | None
+) -> HttpResponse | None:
+    """Save the editor's template, or ``None`` with the errors shown next to the question they name
+    (the service names ``questions.<n>.<field>``, which ``form_submit`` cannot place on a formset)."""
+    if not (form.is_valid() and formset.is_valid()):
+        return None
+    actor, kept = request.membership, formset.questions()
+    try:
+        if template is None:
+            template = services.template_create(actor=actor, questions=kept, **form.cleaned_data)
+        else:
+            services.template_update(actor=actor, template=template, questions=kept, **form.cleaned_data)
+    except TandemError as error:
+        formset.add_service_error(error, form)
+        return None
+    messages.success(request, _("Template saved."))
+    return HttpResponseRedirect(_url("template", request.org, template_id=template.pk))
+
+
+def _template_editor(request: OrgRequest, template: SurveyTemplate | None) -> HttpResponse:
     """The name, the description and one fieldset per question; an empty set adds a question."""
-    if template is None:
-        initial: dict[str, Any] = {}
-        questions: list[dict[str, Any]] = []
-    else:
-        initial = {"name": template.name, "description": template.description}
-        questions = question_initial(list(template.questions.all()))
-    posted = request.method == "POST"
-    adding = posted and "add_question" in request.POST
-    data = _with_extra_question(request.POST) if adding else (request.POST if posted else None)
+    initial = {"name": template.name, "description": template.description} if template else {}
+    questions = question_initial(list(template.questions.all())) if template else []
+    adding = request.method == "POST" and "add_question" in request.POST
+    data = _with_extra_question(request.POST) if adding else posted(request)
     form = TemplateForm(data, initial=initial)
     formset = cast(BaseQuestionFormSet, QuestionFormSet(data, initial=questions, prefix=QUESTIONS_PREFIX))
-    if posted and not adding and form.is_valid() and formset.is_valid():
-        kept = formset.questions()
-        try:
-            if template is None:
-                template = services.template_create(actor=membership, questions=kept, **form.cleaned_data)
-            else:
-                services.template_update(
-                    actor=membership, template=template, questions=kept, **form.cleaned_data
-                )
-        except TandemError as error:
-            formset.add_service_error(error, form)
-        else:
-            messages.success(request, _("Template saved."))
-            return _to("template", membership, template_id=template.pk)
+    if request.method == "POST" and not adding and (done := _template_save(request, form, formset, template)):
+        return done
+    # A question just added is no error; a tampered editor is (its management form says so).
+    shown: list[Form] = [] if adding else [form, formset.management_form, *formset.forms]
     context = {"form": form, "formset": formset, "template": template}
-    status = 200 if adding else _status(form, formset)
-    return render(request, "surveys/template_form.html", context, status=status)
+    return render_form(request, "surveys/template_form.html", context, *shown)
 
 
-@org_view()
+@org_view(Need.ADMIN)
 @require_http_methods(["GET", "POST"])
-def template_new(request: HttpRequest) -> HttpResponse:
-    membership = _manager(request)
-    return _template_editor(request, membership, None)
+def template_new(request: OrgRequest) -> HttpResponse:
+    """A new template, written from scratch."""
+    return _template_editor(request, None)
 
 
-@org_view()
+@org_view(Need.ADMIN)
 @require_http_methods(["GET", "POST"])
-def template_edit(request: HttpRequest, template_id: int) -> HttpResponse:
-    membership = _manager(request)
-    template = access.template_get_for_user(membership, template_id, request)
-    if not _editable(template, template.campaigns.exists()):
-        messages.error(
+def template_edit(request: OrgRequest, template_id: int) -> HttpResponse:
+    """Edit a template of the organisation's own that no campaign has used."""
+    template = access.template_get_for_user(request.membership, template_id, write=True)
+    if not _editable(template, selectors.template_in_use(template)):
+        return _back(
             request,
+            _url("template", request.org, template_id=template.pk),
             _(
                 "This template ships with Tandem or a campaign has used it, so it cannot change: copy it to edit."
             ),
         )
-        return _to("template", membership, template_id=template.pk)
-    return _template_editor(request, membership, template)
+    return _template_editor(request, template)
 
 
-@org_view()
+@org_view(Need.ADMIN)
 @require_POST
-def template_copy(request: HttpRequest, template_id: int) -> HttpResponse:
-    membership = _manager(request)
-    template = access.template_get_for_user(membership, template_id, request)
-    copy = services.template_copy(actor=membership, template=template)
+def template_copy(request: OrgRequest, template_id: int) -> HttpResponse:
+    """An editable copy of any template, opened in the editor."""
+    template = access.template_get_for_user(request.membership, template_id, write=True)
+    copy = services.template_copy(actor=request.membership, template=template)
     messages.success(request, _("A copy is ready to edit."))
-    return _to("template_edit", membership, template_id=copy.pk)
+    return HttpResponseRedirect(_url("template_edit", request.org, template_id=copy.pk))
 
 
-@org_view()
+@org_view(Need.ADMIN)
 @require_POST
-def template_delete(request: HttpRequest, template_id: int) -> HttpResponse:
-    membership = _manager(request)
-    template = access.template_get_for_user(membership, template_id, request)
+def template_delete(request: OrgRequest, template_id: int) -> HttpResponse:
+    """Delete a template of the organisation's own that no campaign has used."""
+    template = access.template_get_for_user(request.membership, template_id, write=True)
     try:
-        services.template_delete(actor=membership, template=template)
+        services.template_delete(actor=request.membership, template=template)
     except Conflict as error:
-        messages.error(request, error.message)
-        return _to("template", membership, template_id=template.pk)
+        return _back(request, _url("template", request.org, template_id=template.pk), error.message)
     messages.success(request, _("Template deleted."))
-    return _to("templates", membership)
+    return HttpResponseRedirect(_url("templates", request.org))
 
 
-def _trend_items(template: SurveyTemplate, threshold: int) -> list[dict[str, Any]]:
-    """Each numeric item of the template with its points across closed campaigns and its scale."""
-    questions = list(template.questions.all())
-    campaigns = list(
-        Campaign.objects.for_org(template.organization)
-        .filter(template=template)
-        .select_related("organization", "template")
-    )
-    trends = results.template_trends(campaigns, threshold=threshold)
-    criterion_scale = next((SCALES[q.kind] for q in questions if q.criterion and q.kind in SCALES), (1, 5))
-    labels: dict[str, tuple[str, tuple[int, ...]]] = {
-        q.field_name: (q.text, SCALES[q.kind]) for q in questions if q.kind in SCALES
-    }
-    for q in questions:
-        if q.criterion:
-            labels[f"criterion:{q.criterion}"] = (q.criterion, criterion_scale)
-    labels[results.OVERALL_KEY] = (_("Overall alignment maturity"), criterion_scale)
-    items = []
-    for key, points in trends.items():
-        label, scale = labels.get(key, (key, (1, 5)))
-        items.append({"key": key, "label": label, "points": points, "low": scale[0], "high": scale[-1]})
-    return items
-
-
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def template_trend(request: HttpRequest, template_id: int) -> HttpResponse:
+def template_trend(request: OrgRequest, template_id: int) -> HttpResponse:
     """The means of each numeric item across the template's closed campaigns, each suppressed alike."""
-    membership = _reader(request)
-    template = access.template_get_for_user(membership, template_id, request)
-    threshold = services.settings_for(membership.organization).threshold
-    context = {"template": template, "items": _trend_items(template, threshold), "threshold": threshold}
+    template = access.template_get_for_user(request.membership, template_id)
+    threshold = selectors.settings_for(request.org).threshold
+    items = selectors.template_trend_items(template, threshold=threshold)
+    context = {"template": template, "items": items, "threshold": threshold}
     return render(request, "surveys/trend.html", context)
 
 
@@ -544,7 +440,9 @@ def _fields(
     return fields
 
 
-def _state_page(request: HttpRequest, link: Any, message: str, status: int, **extra: Any) -> HttpResponse:
+def _state_page(
+    request: HttpRequest, link: SurveyLink, message: str, status: int, **extra: Any
+) -> HttpResponse:
     context = {"campaign": link.campaign, "org_name": link.organization.name, "message": message, **extra}
     response = render(request, "surveys/respond_state.html", context, status=status)
     response["Cache-Control"] = "no-store"
@@ -554,55 +452,74 @@ def _state_page(request: HttpRequest, link: Any, message: str, status: int, **ex
 STATE_STATUS = {"answered": 409, "closed": 410, "not_open": 409}
 
 
+def _unanswerable(link: SurveyLink) -> tuple[str, int] | None:
+    """Why the link takes no answer now, with the status to answer; ``None`` when it does."""
+    campaign = link.campaign
+    if link.answered:
+        return _("This link has already been used to answer. Thank you."), 409
+    if campaign.status == CampaignStatus.CLOSED:
+        return _("This survey has closed. Thank you for your interest."), 410
+    if campaign.status == CampaignStatus.SCHEDULED:
+        return _("This survey opens on %(day)s.") % {"day": campaign.opens_on.isoformat()}, 409
+    return None
+
+
+def _questionnaire(
+    request: HttpRequest,
+    link: SurveyLink,
+    questions: list[Question],
+    answers: dict[str, Any] | None = None,
+    error: ValidationFailed | None = None,
+) -> HttpResponse:
+    """The questions to answer, with what was typed and what needs another look."""
+    errors = {e["field"]: e["message"] for e in error.extra.get("errors", [])} if error else {}
+    context = {
+        "campaign": link.campaign,
+        "org_name": link.organization.name,
+        "threshold": selectors.settings_for(link.organization).threshold,
+        "fields": _fields(questions, answers or {}, errors),
+        "summary": error.message if error else "",
+        "error_count": len(errors),
+    }
+    return render(request, "surveys/respond.html", context, status=422 if error else 200)
+
+
+def _submit(request: HttpRequest, link: SurveyLink, token: str) -> HttpResponse:
+    """Store the answers through the link: thanks, the questions again with what to fix, or why
+    the link takes no answer."""
+    questions = list(link.campaign.template.questions.all())
+    answers = _raw_answers(questions, request.POST)
+    try:
+        services.response_submit(token=token, answers=answers)
+    except Conflict as error:
+        return _state_page(request, link, error.message, STATE_STATUS.get(error.code, 409))
+    except ValidationFailed as error:
+        return _questionnaire(request, link, questions, answers, error)
+    return _state_page(request, link, "", 200, thanks=True)
+
+
+def _limited(request: HttpRequest, token: str) -> ratelimit.RateLimited | None:
+    """Counted before the link is looked up, so guessing tokens counts against the address."""
+    try:
+        ratelimit.check(request, selectors.token_hash(token))
+    except ratelimit.RateLimited as error:
+        return error
+    return None
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def respond(request: HttpRequest, token: str) -> HttpResponse:
     """The questionnaire of a personal link: no account, one response, nothing kept but side,
     department and date."""
-    limited = None
-    if request.method == "POST":
-        # Counted before the link is looked up, so guessing tokens counts against the address.
-        try:
-            ratelimit.check(request, services.token_hash(token))
-        except ratelimit.RateLimited as error:
-            limited = error
-    link = services.link_from_token(token)
-    campaign = link.campaign
-    questions = list(campaign.template.questions.all())
-    answers: dict[str, Any] = {}
-    errors: dict[str, str] = {}
-    summary = ""
+    limited = _limited(request, token) if request.method == "POST" else None
+    link = selectors.link_from_token(token)
     if limited is not None:
         response = _state_page(request, link, limited.message, 429)
         response["Retry-After"] = "60"
         return response
     if request.method == "POST":
-        answers = _raw_answers(questions, request.POST)
-        try:
-            services.response_submit(token=token, answers=answers)
-        except Conflict as error:
-            return _state_page(request, link, error.message, STATE_STATUS.get(error.code, 409))
-        except ValidationFailed as error:
-            errors = {e["field"]: e["message"] for e in error.extra.get("errors", [])}
-            summary = error.message
-        else:
-            return _state_page(request, link, "", 200, thanks=True)
-    elif link.answered:
-        return _state_page(request, link, _("This link has already been used to answer. Thank you."), 409)
-    elif campaign.status != CampaignStatus.OPEN:
-        closed = campaign.status == CampaignStatus.CLOSED
-        message = (
-            _("This survey has closed. Thank you for your interest.")
-            if closed
-            else _("This survey opens on %(day)s.") % {"day": campaign.opens_on.isoformat()}
-        )
-        return _state_page(request, link, message, 410 if closed else 409)
-    context = {
-        "campaign": campaign,
-        "org_name": link.organization.name,
-        "threshold": services.settings_for(link.organization).threshold,
-        "fields": _fields(questions, answers, errors),
-        "summary": summary,
-        "error_count": len(errors),
-    }
-    return render(request, "surveys/respond.html", context, status=422 if errors or summary else 200)
+        return _submit(request, link, token)
+    if refusal := _unanswerable(link):
+        return _state_page(request, link, *refusal)
+    return _questionnaire(request, link, list(link.campaign.template.questions.all()))

@@ -17,10 +17,8 @@ from django.http import HttpRequest
 from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
-from tandem.core.access import Need, org_member
-from tandem.core.access import require as require_need
+from tandem.core.access import admin, lead, reader
 from tandem.core.api import ERRORS, WRITE_ERRORS, Pages
-from tandem.core.errors import NotFound
 from tandem.core.models import Membership
 from tandem.whycheck import access, selectors, services
 from tandem.whycheck.forms import default_deadline
@@ -48,13 +46,6 @@ BLIND = (
 )
 # Rounds as lists load their people once, not per row.
 RELATED = ("started_by__user", "business_decision_by__user", "it_decision_by__user", "override_by")
-
-
-def reader(request: HttpRequest, slug: str) -> Membership:
-    """The caller's membership, if it may read why checks (partners may not: 404)."""
-    membership = org_member(request, slug)
-    require_need(membership, Need.READER)
-    return membership
 
 
 def _out(membership: Membership, round_: WhyCheck) -> WhyCheckOut:
@@ -100,7 +91,7 @@ class Rounds(Sequence[WhyCheckOut]):
 def why_check_start(
     request: HttpRequest, slug: str, initiative_id: int, payload: StartIn
 ) -> Status[WhyCheckOut]:
-    membership = reader(request, slug)
+    membership = lead(request, slug)
     initiative = access.initiative_for_why_check(membership, initiative_id, start=True)
     deadline: date = payload.deadline or default_deadline()
     round_ = services.whycheck_start(actor=membership, initiative=initiative, deadline=deadline)
@@ -177,10 +168,8 @@ def why_check_answer(request: HttpRequest, slug: str, why_check_id: int, payload
     "and with both answers in it is compared as usual. Closing a closed round changes nothing.",
 )
 def why_check_close(request: HttpRequest, slug: str, why_check_id: int) -> WhyCheckOut:
-    membership = reader(request, slug)
+    membership = lead(request, slug)
     round_ = _round(membership, why_check_id)
-    if not access.can_start(membership):
-        raise NotFound()
     services.whycheck_close(actor=membership, why_check=round_)
     return _out(membership, _round(membership, why_check_id))
 
@@ -212,9 +201,8 @@ def why_check_decision(
 def why_check_override(
     request: HttpRequest, slug: str, why_check_id: int, payload: OverrideIn
 ) -> WhyCheckOut:
-    membership = reader(request, slug)
+    membership = admin(request, slug)
     round_ = _round(membership, why_check_id)
-    require_need(membership, Need.ADMIN)
     services.whycheck_override(actor=membership, why_check=round_, reason=payload.reason)
     return _out(membership, _round(membership, why_check_id))
 
@@ -228,7 +216,7 @@ def why_check_override(
 )
 def why_check_settings(request: HttpRequest, slug: str) -> SettingsOut:
     membership = reader(request, slug)
-    return SettingsOut(gate=services.settings_for(membership.organization).gate)  # type: ignore[arg-type]
+    return SettingsOut(gate=selectors.settings_for(org=membership.organization).gate)  # type: ignore[arg-type]
 
 
 @router.put(
@@ -239,6 +227,6 @@ def why_check_settings(request: HttpRequest, slug: str) -> SettingsOut:
     "(`advisory`). The change is audited.",
 )
 def why_check_settings_update(request: HttpRequest, slug: str, payload: SettingsIn) -> SettingsOut:
-    membership = org_member(request, slug, need=Need.ADMIN)
+    membership = admin(request, slug)
     settings = services.settings_update(actor=membership, gate=payload.gate)
     return SettingsOut(gate=settings.gate)  # type: ignore[arg-type]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
@@ -11,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.errors import TandemError
-from tandem.core.forms import form_error_from
+from tandem.core.validation import PlausibleDateField
 from tandem.whycheck.models import GateMode, WhyAnswer
 from tandem.whycheck.services import MAX_MEASURES
 
@@ -36,7 +37,8 @@ def default_deadline() -> Any:
 class StartForm(forms.Form):
     prefix = "start"
 
-    deadline = forms.DateField(
+    deadline = PlausibleDateField(
+        within="deadline",
         label=_("Answer by"),
         widget=DateInput(),
         initial=default_deadline,
@@ -63,7 +65,7 @@ class AnswerForm(forms.Form):
             self.fields[f"m{i}_name"] = forms.CharField(label=_("Name"), max_length=200, required=False)
             self.fields[f"m{i}_target"] = forms.FloatField(label=_("Target"), required=False)
             self.fields[f"m{i}_unit"] = forms.CharField(label=_("Unit"), max_length=30, required=False)
-            self.fields[f"m{i}_by"] = forms.DateField(label=_("By"), required=False, widget=DateInput())
+            self.fields[f"m{i}_by"] = PlausibleDateField(label=_("By"), required=False, widget=DateInput())
         self._rows: list[int] = []  # form row of each measure handed to the service
 
     def measure_rows(self) -> list[list[forms.BoundField]]:
@@ -90,13 +92,25 @@ class AnswerForm(forms.Form):
             rows.append(values)
         return rows
 
-    def add_service_error(self, error: TandemError) -> None:
-        """Show a service error next to the measure field it names (``measures.2.target``)."""
-        found = _MEASURE_FIELD.match(error.field or "")
+    def answer_with[T](self, submit: Callable[..., T]) -> Callable[..., T]:
+        """``submit(why=..., measures=[...])`` as ``form_submit`` calls it (with the cleaned fields).
+        A measure the service refuses is named on its own row: ``measures.2.target`` is the third
+        filled row, which may be any row of the form."""
+
+        def action(**cleaned: Any) -> T:
+            try:
+                return submit(why=cleaned["why"], measures=self.measures())
+            except TandemError as error:
+                error.field = self._field_of(error.field)
+                raise
+
+        return action
+
+    def _field_of(self, field: str | None) -> str | None:
+        found = _MEASURE_FIELD.match(field or "")
         if found and int(found.group(1)) < len(self._rows):
-            self.add_error(f"m{self._rows[int(found.group(1))]}_{found.group(2)}", error.message)
-            return
-        form_error_from(self, error)
+            return f"m{self._rows[int(found.group(1))]}_{found.group(2)}"
+        return field
 
 
 def initial_from(answer: WhyAnswer) -> dict[str, Any]:

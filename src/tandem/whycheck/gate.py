@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import OuterRef, Subquery
 from django.utils.translation import gettext_lazy as _
 
-from tandem.strategy.signals import GateElement, register_gate_element
+from tandem.strategy.gate import GateElement, register_gate_element
 from tandem.whycheck.models import GateMode, Verdict, WhyCheck, WhyCheckSettings
 
 

@@ -11,8 +11,21 @@ from django.db.models import Prefetch, QuerySet
 from tandem.core.models import Membership, Organization, Side
 from tandem.strategy.models import Initiative
 from tandem.whycheck.access import can_start
-from tandem.whycheck.models import RoundStatus, Verdict, WhyAnswer, WhyCheck
-from tandem.whycheck.services import side_of
+from tandem.whycheck.models import RoundStatus, Verdict, WhyAnswer, WhyCheck, WhyCheckSettings
+
+
+def side_of(*, membership: Membership, initiative: Initiative) -> str | None:
+    """Which co-lead the member is on this initiative (business, it), or None."""
+    if initiative.business_co_lead_id == membership.pk:
+        return Side.BUSINESS
+    if initiative.it_co_lead_id == membership.pk:
+        return Side.IT
+    return None
+
+
+def settings_for(*, org: Organization) -> WhyCheckSettings:
+    """The organisation's why-check settings: the defaults, unsaved, until an admin changes them."""
+    return WhyCheckSettings.objects.filter(organization=org).first() or WhyCheckSettings(organization=org)
 
 
 @dataclass
@@ -32,6 +45,15 @@ class RoundView:
     def my_answer(self) -> WhyAnswer | None:
         return self.answers.get(self.my_side) if self.my_side else None
 
+    @property
+    def i_decided(self) -> bool:
+        """Whether this person, a co-lead, has recorded their decision on the round."""
+        at: dict[str, Any] = {
+            Side.BUSINESS: self.round.business_decision_at,
+            Side.IT: self.round.it_decision_at,
+        }
+        return self.my_side is not None and at.get(self.my_side) is not None
+
 
 def round_view(round_: WhyCheck, membership: Membership, answers: list[WhyAnswer] | None = None) -> RoundView:
     """The round as ``membership`` may see it: both answers after the reveal, before it only
@@ -39,7 +61,7 @@ def round_view(round_: WhyCheck, membership: Membership, answers: list[WhyAnswer
     if answers is None:
         answers = list(WhyAnswer.objects.for_org(round_.organization).filter(why_check=round_))
     by_side = {a.side: a for a in answers}
-    my_side = side_of(membership, round_.initiative)
+    my_side = side_of(membership=membership, initiative=round_.initiative)
     if round_.is_revealed:
         visible: dict[str, WhyAnswer | None] = {s: by_side.get(s) for s in (Side.BUSINESS, Side.IT)}
     else:

@@ -3,56 +3,57 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
+from tandem.core.access import Need, refuse, require
 from tandem.core.audit import audit_record
-from tandem.core.errors import Conflict, NotFound, ValidationFailed
+from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Membership, Side
-from tandem.core.validation import clean_text
+from tandem.core.validation import check_date, clean_text
+from tandem.strategy import selectors as strategy_selectors
 from tandem.strategy import services as strategy
-from tandem.strategy.models import Initiative, Stage, Transition
+from tandem.strategy.models import Initiative, Stage, TransitionCause
+from tandem.whycheck import selectors
 from tandem.whycheck.models import GateMode, RoundStatus, Verdict, WhyAnswer, WhyCheck, WhyCheckSettings
 
 PAUSE_REASON = "why check: misaligned"
 MAX_MEASURES = 5
 
 
-def side_of(membership: Membership, initiative: Initiative) -> str | None:
-    """Which co-lead the member is on this initiative (business, it), or None."""
-    if initiative.business_co_lead_id == membership.pk:
-        return Side.BUSINESS
-    if initiative.it_co_lead_id == membership.pk:
-        return Side.IT
-    return None
-
-
-def settings_for(org: Any) -> WhyCheckSettings:
-    settings, _created = WhyCheckSettings.objects.get_or_create(organization=org)
-    return settings
-
-
 def settings_update(*, actor: Membership, gate: str) -> WhyCheckSettings:
     """Make a misaligned why check block approval (required) or only show it (advisory)."""
     if gate not in GateMode.values:
         raise ValidationFailed(_("Choose required or advisory."), field="gate")
-    settings = settings_for(actor.organization)
-    if settings.gate != gate:
-        with transaction.atomic():
-            old, settings.gate = settings.gate, gate
-            settings.save(update_fields=["gate"])
-            audit_record(
-                action="why_check.settings",
-                actor=actor.user,
-                organization=actor.organization,
-                data={"gate": [old, gate]},
-            )
+    settings = selectors.settings_for(org=actor.organization)
+    if settings.gate == gate:
+        return settings
+    with transaction.atomic():
+        old = settings.gate
+        settings, _created = WhyCheckSettings.objects.update_or_create(
+            organization=actor.organization, defaults={"gate": gate}
+        )
+        audit_record(
+            action="why_check.settings",
+            actor=actor.user,
+            organization=actor.organization,
+            data={"gate": [old, gate]},
+        )
     return settings
+
+
+def _co_lead_side(actor: Membership, why_check: WhyCheck) -> str:
+    """The actor's side on the round's initiative; to anyone but the co-leads the round's forms
+    do not exist (``NotFound``)."""
+    side = selectors.side_of(membership=actor, initiative=why_check.initiative)
+    if side is None:
+        raise refuse("not a co-lead of the initiative", org=actor.organization)
+    return side
 
 
 def whycheck_start(*, actor: Membership, initiative: Initiative, deadline: date | None) -> WhyCheck:
@@ -63,6 +64,7 @@ def whycheck_start(*, actor: Membership, initiative: Initiative, deadline: date 
         raise ValidationFailed(_("Choose a deadline."), field="deadline")
     if deadline < timezone.localdate():
         raise ValidationFailed(_("The deadline cannot be in the past."), field="deadline")
+    check_date(deadline, field="deadline", within="deadline")
     if not (initiative.business_co_lead_id and initiative.it_co_lead_id):
         raise ValidationFailed(_("Name a business co-lead and an IT co-lead first: the why check asks both."))
     if initiative.stage in (Stage.CLOSED, Stage.CANCELLED):
@@ -110,25 +112,20 @@ def _clean_measures(measures: Any) -> list[dict[str, Any]]:
             if not math.isfinite(target) or abs(target) > 1e15:
                 raise ValidationFailed(_("Enter a finite number."), field=f"measures.{index}.target")
         unit = clean_text(raw.get("unit"), field=f"measures.{index}.unit", max_length=30)
-        by = raw.get("by")
-        if isinstance(by, str) and by.strip():
-            parsed = parse_date(by.strip()) if len(by.strip()) == 10 else None
-            if parsed is None:
-                raise ValidationFailed(_("Enter a date as YYYY-MM-DD."), field=f"measures.{index}.by")
-            by = parsed
-        elif not isinstance(by, date):
-            by = None
+        by = raw.get("by") if isinstance(raw.get("by"), str | date) else None
+        by = check_date(by, field=f"measures.{index}.by", within="any")
         clean.append({"name": name, "target": target, "unit": unit, "by": by.isoformat() if by else None})
     return clean
 
 
-def whycheck_submit_answer(*, actor: Membership, why_check: WhyCheck, why: str, measures: Any) -> WhyAnswer:
-    """Save (or revise, until the reveal) the actor's own answer; the second answer reveals both."""
+def whycheck_submit_answer(
+    *, actor: Membership, why_check: WhyCheck, why: str, measures: Sequence[Mapping[str, Any]]
+) -> WhyAnswer:
+    """Save (or revise, until the reveal) the actor's own answer; the second answer reveals both.
+    ``measures`` are ``{name, target, unit, by}`` each, checked here whoever sends them."""
     from tandem.whycheck.tasks import score_why_check  # noqa: PLC0415
 
-    side = side_of(actor, why_check.initiative)
-    if side is None:
-        raise NotFound()  # only the co-leads answer; to anyone else the form does not exist
+    side = _co_lead_side(actor, why_check)
     if why_check.status != RoundStatus.OPEN:
         raise Conflict(_("The answers are revealed: this round no longer takes answers."))
     text = clean_text(why, field="why", max_length=4000, required=True)
@@ -193,20 +190,14 @@ def whycheck_close(*, actor: Membership, why_check: WhyCheck) -> WhyCheck:
     return why_check
 
 
-def _paused_by_why_check(initiative: Initiative) -> bool:
-    if initiative.stage != Stage.PAUSED:
-        return False
-    last = (
-        Transition.objects.for_org(initiative.organization)
-        .filter(initiative=initiative)
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    return last is not None and last.to_stage == Stage.PAUSED and last.reason.startswith(PAUSE_REASON)
+def _initiative_now(why_check: WhyCheck) -> Initiative:
+    """The round's initiative as stored now: its stage may have moved since the round was loaded."""
+    return Initiative.objects.for_org(why_check.organization).get(pk=why_check.initiative_id)
 
 
 def _lift(*, actor: Membership, initiative: Initiative, reason: str) -> bool:
-    if not _paused_by_why_check(initiative):
+    """Resume the work a why check paused (only while that pause is its latest move)."""
+    if not strategy_selectors.initiative_paused_by(initiative=initiative, cause=TransitionCause.WHY_CHECK):
         return False
     strategy.initiative_transition(
         actor=actor, initiative=initiative, to=initiative.paused_from or Stage.IDEA, reason=reason
@@ -229,7 +220,7 @@ def whycheck_apply_result(
         why_check.result = result
         why_check.scored_at = timezone.now()
         why_check.save()  # first, so the approval gate sees this round as the latest
-        initiative = Initiative.objects.for_org(why_check.organization).get(pk=why_check.initiative_id)
+        initiative = _initiative_now(why_check)
         actor = why_check.started_by or initiative.business_co_lead or initiative.it_co_lead
         if actor is None:
             raise Conflict(_("Nobody can act for this round."))
@@ -241,6 +232,7 @@ def whycheck_apply_result(
                     initiative=initiative,
                     to=Stage.PAUSED,
                     reason=f"{PAUSE_REASON} (round {why_check.pk}, score {why_check.score:.2f})",
+                    cause=TransitionCause.WHY_CHECK,
                 )
                 why_check.paused_initiative = True
         elif verdict == Verdict.ALIGNED:
@@ -264,9 +256,7 @@ def whycheck_apply_result(
 def whycheck_record_decision(*, actor: Membership, why_check: WhyCheck, note: str) -> WhyCheck:
     """A co-lead records the decision that settles a "needs discussion" verdict; when both have,
     a pause caused by a why check lifts."""
-    side = side_of(actor, why_check.initiative)
-    if side is None:
-        raise NotFound()
+    side = _co_lead_side(actor, why_check)
     if why_check.verdict != Verdict.PARTIAL:
         raise Conflict(_("Only a round that needs discussion takes a decision."))
     text = clean_text(note, field="note", max_length=2000, required=True)
@@ -288,10 +278,9 @@ def whycheck_record_decision(*, actor: Membership, why_check: WhyCheck, note: st
             summary=side,
         )
         if why_check.decided:
-            initiative = Initiative.objects.for_org(actor.organization).get(pk=why_check.initiative_id)
             _lift(
                 actor=actor,
-                initiative=initiative,
+                initiative=_initiative_now(why_check),
                 reason=f"why check: decision recorded by both co-leads (round {why_check.pk})",
             )
     return why_check
@@ -300,8 +289,7 @@ def whycheck_record_decision(*, actor: Membership, why_check: WhyCheck, note: st
 def whycheck_override(*, actor: Membership, why_check: WhyCheck, reason: str) -> WhyCheck:
     """An owner or admin sets a misaligned verdict aside: the pause lifts and the gate no longer
     blocks. Needs a reason; audited."""
-    if not actor.is_admin:
-        raise NotFound()
+    require(actor, Need.ADMIN)
     if why_check.verdict != Verdict.MISALIGNED:
         raise Conflict(_("Only a misaligned round can be overridden."))
     if why_check.override_at is not None:
@@ -314,8 +302,11 @@ def whycheck_override(*, actor: Membership, why_check: WhyCheck, reason: str) ->
             text,
         )
         why_check.save(update_fields=["override_by", "override_at", "override_reason"])
-        initiative = Initiative.objects.for_org(actor.organization).get(pk=why_check.initiative_id)
-        _lift(actor=actor, initiative=initiative, reason=f"why check overridden by an admin: {text}")
+        _lift(
+            actor=actor,
+            initiative=_initiative_now(why_check),
+            reason=f"why check overridden by an admin: {text}",
+        )
         audit_record(
             action="why_check.overridden",
             actor=actor.user,

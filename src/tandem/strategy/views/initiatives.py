@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import partial
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core import selectors as core_selectors
+from tandem.core.access import Need, OrgRequest
 from tandem.core.decorators import org_view
-from tandem.core.errors import NotFound, TandemError
-from tandem.core.forms import form_error_from
-from tandem.core.models import Membership
+from tandem.core.forms import form_submit, posted, render_form
+from tandem.core.models import Organization
 from tandem.core.navigation import app_templates
 from tandem.strategy import access, selectors, services
 from tandem.strategy.forms import (
@@ -27,9 +31,9 @@ from tandem.strategy.forms import (
     SuccessMeasureForm,
     TransitionForm,
 )
+from tandem.strategy.gate import GATE_MESSAGES, SIGNALS, gate_missing, signals_of
 from tandem.strategy.models import Initiative, KeyResult, Stage
 from tandem.strategy.selectors import PortfolioSummary
-from tandem.strategy.signals import GATE_MESSAGES, SIGNALS, gate_missing, signals_of
 
 PAGE_SIZE = 50
 
@@ -86,14 +90,7 @@ GATE_FIX = {
 }
 
 
-def _reader(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    access.require_reader(membership, request)
-    return membership
-
-
-def _status(*forms: Any) -> int:
-    return 422 if any(form is not None and form.errors for form in forms) else 200
+FILTERS = ("q", "stage", "department", "sponsor_side", "missing")
 
 
 def gap_sentences(summary: PortfolioSummary) -> list[tuple[str, str]]:
@@ -105,215 +102,188 @@ def gap_sentences(summary: PortfolioSummary) -> list[tuple[str, str]]:
     ]
 
 
-@org_view()
-@require_GET
-def portfolio(request: HttpRequest) -> HttpResponse:
-    """Every initiative with its six alignment signals; filters, sorting and gap counts."""
-    membership = _reader(request)
-    org = membership.organization
-    form = PortfolioFilterForm(request.GET or None, departments=core_selectors.department_list_for_org(org))
-    filters = form.filters()
-    page = Paginator(selectors.initiative_portfolio(org, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
+def _listing(org: Organization, form: PortfolioFilterForm, number: str | None) -> dict[str, Any]:
+    """The portfolio's figures, computed only when the page is drawn: ``orgcache`` in the template
+    draws it once per version of the organisation's data."""
+
+    def summary() -> PortfolioSummary:
+        return selectors.portfolio_summary(org)  # itself cached per version
+
+    page = lazy(
+        lambda: Paginator(selectors.initiative_portfolio(org, form.filters()), PAGE_SIZE).get_page(number)
     )
-    summary = selectors.portfolio_summary(org)
+    return {
+        "page": page,
+        "rows": lazy(lambda: selectors.signal_rows(list(page.object_list))),
+        "summary": lazy(summary),
+        "gaps": lazy(lambda: gap_sentences(summary())),
+        "stages": lazy(
+            lambda: [(value, label, summary().by_stage.get(value, 0)) for value, label in Stage.choices]
+        ),
+    }
+
+
+@org_view(Need.READER)
+@require_GET
+def portfolio(request: OrgRequest) -> HttpResponse:
+    """Every initiative with its six alignment signals; filters, sorting and gap counts."""
+    org, membership = request.org, request.membership
+    form = PortfolioFilterForm(request.GET or None, departments=core_selectors.department_list_for_org(org))
     context = {
         "form": form,
-        "page": page,
-        "rows": selectors.signal_rows(list(page.object_list)),
+        **_listing(org, form, request.GET.get("page")),
         "signals": [(key, label, SIGNAL_SHORT[key]) for key, label in SIGNALS],
-        "summary": summary,
-        "gaps": gap_sentences(summary),
-        "stages": [(value, label, summary.by_stage.get(value, 0)) for value, label in Stage.choices],
-        "filtered": any(
-            request.GET.get(key) for key in ("q", "stage", "department", "sponsor_side", "missing")
-        ),
+        "filtered": any(request.GET.get(key) for key in FILTERS),
         "can_contribute": access.can_contribute(membership),
         "can_plan": access.can_plan(membership),
     }
-    template = "strategy/portfolio.html"
-    if getattr(request, "htmx", False):
-        template += "#results"
+    template = "strategy/portfolio.html#results" if request.htmx else "strategy/portfolio.html"
     return render(request, template, context)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_http_methods(["GET", "POST"])
-def initiative_create(request: HttpRequest) -> HttpResponse:
-    membership = _reader(request)
-    access.require(access.can_contribute(membership))
-    data = request.POST if request.method == "POST" else None
-    form = InitiativeForm(data, org=membership.organization)
-    if form.is_valid():
-        try:
-            initiative = services.initiative_create(actor=membership, **form.cleaned_data)
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Initiative “%(title)s” created.") % {"title": initiative.title})
-            return _to_detail(membership, initiative)
-    return render(request, "strategy/initiative_form.html", {"form": form}, status=_status(form))
+def initiative_create(request: OrgRequest) -> HttpResponse:
+    access.require_contributor(request.membership)
+    form = InitiativeForm(posted(request), org=request.org)
+    create = partial(services.initiative_create, actor=request.membership)
+    to = partial(_detail_url, request.org)
+    done = form_submit(request, form, create, to=to, message=_created)
+    return done or render_form(request, "strategy/initiative_form.html", {"form": form}, form)
 
 
-@org_view()
+def _created(initiative: Initiative) -> str:
+    return _("Initiative “%(title)s” created.") % {"title": initiative.title}
+
+
+@org_view(Need.READER)
 @require_http_methods(["GET", "POST"])
-def initiative_edit(request: HttpRequest, initiative_id: int) -> HttpResponse:
-    membership = _reader(request)
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    data = request.POST if request.method == "POST" else None
-    form = InitiativeForm(data, org=membership.organization, initiative=initiative)
-    if form.is_valid():
-        try:
-            services.initiative_update(actor=membership, initiative=initiative, **form.cleaned_data)
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return _to_detail(membership, initiative)
+def initiative_edit(request: OrgRequest, initiative_id: int) -> HttpResponse:
+    initiative = access.initiative_get_for_user(request.membership, initiative_id, write=True)
+    form = InitiativeForm(posted(request), org=request.org, initiative=initiative)
+    update = partial(services.initiative_update, actor=request.membership, initiative=initiative)
+    to = _detail_url(request.org, initiative)
+    done = form_submit(request, form, update, to=to, message=_("Saved."))
     context = {"form": form, "initiative": initiative}
-    return render(request, "strategy/initiative_form.html", context, status=_status(form))
+    return done or render_form(request, "strategy/initiative_form.html", context, form)
 
 
-def _to_detail(membership: Membership, initiative: Initiative, anchor: str = "") -> HttpResponseRedirect:
-    slug = membership.organization.slug
-    url = reverse("strategy:initiative_detail", kwargs={"org_slug": slug, "initiative_id": initiative.pk})
-    return HttpResponseRedirect(url + anchor)
+def _detail_url(org: Organization, initiative: Initiative, anchor: str = "") -> str:
+    kwargs = {"org_slug": org.slug, "initiative_id": initiative.pk}
+    return reverse("strategy:initiative_detail", kwargs=kwargs) + anchor
 
 
-def _key_results(membership: Membership) -> list[KeyResult]:
+def _key_results(org: Organization) -> list[KeyResult]:
     return list(
-        selectors.key_result_list(membership.organization).select_related(
-            "objective__business_owner", "objective__it_owner"
-        )
+        selectors.key_result_list(org).select_related("objective__business_owner", "objective__it_owner")
     )
 
 
+def _fixes(codes: Sequence[str]) -> list[tuple[Any, str]]:
+    """Each missing element of the gate with where it is fixed."""
+    return [(GATE_MESSAGES[code], GATE_FIX.get(code, "#why-check")) for code in codes]
+
+
 def _render_detail(
-    request: HttpRequest,
-    membership: Membership,
-    initiative: Initiative,
-    *,
-    measure_form: SuccessMeasureForm | None = None,
-    link_form: KeyResultLinkForm | None = None,
-    transition_form: TransitionForm | None = None,
-    refused: list[str] | None = None,
+    request: OrgRequest, initiative: Initiative, *, refused: Sequence[str] = (), **given: forms.Form
 ) -> HttpResponse:
-    can_edit = access.can_edit_initiative(membership, initiative)
+    """The initiative page; ``given`` are forms posted to it that are shown again with their errors."""
+    can_edit = access.can_edit_initiative(request.membership, initiative)
+    signals = signals_of(initiative).as_dict()
+    open_to_approval = initiative.stage in (Stage.IDEA, Stage.PROPOSED)
     context: dict[str, Any] = {
         "initiative": initiative,
         "can_edit": can_edit,
-        "signals": [
-            (label, value)
-            for (_key, label), value in zip(SIGNALS, signals_of(initiative).as_dict().values(), strict=True)
-        ],
-        "refused": [(GATE_MESSAGES[code], GATE_FIX.get(code, "#why-check")) for code in refused or []],
-        "gate": None,
+        "signals": [(label, signals[key]) for key, label in SIGNALS],
+        "refused": _fixes(refused),
+        "gate": _fixes(gate_missing(initiative)) if open_to_approval else None,
         "app_sections": app_templates("tandem_initiative_sections"),
     }
-    if initiative.stage in (Stage.IDEA, Stage.PROPOSED):
-        context["gate"] = [
-            (GATE_MESSAGES[code], GATE_FIX.get(code, "#why-check")) for code in gate_missing(initiative)
-        ]
     if can_edit:
-        key_results = _key_results(membership)
-        stages = services.allowed_transitions(initiative)
+        key_results = _key_results(request.org)
         context |= {
-            "measure_form": measure_form or SuccessMeasureForm(key_results=key_results),
-            "link_form": link_form or KeyResultLinkForm(key_results=key_results),
-            "transition_form": transition_form or TransitionForm(stages=stages),
+            "measure_form": SuccessMeasureForm(key_results=key_results),
+            "link_form": KeyResultLinkForm(key_results=key_results),
+            "transition_form": TransitionForm(stages=selectors.allowed_transitions(initiative)),
+            **given,
         }
-    status = 422 if refused else _status(measure_form, link_form, transition_form)
-    return render(request, "strategy/initiative_detail.html", context, status=status)
+    page = _detail_url(request.org, initiative)
+    template = "strategy/initiative_detail.html"
+    return render_form(request, template, context, *given.values(), page_url=page)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def initiative_detail(request: HttpRequest, initiative_id: int) -> HttpResponse:
+def initiative_detail(request: OrgRequest, initiative_id: int) -> HttpResponse:
     """Everything about one initiative: the why, the signals, the gate, measures, links, timeline."""
-    membership = _reader(request)
-    initiative = access.initiative_get_for_user(membership, initiative_id)
-    return _render_detail(request, membership, initiative)
+    initiative = access.initiative_get_for_user(request.membership, initiative_id)
+    return _render_detail(request, initiative)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_POST
-def initiative_transition(request: HttpRequest, initiative_id: int) -> HttpResponse:
+def initiative_transition(request: OrgRequest, initiative_id: int) -> HttpResponse:
     """Move to another stage; a refused approval names every missing element on the page."""
-    membership = _reader(request)
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    form = TransitionForm(request.POST, stages=services.allowed_transitions(initiative))
+    initiative = access.initiative_get_for_user(request.membership, initiative_id, write=True)
+    form = TransitionForm(request.POST, stages=selectors.allowed_transitions(initiative))
     refused: list[str] = []
-    if form.is_valid():
-        try:
-            services.initiative_transition(actor=membership, initiative=initiative, **form.cleaned_data)
-        except services.GateRefused as error:
-            refused = list(error.extra.get("missing", []))
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            label = Stage(initiative.stage).label
-            messages.success(request, _("Moved to “%(stage)s”.") % {"stage": label})
-            return _to_detail(membership, initiative)
+    move = partial(_transition, actor=request.membership, initiative=initiative, refused=refused)
+    to = _detail_url(request.org, initiative)
+    if done := form_submit(request, form, move, to=to, message=_moved):
+        return done
     # Reload: a refused service call may have changed the object in memory, not in the database.
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    return _render_detail(request, membership, initiative, transition_form=form, refused=refused)
+    initiative = access.initiative_get_for_user(request.membership, initiative_id, write=True)
+    return _render_detail(request, initiative, refused=refused, transition_form=form)
 
 
-@org_view()
+def _transition(*, refused: list[str], **arguments: Any) -> Initiative:
+    """``services.initiative_transition``, keeping the missing elements of a refused approval."""
+    try:
+        return services.initiative_transition(**arguments)
+    except services.GateRefused as error:
+        refused.extend(error.extra.get("missing", []))
+        raise
+
+
+def _moved(initiative: Initiative) -> str:
+    return _("Moved to “%(stage)s”.") % {"stage": Stage(initiative.stage).label}
+
+
+@org_view(Need.READER)
 @require_POST
-def measure_add(request: HttpRequest, initiative_id: int) -> HttpResponse:
-    membership = _reader(request)
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    form = SuccessMeasureForm(request.POST, key_results=_key_results(membership))
-    if form.is_valid():
-        try:
-            services.success_measure_add(actor=membership, initiative=initiative, **form.cleaned_data)
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Success measure added."))
-            return _to_detail(membership, initiative, "#measures")
-    return _render_detail(request, membership, initiative, measure_form=form)
+def measure_add(request: OrgRequest, initiative_id: int) -> HttpResponse:
+    initiative = access.initiative_get_for_user(request.membership, initiative_id, write=True)
+    form = SuccessMeasureForm(request.POST, key_results=_key_results(request.org))
+    add = partial(services.success_measure_add, actor=request.membership, initiative=initiative)
+    to = _detail_url(request.org, initiative, "#measures")
+    done = form_submit(request, form, add, to=to, message=_("Success measure added."))
+    return done or _render_detail(request, initiative, measure_form=form)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_POST
-def measure_delete(request: HttpRequest, initiative_id: int, measure_id: int) -> HttpResponse:
-    membership = _reader(request)
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    measure = next((m for m in initiative.success_measures.all() if m.pk == measure_id), None)
-    if measure is None:
-        raise NotFound()
-    services.success_measure_remove(actor=membership, measure=measure)
+def measure_delete(request: OrgRequest, initiative_id: int, measure_id: int) -> HttpResponse:
+    measure = access.success_measure_get_for_user(request.membership, initiative_id, measure_id)
+    services.success_measure_remove(actor=request.membership, measure=measure)
     messages.success(request, _("Success measure “%(name)s” removed.") % {"name": measure.name})
-    return _to_detail(membership, initiative, "#measures")
+    return redirect(_detail_url(request.org, measure.initiative, "#measures"))
 
 
-@org_view()
+@org_view(Need.READER)
 @require_POST
-def link_add(request: HttpRequest, initiative_id: int) -> HttpResponse:
-    membership = _reader(request)
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    form = KeyResultLinkForm(request.POST, key_results=_key_results(membership))
-    if form.is_valid():
-        try:
-            services.key_result_link_add(actor=membership, initiative=initiative, **form.cleaned_data)
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Key result linked."))
-            return _to_detail(membership, initiative, "#links")
-    return _render_detail(request, membership, initiative, link_form=form)
+def link_add(request: OrgRequest, initiative_id: int) -> HttpResponse:
+    initiative = access.initiative_get_for_user(request.membership, initiative_id, write=True)
+    form = KeyResultLinkForm(request.POST, key_results=_key_results(request.org))
+    link = partial(services.key_result_link_add, actor=request.membership, initiative=initiative)
+    to = _detail_url(request.org, initiative, "#links")
+    done = form_submit(request, form, link, to=to, message=_("Key result linked."))
+    return done or _render_detail(request, initiative, link_form=form)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_POST
-def link_delete(request: HttpRequest, initiative_id: int, link_id: int) -> HttpResponse:
-    membership = _reader(request)
-    initiative = access.initiative_get_for_user(membership, initiative_id, write=True)
-    link = next((k for k in initiative.key_result_links.all() if k.pk == link_id), None)
-    if link is None:
-        raise NotFound()
-    services.key_result_link_remove(actor=membership, link=link)
+def link_delete(request: OrgRequest, initiative_id: int, link_id: int) -> HttpResponse:
+    link = access.key_result_link_get_for_user(request.membership, initiative_id, link_id)
+    services.key_result_link_remove(actor=request.membership, link=link)
     messages.success(request, _("Link to “%(metric)s” removed.") % {"metric": link.key_result.metric})
-    return _to_detail(membership, initiative, "#links")
+    return redirect(_detail_url(request.org, link.initiative, "#links"))

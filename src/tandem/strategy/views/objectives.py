@@ -2,184 +2,139 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.access import Need, OrgRequest
 from tandem.core.decorators import org_view
-from tandem.core.errors import TandemError
-from tandem.core.forms import form_error_from
-from tandem.core.models import Membership
+from tandem.core.forms import form_submit, posted, render_form
+from tandem.core.models import Organization
 from tandem.strategy import access, selectors, services
 from tandem.strategy.forms import CheckInForm, KeyResultForm, ObjectiveForm
-from tandem.strategy.models import ObjectiveStatus
+from tandem.strategy.models import KeyResult, Objective, ObjectiveStatus
 
 PAGE_SIZE = 50
 HISTORY = 100  # check-ins shown (and charted) on a key result's page
 
 
-def _reader(request: HttpRequest) -> Membership:
-    membership: Membership = request.membership  # type: ignore[attr-defined]
-    access.require_reader(membership, request)
-    return membership
+def _objective_url(org: Organization, objective: Objective) -> str:
+    return reverse("strategy:objective_detail", kwargs={"org_slug": org.slug, "objective_id": objective.pk})
 
 
-def _status(form: Any) -> int:
-    return 422 if form is not None and form.errors else 200
+def _key_result_url(org: Organization, key_result: KeyResult) -> str:
+    kwargs = {"org_slug": org.slug, "key_result_id": key_result.pk}
+    return reverse("strategy:key_result_detail", kwargs=kwargs)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def objective_list(request: HttpRequest) -> HttpResponse:
+def objective_list(request: OrgRequest) -> HttpResponse:
     """Objectives with their owners and key results, filterable by status."""
-    membership = _reader(request)
     status = request.GET.get("status", "")
     if status not in ObjectiveStatus.values:
         status = ""
-    objectives = selectors.objective_list(membership.organization, status=status)
-    page = Paginator(objectives, PAGE_SIZE).get_page(request.GET.get("page"))
+    objectives = selectors.objective_list(request.org, status=status)
     context = {
-        "page": page,
+        "page": Paginator(objectives, PAGE_SIZE).get_page(request.GET.get("page")),
         "status": status,
         "statuses": ObjectiveStatus.choices,
-        "can_plan": access.can_plan(membership),
+        "can_plan": access.can_plan(request.membership),
     }
     return render(request, "strategy/objective_list.html", context)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def objective_tree(request: HttpRequest) -> HttpResponse:
+def objective_tree(request: OrgRequest) -> HttpResponse:
     """Objectives → key results → contributing initiatives, and what hangs loose on both ends."""
-    membership = _reader(request)
-    tree = selectors.objective_tree(membership.organization)
+    tree = selectors.objective_tree(request.org)
     return render(request, "strategy/objective_tree.html", {"tree": tree})
 
 
-@org_view()
+@org_view(Need.LEAD)
 @require_http_methods(["GET", "POST"])
-def objective_create(request: HttpRequest) -> HttpResponse:
-    membership = _reader(request)
-    access.require(access.can_plan(membership))
-    data = request.POST if request.method == "POST" else None
-    form = ObjectiveForm(data, org=membership.organization)
-    if form.is_valid():
-        try:
-            objective = services.objective_create(actor=membership, **form.cleaned_data)
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Objective “%(title)s” created.") % {"title": objective.title})
-            return redirect(
-                "strategy:objective_detail", org_slug=membership.organization.slug, objective_id=objective.pk
-            )
-    return render(request, "strategy/objective_form.html", {"form": form}, status=_status(form))
+def objective_create(request: OrgRequest) -> HttpResponse:
+    form = ObjectiveForm(posted(request), org=request.org)
+    create = partial(services.objective_create, actor=request.membership)
+    to = partial(_objective_url, request.org)
+    done = form_submit(request, form, create, to=to, message=_objective_created)
+    return done or render_form(request, "strategy/objective_form.html", {"form": form}, form)
 
 
-@org_view()
+def _objective_created(objective: Objective) -> str:
+    return _("Objective “%(title)s” created.") % {"title": objective.title}
+
+
+@org_view(Need.READER)
 @require_http_methods(["GET", "POST"])
-def objective_edit(request: HttpRequest, objective_id: int) -> HttpResponse:
-    membership = _reader(request)
-    objective = access.objective_get_for_user(membership, objective_id, write=True)
-    data = request.POST if request.method == "POST" else None
-    form = ObjectiveForm(data, org=membership.organization, objective=objective)
-    if form.is_valid():
-        try:
-            services.objective_update(actor=membership, objective=objective, **form.cleaned_data)
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(
-                "strategy:objective_detail", org_slug=membership.organization.slug, objective_id=objective.pk
-            )
+def objective_edit(request: OrgRequest, objective_id: int) -> HttpResponse:
+    objective = access.objective_get_for_user(request.membership, objective_id, write=True)
+    form = ObjectiveForm(posted(request), org=request.org, objective=objective)
+    update = partial(services.objective_update, actor=request.membership, objective=objective)
+    to = _objective_url(request.org, objective)
+    done = form_submit(request, form, update, to=to, message=_("Saved."))
     context = {"form": form, "objective": objective}
-    return render(request, "strategy/objective_form.html", context, status=_status(form))
+    return done or render_form(request, "strategy/objective_form.html", context, form)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def objective_detail(request: HttpRequest, objective_id: int) -> HttpResponse:
-    membership = _reader(request)
-    objective = access.objective_get_for_user(membership, objective_id)
-    context = {"objective": objective, "can_plan": access.can_plan(membership)}
+def objective_detail(request: OrgRequest, objective_id: int) -> HttpResponse:
+    objective = access.objective_get_for_user(request.membership, objective_id)
+    context = {"objective": objective, "can_plan": access.can_plan(request.membership)}
     return render(request, "strategy/objective_detail.html", context)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_http_methods(["GET", "POST"])
-def key_result_create(request: HttpRequest, objective_id: int) -> HttpResponse:
-    membership = _reader(request)
-    objective = access.objective_get_for_user(membership, objective_id, write=True)
-    data = request.POST if request.method == "POST" else None
-    form = KeyResultForm(data)
-    if form.is_valid():
-        try:
-            key_result = services.key_result_create(
-                actor=membership, objective=objective, **form.cleaned_data
-            )
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Key result “%(metric)s” added.") % {"metric": key_result.metric})
-            return redirect(
-                "strategy:objective_detail", org_slug=membership.organization.slug, objective_id=objective.pk
-            )
+def key_result_create(request: OrgRequest, objective_id: int) -> HttpResponse:
+    objective = access.objective_get_for_user(request.membership, objective_id, write=True)
+    form = KeyResultForm(posted(request))
+    create = partial(services.key_result_create, actor=request.membership, objective=objective)
+    to = _objective_url(request.org, objective)
+    done = form_submit(request, form, create, to=to, message=_key_result_added)
     context = {"form": form, "objective": objective}
-    return render(request, "strategy/key_result_form.html", context, status=_status(form))
+    return done or render_form(request, "strategy/key_result_form.html", context, form)
 
 
-@org_view()
+def _key_result_added(key_result: KeyResult) -> str:
+    return _("Key result “%(metric)s” added.") % {"metric": key_result.metric}
+
+
+@org_view(Need.READER)
 @require_http_methods(["GET", "POST"])
-def key_result_edit(request: HttpRequest, key_result_id: int) -> HttpResponse:
-    membership = _reader(request)
-    key_result = access.key_result_get_for_user(membership, key_result_id, write=True)
-    data = request.POST if request.method == "POST" else None
-    form = KeyResultForm(data, key_result=key_result)
-    if form.is_valid():
-        try:
-            services.key_result_update(actor=membership, key_result=key_result, **form.cleaned_data)
-        except TandemError as error:
-            form_error_from(form, error)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(
-                "strategy:key_result_detail",
-                org_slug=membership.organization.slug,
-                key_result_id=key_result.pk,
-            )
+def key_result_edit(request: OrgRequest, key_result_id: int) -> HttpResponse:
+    key_result = access.key_result_get_for_user(request.membership, key_result_id, write=True)
+    form = KeyResultForm(posted(request), key_result=key_result)
+    update = partial(services.key_result_update, actor=request.membership, key_result=key_result)
+    to = _key_result_url(request.org, key_result)
+    done = form_submit(request, form, update, to=to, message=_("Saved."))
     context = {"form": form, "objective": key_result.objective, "key_result": key_result}
-    return render(request, "strategy/key_result_form.html", context, status=_status(form))
+    return done or render_form(request, "strategy/key_result_form.html", context, form)
 
 
-@org_view()
+@org_view(Need.READER)
 @require_http_methods(["GET", "POST"])
-def key_result_detail(request: HttpRequest, key_result_id: int) -> HttpResponse:
+def key_result_detail(request: OrgRequest, key_result_id: int) -> HttpResponse:
     """A key result's progress, its history chart and check-ins; contributors add a check-in here."""
-    membership = _reader(request)
-    key_result = access.key_result_get_for_user(membership, key_result_id)
-    form = CheckInForm() if access.can_contribute(membership) else None
+    membership = request.membership
     if request.method == "POST":
         key_result = access.key_result_get_for_check_in(membership, key_result_id)
-        form = CheckInForm(request.POST)
-        if form.is_valid():
-            try:
-                services.check_in_create(actor=membership, key_result=key_result, **form.cleaned_data)
-            except TandemError as error:
-                form_error_from(form, error)
-            else:
-                messages.success(request, _("Check-in recorded."))
-                return redirect(
-                    "strategy:key_result_detail",
-                    org_slug=membership.organization.slug,
-                    key_result_id=key_result.pk,
-                )
-    check_ins = list(selectors.check_in_list(membership.organization, key_result_id=key_result.pk)[:HISTORY])
+    else:
+        key_result = access.key_result_get_for_user(membership, key_result_id)
+    form = CheckInForm(posted(request)) if access.can_contribute(membership) else None
+    if form is not None:
+        record = partial(services.check_in_create, actor=membership, key_result=key_result)
+        to = _key_result_url(request.org, key_result)
+        if done := form_submit(request, form, record, to=to, message=_("Check-in recorded.")):
+            return done
+    check_ins = list(selectors.check_in_list(request.org, key_result_id=key_result.pk)[:HISTORY])
     context = {
         "key_result": key_result,
         "objective": key_result.objective,
@@ -189,4 +144,4 @@ def key_result_detail(request: HttpRequest, key_result_id: int) -> HttpResponse:
         "form": form,
         "can_plan": access.can_plan(membership),
     }
-    return render(request, "strategy/key_result_detail.html", context, status=_status(form))
+    return render_form(request, "strategy/key_result_detail.html", context, form)

@@ -14,18 +14,18 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from tandem.core.access import Need, OrgRequest, refuse
 from tandem.core.decorators import org_view
-from tandem.core.errors import NotFound, TandemError
-from tandem.core.forms import form_error_from
+from tandem.core.errors import TandemError
+from tandem.core.forms import form_error_from, posted, render_form
 from tandem.strategy import spreadsheets
-from tandem.strategy.access import can_plan, require, require_reader
 
 PENDING = "tandem_import"
 PREVIEW_ROWS = 500
@@ -49,15 +49,13 @@ class ImportForm(forms.Form):
     )
 
 
-@org_view()
+@org_view(Need.READER)
 @require_GET
-def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def portfolio_export(request: OrgRequest, fmt: str) -> HttpResponse:
     """The portfolio table, with the page's filters, as CSV or XLSX: for every reader."""
-    membership = request.membership  # type: ignore[attr-defined]
-    require_reader(membership, request)
     if fmt not in spreadsheets.EXPORT_FORMATS:
-        raise NotFound()
-    org = membership.organization
+        raise refuse("no such export format", org=request.org)
+    org = request.org
     filters = spreadsheets.filters_from_query(request.GET)
     content = spreadsheets.portfolio_export(org=org, filters=filters, fmt=fmt)
     name = f"{org.slug}-portfolio-{timezone.localdate():%Y-%m-%d}.{fmt}"
@@ -66,50 +64,57 @@ def portfolio_export(request: HttpRequest, fmt: str) -> HttpResponse:
     return response
 
 
-@org_view()
+@org_view(Need.LEAD)
 @require_http_methods(["GET", "POST"])
-def import_upload(request: HttpRequest) -> HttpResponse:
+def import_upload(request: OrgRequest) -> HttpResponse:
     """Step 1: choose and upload; step 2: the dry run's preview; step 3 (``step=commit``): save."""
-    membership = request.membership  # type: ignore[attr-defined]
-    require_reader(membership, request)
-    require(can_plan(membership))
     if "template" in request.GET:
-        return _template(request.GET["template"])
+        return _template(request, request.GET["template"])
     if request.method == "POST" and request.POST.get("step") == "commit":
         return _commit(request)
-    initial = {"kind": request.GET.get("kind")} if request.GET.get("kind") in spreadsheets.KINDS else {}
-    form = ImportForm(request.POST or None, request.FILES or None, initial=initial)
+    kind = request.GET.get("kind")
+    initial = {"kind": kind} if kind in spreadsheets.KINDS else {}
+    form = ImportForm(posted(request), request.FILES or None, initial=initial)
     if request.method == "POST":
         request.session.pop(PENDING, None)
-        if form.is_valid():
-            upload = form.cleaned_data["file"]
-            content = upload.read(spreadsheets.MAX_BYTES + 1)
-            try:
-                report = spreadsheets.spreadsheet_import(
-                    actor=membership, kind=form.cleaned_data["kind"], content=content, commit=False
-                )
-            except TandemError as error:
-                error.field = "file" if error.field is None else error.field
-                form_error_from(form, error)
-            else:
-                if not report.errors and report.rows:
-                    _stash(request, report.kind, upload.name or "", content)
-                return _preview(request, report, upload.name or "")
+        if preview := _dry_run(request, form):
+            return preview
     context = {"form": form, "max_rows": f"{spreadsheets.MAX_ROWS:,}"}
-    return render(request, "strategy/import.html", context, status=422 if form.errors else 200)
+    return render_form(request, "strategy/import.html", context, form)
 
 
-def _template(kind: str) -> HttpResponse:
+def _dry_run(request: OrgRequest, form: ImportForm) -> HttpResponse | None:
+    """The preview of an uploaded file (kept for the commit when every row passes), or ``None``
+    when the form or the file is refused (the refusal is shown on the form)."""
+    if not form.is_valid():
+        return None
+    upload = form.cleaned_data["file"]
+    content = upload.read(spreadsheets.MAX_BYTES + 1)
+    kind = form.cleaned_data["kind"]
+    try:
+        report = spreadsheets.spreadsheet_import(
+            actor=request.membership, kind=kind, content=content, commit=False
+        )
+    except TandemError as error:
+        error.field = "file" if error.field is None else error.field
+        form_error_from(form, error)
+        return None
+    if not report.errors and report.rows:
+        _stash(request, report.kind, upload.name or "", content)
+    return _preview(request, report, upload.name or "")
+
+
+def _template(request: OrgRequest, kind: str) -> HttpResponse:
     if kind not in spreadsheets.KINDS:
-        raise NotFound()
+        raise refuse("no such import template", org=request.org)
     response = HttpResponse(spreadsheets.import_template(kind), content_type=CONTENT_TYPES["csv"])
     response["Content-Disposition"] = f'attachment; filename="tandem-{kind}-template.csv"'
     return response
 
 
-def _stash(request: HttpRequest, kind: str, name: str, content: bytes) -> None:
+def _stash(request: OrgRequest, kind: str, name: str, content: bytes) -> None:
     request.session[PENDING] = {
-        "org": request.org.pk,  # type: ignore[attr-defined]
+        "org": request.org.pk,
         "kind": kind,
         "name": name[-120:],
         "digest": hashlib.sha256(content).hexdigest(),
@@ -118,7 +123,7 @@ def _stash(request: HttpRequest, kind: str, name: str, content: bytes) -> None:
 
 
 def _preview(
-    request: HttpRequest, report: spreadsheets.ImportReport, filename: str, status: int = 200
+    request: OrgRequest, report: spreadsheets.ImportReport, filename: str, status: int = 200
 ) -> HttpResponse:
     pending = request.session.get(PENDING) or {}
     context: dict[str, Any] = {
@@ -132,8 +137,8 @@ def _preview(
     return render(request, "strategy/import_preview.html", context, status=status)
 
 
-def _commit(request: HttpRequest) -> HttpResponse:
-    membership = request.membership  # type: ignore[attr-defined]
+def _commit(request: OrgRequest) -> HttpResponse:
+    membership = request.membership
     pending = request.session.get(PENDING)
     if (
         not isinstance(pending, dict)

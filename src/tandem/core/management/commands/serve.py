@@ -58,6 +58,10 @@ class Command(BaseCommand):
             "graceful_timeout": 20,
             # Several Tandem servers may run on one machine; the runtime control socket is not used.
             "control_socket_disable": True,
+            # gunicorn's maximum (its default is 4094): a long filter address still reaches Tandem,
+            # which answers a query string past 4096 characters with its own 414 page. Past this
+            # gunicorn answers a bare "414 URI Too Long" before Tandem sees the request.
+            "limit_request_line": 8190,
             "forwarded_allow_ips": env_str("TANDEM_FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         }
 

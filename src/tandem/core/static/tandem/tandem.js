@@ -19,3 +19,29 @@ const pageUrl = document.querySelector('meta[name="tandem-page-url"]');
 if (pageUrl && window.history.replaceState) {
   window.history.replaceState(null, "", pageUrl.content + window.location.hash);
 }
+// A date picker shows a date in the browser's own order (03/22/2027 or 22/03/2027); under it, echo
+// the chosen date the way Tandem's pages show dates ("22 Mar 2027"), so both read the same.
+const monthName = new Intl.DateTimeFormat(document.documentElement.lang || "en", { month: "short", timeZone: "UTC" });
+function shownDate(value) {
+  const [year, month, day] = value.split("-").map(Number);
+  if (!year || !month || !day) return "";
+  return `${day} ${monthName.format(new Date(Date.UTC(2000, month - 1, 1))).replace(".", "")} ${year}`;
+}
+function echoDate(input) {
+  let echo = input.nextElementSibling;
+  if (!echo || !echo.classList.contains("date-echo")) {
+    echo = document.createElement("span");
+    echo.className = "date-echo";
+    echo.setAttribute("aria-hidden", "true"); // the field itself announces its value
+    input.after(echo);
+  }
+  echo.textContent = shownDate(input.value);
+}
+function echoDates(root) {
+  root.querySelectorAll('input[type="date"]').forEach(echoDate);
+}
+echoDates(document);
+document.addEventListener("htmx:load", (event) => echoDates(event.detail.elt));
+document.addEventListener("input", (event) => {
+  if (event.target.matches && event.target.matches('input[type="date"]')) echoDate(event.target);
+});

@@ -1,0 +1,144 @@
+"""The survey app's charts, drawn with the core chart kit: the distribution of answers, the business
+and IT answers side by side, the maturity radar and the trend across campaigns. The pages also show
+every figure as a table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from django.utils.formats import date_format
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
+
+from tandem.core import charts
+from tandem.core.charts import Axis, Bar, Pair, Places, Series
+from tandem.core.models import Side
+from tandem.surveys.results import GroupResult, ItemResult, TrendPoint
+
+SCALE_LOW, SCALE_HIGH = 1.0, 5.0
+
+
+def _shares(group: GroupResult) -> dict[str, float]:
+    """Each answer option's share of the group's answers."""
+    distribution = group.distribution or ()
+    total = sum(count for _option, count in distribution) or 1
+    return {option: count / total for option, count in distribution}
+
+
+def _share_axis() -> Axis:
+    return Axis(_("Share of answers"), 0.0, 1.0, (0.0, 0.5, 1.0), charts.percent)
+
+
+def distribution_chart(group: GroupResult, chart_id: str, label: str = "") -> SafeString:
+    """A bar per answer option, its length the share of the group's answers; the empty string when
+    the group is hidden or has no answer."""
+    if group.suppressed or not group.distribution:
+        return charts.EMPTY
+    shares = _shares(group)
+    return charts.bar_chart(
+        chart_id,
+        _("Distribution of answers: %(label)s") % {"label": label or group.label},
+        "; ".join(f"{option}: {count}" for option, count in group.distribution),
+        bars=[Bar(option, share) for option, share in shares.items()],
+        axis=_share_axis(),
+        category_title=_("Answer"),
+    )
+
+
+def sides_chart(item: ItemResult, chart_id: str) -> SafeString:
+    """The business's and IT's answers to one item side by side, option by option (the business to
+    the left); the empty string unless both sides are shown."""
+    business, it = item.side(Side.BUSINESS), item.side(Side.IT)
+    if business is None or it is None or business.suppressed or it.suppressed:
+        return charts.EMPTY
+    if not business.distribution or not it.distribution:
+        return charts.EMPTY
+    left, right = _shares(business), _shares(it)
+    options = [option for option, _count in business.distribution]
+    return charts.diverging_bar_chart(
+        chart_id,
+        _("Answers of the business and IT: %(label)s") % {"label": item.label},
+        "; ".join(
+            _("%(option)s: business %(business)s, IT %(it)s")
+            % {"option": o, "business": charts.percent(left[o]), "it": charts.percent(right.get(o, 0.0))}
+            for o in options
+        ),
+        pairs=[Pair(o, left[o], right.get(o, 0.0)) for o in options],
+        axis=_share_axis(),
+        category_title=_("Answer"),
+    )
+
+
+def maturity_radar(criteria: Sequence[ItemResult], chart_id: str) -> SafeString:
+    """The criteria as spokes from 1 (centre) to 5 (rim), the business and IT levels overlaid.
+
+    A side is drawn only when all its criteria are shown; the table beside has every figure."""
+    drawn: list[Series] = []
+    for side, label in ((Side.BUSINESS, _("Business")), (Side.IT, _("IT"))):
+        means = [g.mean if (g := c.side(side)) is not None and not g.suppressed else None for c in criteria]
+        if criteria and all(m is not None for m in means):
+            drawn.append(
+                Series(
+                    label,
+                    tuple(means),
+                    charts.SIDE_COLOURS[side],
+                    notes=tuple(f"{label}, {c.label}: {m:.1f}" for c, m in zip(criteria, means, strict=True)),
+                )
+            )
+    desc = "; ".join(
+        f"{s.label}: " + ", ".join(f"{c.label} {m or 0:.1f}" for c, m in zip(criteria, s.values, strict=True))
+        for s in drawn
+    )
+    return charts.radar_chart(
+        chart_id,
+        _("Maturity by criterion: IT and the business"),
+        desc or _("Neither side can be drawn: some of their figures are hidden."),
+        spokes=[c.label for c in criteria],
+        axis=Axis(_("Level, from 1 (centre) to 5 (rim)"), SCALE_LOW, SCALE_HIGH, (1, 2, 3, 4, 5)),
+        series=drawn,
+    )
+
+
+def trend_chart(
+    points: Sequence[TrendPoint], chart_id: str, label: str, low: float = 1, high: float = 5
+) -> SafeString:
+    """The overall, business and IT means of one item across campaigns, oldest first; a hidden
+    figure breaks its line. The empty string when no campaign has closed."""
+    if not points:
+        return charts.EMPTY
+    groups = (
+        (_("Everyone"), tuple(p.overall for p in points), charts.BRAND, "6 4"),
+        (_("Business"), tuple(p.business for p in points), charts.BUSINESS, "none"),
+        (_("IT"), tuple(p.it for p in points), charts.IT, "none"),
+    )
+    series = [
+        Series(
+            name,
+            values,
+            colour,
+            dash,
+            notes=tuple(_mean_text(name, p.campaign.title, v) for p, v in zip(points, values, strict=True)),
+        )
+        for name, values, colour, dash in groups
+    ]
+    desc = "; ".join(
+        f"{p.campaign.title}: " + ", ".join(_mean_text(s.label, "", s.values[i]) for s in series)
+        for i, p in enumerate(points)
+    )
+    return charts.line_chart(
+        chart_id,
+        _("Trend of %(label)s") % {"label": label},
+        desc,
+        places=Places(
+            _("Campaign, by the month it opened"),
+            charts.evenly(len(points)),
+            tuple(date_format(p.campaign.opens_on, "M Y") for p in points),
+        ),
+        axis=Axis.nice(_("Mean answer"), low, high),
+        series=series,
+    )
+
+
+def _mean_text(group: str, campaign: str, mean: float | None) -> str:
+    figure = _("hidden") if mean is None else f"{mean:.1f}"
+    return f"{group}, {campaign}: {figure}" if campaign else f"{group} {figure}"
