@@ -131,7 +131,7 @@ COUNTED_TEMPLATES = {
 }
 
 
-def query_report(env: BenchEnvironment, scenarios: list[Scenario]) -> list[str]:
+def query_report(env: BenchEnvironment, scenarios: list[Scenario]) -> list[str]:  # noqa: C901 (one printed table, built top to bottom)
     """Queries per request at 100 and at 10,000 initiatives, for the selected portfolio scenarios."""
     templates = COUNTED_TEMPLATES
     prepare(env)

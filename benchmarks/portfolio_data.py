@@ -34,7 +34,7 @@ from typing import Any
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.config.settings")
 
-import django  # noqa: E402
+import django
 
 DEPARTMENTS = [
     "Sales",
@@ -112,15 +112,15 @@ STAGE_WEIGHTS = {
 EARLY = ("idea", "proposed")
 
 
-def generate(*, slug: str, initiatives: int, owner_email: str) -> str:
+def generate(*, slug: str, initiatives: int, owner_email: str) -> str:  # noqa: C901 (bulk data generation, one straight pass per kind of row)
     """Create organisation ``slug`` with ``initiatives`` initiatives unless it exists."""
-    from django.contrib.auth.hashers import make_password  # noqa: PLC0415
-    from django.db import transaction  # noqa: PLC0415
-    from django.utils import timezone  # noqa: PLC0415
+    from django.contrib.auth.hashers import make_password
+    from django.db import transaction
+    from django.utils import timezone
 
-    from tandem.core.models import Department, Membership, Organization, Role, Side, User  # noqa: PLC0415
-    from tandem.core.services import organization_create  # noqa: PLC0415
-    from tandem.strategy.models import (  # noqa: PLC0415
+    from tandem.core.models import Department, Membership, Organization, Role, Side, User
+    from tandem.core.services import organization_create
+    from tandem.strategy.models import (
         CheckIn,
         Initiative,
         KeyResult,
@@ -361,10 +361,10 @@ _ORG_INDEX_SEARCH = re.compile(r"SEARCH (\w+) USING (?:COVERING )?INDEX (\w*orga
 def plan_check(slug: str) -> list[str]:
     """The correlated subqueries of the portfolio query that SQLite runs through an
     organisation-wide index (empty on PostgreSQL, or when there are none)."""
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
-    from tandem.core.models import Organization  # noqa: PLC0415
-    from tandem.strategy.selectors import initiative_portfolio  # noqa: PLC0415
+    from tandem.core.models import Organization
+    from tandem.strategy.selectors import initiative_portfolio
 
     if connection.vendor != "sqlite":
         return []
@@ -392,7 +392,7 @@ def plan_check(slug: str) -> list[str]:
 
 def analyze() -> None:
     """Refresh the planner's statistics (SQLite and PostgreSQL both understand ANALYZE)."""
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
@@ -402,12 +402,12 @@ def count_queries(
     *, orgs: list[str], owner_email: str, pages: dict[str, str], apis: dict[str, str], tokens: dict[str, str]
 ) -> list[dict[str, Any]]:
     """Per organisation and path: status, queries and in-process time of a second, warm request."""
-    from django.db import connection  # noqa: PLC0415
-    from django.test import Client  # noqa: PLC0415
-    from django.test.utils import CaptureQueriesContext  # noqa: PLC0415
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
 
-    from tandem.core.models import Organization, User  # noqa: PLC0415
-    from tandem.strategy.models import Initiative  # noqa: PLC0415
+    from tandem.core.models import Organization, User
+    from tandem.strategy.models import Initiative
 
     host = os.environ.get("TANDEM_ALLOWED_HOSTS", "127.0.0.1").split(",")[0].strip() or "127.0.0.1"
     owner = User.objects.get(email__iexact=owner_email)

@@ -294,7 +294,7 @@ def report(measurements: list[Measurement]) -> list[str]:
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the run in the order it happens: set up, measure, tear down, print)
     """Set up, measure every scenario, tear down and print; see the module docstring."""
     args = parse_args(argv)
     cores = cpu_cores()

@@ -123,7 +123,7 @@ class BenchEnvironment:
         """Engine and version of the database the server uses."""
         if not self.database_url:
             return f"SQLite {sqlite3.sqlite_version} (temporary file, WAL)"
-        import psycopg  # noqa: PLC0415 - only needed for PostgreSQL runs
+        import psycopg  # only needed for PostgreSQL runs
 
         with psycopg.connect(self.database_url) as connection:
             row = connection.execute("SHOW server_version").fetchone()
@@ -138,8 +138,8 @@ class BenchEnvironment:
             raise BenchError(
                 f"--database-url must be a PostgreSQL URL (postgres://...), not {parts.scheme}://"
             )
-        import psycopg  # noqa: PLC0415
-        from psycopg import sql  # noqa: PLC0415
+        import psycopg
+        from psycopg import sql
 
         name = f"tandem_bench_{secrets.token_hex(4)}"
         try:
@@ -153,8 +153,8 @@ class BenchEnvironment:
     @staticmethod
     def _drop_scratch_database(url: str, name: str) -> None:
         """Drop the scratch database, closing any connection still open to it."""
-        import psycopg  # noqa: PLC0415
-        from psycopg import sql  # noqa: PLC0415
+        import psycopg
+        from psycopg import sql
 
         with psycopg.connect(url, autocommit=True) as connection:
             connection.execute(

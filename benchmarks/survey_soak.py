@@ -95,12 +95,12 @@ class SoakResult:
 def prepare(*, links: int, out: Path) -> dict[str, Any]:
     """An organisation with one open partnership campaign and ``links`` personal links; writes the
     links' response paths (``paths.txt``) and a valid body (``body.json``) under ``out``."""
-    from django.utils import timezone  # noqa: PLC0415 (Django is set up by main)
+    from django.utils import timezone  # Django is set up by main
 
-    from tandem.core.models import Membership, Side, User  # noqa: PLC0415
-    from tandem.core.services import organization_create  # noqa: PLC0415
-    from tandem.surveys import catalog, selectors, services  # noqa: PLC0415
-    from tandem.surveys.models import AudienceKind, QuestionKind, SurveyTemplate  # noqa: PLC0415
+    from tandem.core.models import Membership, Side, User
+    from tandem.core.services import organization_create
+    from tandem.surveys import catalog, selectors, services
+    from tandem.surveys.models import AudienceKind, QuestionKind, SurveyTemplate
 
     owner = User.objects.get(email=OWNER_EMAIL)
     org = organization_create(name="Survey soak", slug=SOAK_SLUG, owner=owner)
@@ -149,7 +149,7 @@ def prepare(*, links: int, out: Path) -> dict[str, Any]:
 
 def _bench_insert_table() -> None:
     """The table the bare insert view (``/bench/insert``) writes to: one row per request."""
-    from django.db import connection  # noqa: PLC0415
+    from django.db import connection
 
     key = (
         "BIGSERIAL PRIMARY KEY" if connection.vendor == "postgresql" else "INTEGER PRIMARY KEY AUTOINCREMENT"
@@ -160,7 +160,7 @@ def _bench_insert_table() -> None:
 
 def count(*, campaign_id: int) -> dict[str, int]:
     """The responses a campaign holds and the links marked used."""
-    from tandem.surveys.models import SurveyLink, SurveyResponse  # noqa: PLC0415
+    from tandem.surveys.models import SurveyLink, SurveyResponse
 
     return {
         "stored": SurveyResponse.objects.unscoped().filter(campaign_id=campaign_id).count(),
@@ -287,11 +287,11 @@ def postgres_url(args: argparse.Namespace) -> tuple[str | None, str]:
     if args.database_url:
         return str(args.database_url), ""
     try:
-        import psycopg  # noqa: PLC0415
+        import psycopg
 
         with psycopg.connect(LOCAL_POSTGRES, connect_timeout=3):
             pass
-    except Exception as error:  # noqa: BLE001 (any failure means: not available)
+    except Exception as error:  # any failure means: not available
         reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         return None, (
             "PostgreSQL run skipped: no --database-url, BENCH_DATABASE_URL is not set and "
@@ -434,7 +434,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def _inner(args: argparse.Namespace) -> int:
     """The sub-commands run inside an installation: JSON on the last line."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.config.settings")
-    import django  # noqa: PLC0415
+    import django
 
     django.setup()
     if args.action == "prepare":

@@ -93,8 +93,8 @@ def _run_worker(name: str, args: argparse.Namespace, vectors: Path) -> dict[str,
 
 def _measure(name: str, data: Path, limit: int | None, vectors_path: Path | None) -> dict[str, Any]:
     """Run in a child process: load, embed every sentence once, time single pairs, correlate."""
-    from tandem.text.embedding import get_embedder, model_load_seconds, similarity  # noqa: PLC0415
-    from tandem.text.sts import read_pairs, split_correlations  # noqa: PLC0415
+    from tandem.text.embedding import get_embedder, model_load_seconds, similarity
+    from tandem.text.sts import read_pairs, split_correlations
 
     pairs = read_pairs(data, limit)
     texts = pairs.texts()
@@ -151,8 +151,8 @@ def _published(data: Path) -> dict[str, str]:
 
 
 def _print_table(results: dict[str, dict[str, Any]], data: Path) -> None:
-    from tandem.text.embedding import DEFAULT_ENGINE  # noqa: PLC0415
-    from tandem.text.sts import SPLITS  # noqa: PLC0415
+    from tandem.text.embedding import DEFAULT_ENGINE
+    from tandem.text.sts import SPLITS
 
     published = _published(data)
     some = next(iter(results.values()))
@@ -192,8 +192,8 @@ def _print_table(results: dict[str, dict[str, Any]], data: Path) -> None:
 def _check_weights(data: Path, limit: int | None, scratch: Path) -> None:
     """Choose the e5 weight on a random half of the pairs (the one whose worst split gains most over
     e5 alone), judge it on the other half; repeated over 10 halvings. Also the configured weight."""
-    from tandem.text.embedding import COMBINED_WEIGHTS  # noqa: PLC0415
-    from tandem.text.sts import SPLITS, read_pairs, spearman  # noqa: PLC0415
+    from tandem.text.embedding import COMBINED_WEIGHTS
+    from tandem.text.sts import SPLITS, read_pairs, spearman
 
     pairs = read_pairs(data, limit)
     texts = pairs.texts()

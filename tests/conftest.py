@@ -8,17 +8,43 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
 from django.utils import timezone
 
 from tandem.core.models import Department, Membership, Organization, Role, Side
+from tandem.strategy import services as strategy_services
+from tandem.strategy.models import Initiative, KeyResult, Objective, ObjectiveStatus
+from tandem.whycheck import services as whycheck_services
+from tandem.whycheck.models import WhyCheck
 from tests.factories import DepartmentFactory, MembershipFactory, OrganizationFactory, UserFactory
 
 # What a URL's path parameters point at: parameter name -> a callable giving the value.
-Objects = dict[str, Callable[[], object]]
+Objects = dict[str, Callable[[], str | int]]
+
+
+# --- API clients ---------------------------------------------------------------------------------
+
+
+def bearer(membership: Membership) -> Client:
+    """A client that calls the API with a fresh token of ``membership``."""
+    from tandem.core import services  # after the database fixture
+
+    _, raw = services.api_token_create(membership=membership, name="t")
+    return Client(headers={"Authorization": f"Bearer {raw}"})
+
+
+def send(client: Client, method: str, url: str, data: Any = None) -> Any:
+    """``data`` sent as JSON with ``method`` ("post", "patch", "put", "delete")."""
+    return getattr(client, method)(url, data=data, content_type="application/json")
+
+
+def fields_of(response: Any) -> list[str]:
+    """The fields an API error response names."""
+    return [error["field"] for error in response.json()["errors"]]
 
 
 @dataclass
@@ -54,23 +80,25 @@ PERSONAS = [
 @pytest.fixture(autouse=True)
 def _fresh_figures() -> None:
     """Each test starts with no cached figures: a rolled-back test database reuses organisation
-    ids and data versions, which a real database never does."""
-    from tandem.core import cache  # noqa: PLC0415
+    ids, data versions and template ids, which a real database never does."""
+    from tandem.core import cache
+    from tandem.surveys import selectors
 
     cache.clear()
+    selectors.questions_answered_through.cache_clear()
 
 
 @pytest.fixture
 def personas(db: None) -> Personas:
-    acme = OrganizationFactory(name="Acme Insurance", slug="acme")
-    globex = OrganizationFactory(name="Globex Secretcorp", slug="globex")
-    sales = DepartmentFactory(organization=acme, name="Sales")
-    it = DepartmentFactory(organization=acme, name="IT")
+    acme = OrganizationFactory.create(name="Acme Insurance", slug="acme")
+    globex = OrganizationFactory.create(name="Globex Secretcorp", slug="globex")
+    sales = DepartmentFactory.create(organization=acme, name="Sales")
+    it = DepartmentFactory.create(organization=acme, name="IT")
 
     def member(
         role: str, side: str, email: str, department: object = None, org: Organization = acme
     ) -> Membership:
-        return MembershipFactory(
+        return MembershipFactory.create(
             organization=org, role=role, side=side, user__email=email, department=department
         )
 
@@ -105,17 +133,19 @@ def client_for(personas: Personas):  # type: ignore[no-untyped-def]
 def seed_objects(owner: Membership, label: str) -> Objects:
     """One object of every kind a URL can point at, in ``owner``'s organisation, each named after
     ``label`` so a test can look for it in a page ("<label> moonshot", "<label> pulse", ...)."""
-    from tandem.core import services  # noqa: PLC0415 (after the database fixture)
-    from tandem.strategy import services as strategy  # noqa: PLC0415
-    from tandem.surveys import services as surveys  # noqa: PLC0415
-    from tandem.whycheck import services as whycheck  # noqa: PLC0415
+    from tandem.core import services  # after the database fixture
+    from tandem.strategy import services as strategy
+    from tandem.surveys import services as surveys
+    from tandem.whycheck import services as whycheck
 
     org, today = owner.organization, timezone.localdate()
     slug = label.lower()
     department = Department.objects.create(organization=org, name=f"{label} R&D")
     invitation = services.invitation_create(actor=owner, email=f"{slug}-only@{slug}.test", side=Side.IT)
     token, _ = services.api_token_create(membership=owner, name=f"{slug} token")
-    it_lead = Membership.objects.create(organization=org, user=UserFactory(), role=Role.LEAD, side=Side.IT)
+    it_lead = Membership.objects.create(
+        organization=org, user=UserFactory.create(), role=Role.LEAD, side=Side.IT
+    )
     objective = strategy.objective_create(
         actor=owner,
         title=f"{label} world domination",
@@ -134,7 +164,7 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     )
     link = strategy.key_result_link_add(actor=owner, initiative=initiative, key_result=key_result)
     business_lead = Membership.objects.create(
-        organization=org, user=UserFactory(), role=Role.LEAD, side=Side.BUSINESS
+        organization=org, user=UserFactory.create(), role=Role.LEAD, side=Side.BUSINESS
     )
     strategy.initiative_update(actor=owner, initiative=initiative, business_co_lead=business_lead)
     round_ = whycheck.whycheck_start(actor=owner, initiative=initiative, deadline=today + timedelta(days=30))
@@ -182,3 +212,97 @@ def seed_objects(owner: Membership, label: str) -> Objects:
         "token": lambda: survey_token,
         "invitation_token": lambda: services.invitation_token(invitation),
     }
+
+
+# --- An initiative ready for approval, and its why check (strategy, why-check and core tests) ---------
+
+
+@pytest.fixture
+def objective(personas: Personas) -> Objective:
+    return strategy_services.objective_create(
+        actor=personas.owner,
+        title="Win back customer trust",
+        period_start=date(2026, 10, 1),
+        period_end=date(2026, 12, 31),
+        business_owner=personas.business_lead,
+        it_owner=personas.it_lead,
+        status=ObjectiveStatus.ACTIVE,
+    )
+
+
+@pytest.fixture
+def key_result(personas: Personas, objective: Objective) -> KeyResult:
+    return strategy_services.key_result_create(
+        actor=personas.owner,
+        objective=objective,
+        metric="Net promoter score",
+        unit="pts",
+        baseline=12,
+        target=30,
+    )
+
+
+@pytest.fixture
+def ready_initiative(personas: Personas, key_result: KeyResult) -> Initiative:
+    """An initiative that satisfies every element of the approval gate, at the proposed stage."""
+    initiative = strategy_services.initiative_create(
+        actor=personas.business_lead,
+        title="Self-service claims portal",
+        business_outcome="Customers settle simple claims in a day instead of two weeks.",
+        business_co_lead=personas.business_lead,
+        it_co_lead=personas.it_lead,
+        end_user_input_who="12 customers and 4 claims handlers",
+        end_user_input_when=date(2026, 9, 12),
+        end_user_input_summary="They want to upload photos and see the status without calling.",
+    )
+    strategy_services.success_measure_add(
+        actor=personas.business_lead,
+        initiative=initiative,
+        name="Claims settled within 1 day",
+        target=60,
+        unit="%",
+    )
+    strategy_services.key_result_link_add(
+        actor=personas.business_lead, initiative=initiative, key_result=key_result
+    )
+    return strategy_services.initiative_transition(
+        actor=personas.business_lead, initiative=initiative, to="proposed"
+    )
+
+
+@pytest.fixture
+def approved(personas: Personas, request: pytest.FixtureRequest) -> Initiative:
+    initiative: Initiative = request.getfixturevalue("ready_initiative")
+    return strategy_services.initiative_transition(actor=personas.owner, initiative=initiative, to="approved")
+
+
+@pytest.fixture
+def round_(personas: Personas, approved: Initiative) -> WhyCheck:
+    return whycheck_services.whycheck_start(
+        actor=personas.business_lead, initiative=approved, deadline=timezone.localdate() + timedelta(days=7)
+    )
+
+
+def initiative_post(personas: Personas, **overrides: object) -> dict[str, object]:
+    """The new-initiative form filled in completely; ``overrides`` change or add fields."""
+    sales = Department.objects.for_org(personas.org).get(name="Sales")
+    data: dict[str, object] = {
+        "title": "Route planning",
+        "summary": "Plan delivery routes automatically.",
+        "business_outcome": "Drivers waste less time; 10% fewer kilometres.",
+        "definition_of_success": "Kilometres per delivery down 10%.",
+        "business_co_lead": personas.business_lead.pk,
+        "it_co_lead": personas.it_lead.pk,
+        "sponsor": personas.owner.pk,
+        "budget_amount": "120000",
+        "budget_currency": "eur",
+        "start_date": "2026-01-05",
+        "target_date": "2026-06-30",
+        "departments": [sales.pk],
+        "end_user_input_who": "Six drivers",
+        "end_user_input_when": "2025-12-01",
+        "end_user_input_summary": "They want fewer detours.",
+        "end_user_input_waiver": "",
+    }
+    data.update(overrides)
+    return data

@@ -18,8 +18,8 @@ else:
         os.environ["TANDEM_DATA_DIR"], "test.sqlite3"
     )
 
-from tandem.config.settings import *  # noqa: E402, F403
-from tandem.config.settings import DATABASES, STORAGES  # noqa: E402
+from tandem.config.settings import *  # noqa: F403
+from tandem.config.settings import DATABASES, STORAGES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

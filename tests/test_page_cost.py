@@ -96,15 +96,19 @@ def test_a_cached_page_shows_every_write_at_once(
 ) -> None:
     """The portfolio is drawn once per version of the data: an initiative's new title, and a
     co-lead's new name (a change outside the organisation's own rows), show on the next read."""
-    from tandem.core import services as core  # noqa: PLC0415
+    from tandem.core import services as core
 
     objects = seed_objects(personas.owner, "Acme")
     client = client_for("member")
     url = reverse("strategy:portfolio", kwargs={"org_slug": "acme"})
     assert "Acme moonshot" in client.get(url).content.decode()
     initiative = Initiative.objects.for_org(personas.org).get(pk=objects["initiative_id"]())
+    api = "/api/v1/orgs/acme/initiatives?limit=50"
+    assert [row["title"] for row in client.get(api).json()["items"]] == ["Acme moonshot"]
     strategy.initiative_update(actor=personas.owner, initiative=initiative, title="Renamed moonshot")
     assert "Renamed moonshot" in client.get(url).content.decode()
+    assert [row["title"] for row in client.get(api).json()["items"]] == ["Renamed moonshot"]
+    assert initiative.it_co_lead_id is not None
     lead = Membership.objects.for_org(personas.org).get(pk=initiative.it_co_lead_id)
     core.user_update_profile(user=lead.user, name="Zora Renamed")
     assert "Zora Renamed" in client.get(url).content.decode()

@@ -8,8 +8,8 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tandem.config.settings")
-    from django.core.exceptions import ImproperlyConfigured  # noqa: PLC0415
-    from django.core.management import execute_from_command_line  # noqa: PLC0415
+    from django.core.exceptions import ImproperlyConfigured
+    from django.core.management import execute_from_command_line
 
     try:
         execute_from_command_line(sys.argv)

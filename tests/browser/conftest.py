@@ -23,8 +23,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
+DESKTOP: sync_api.ViewportSize = {"width": 1280, "height": 900}
+PHONE: sync_api.ViewportSize = {"width": 390, "height": 844}
 # Short enough that a broken page fails fast, long enough for a loaded shared machine.
 TIMEOUT_MS = 15_000
 
@@ -64,13 +64,13 @@ def browser() -> Iterator[sync_api.Browser]:
 
 
 @pytest.fixture
-def viewport() -> dict[str, int]:
+def viewport() -> sync_api.ViewportSize:
     """The window size; a test picks another with ``@pytest.mark.parametrize("viewport", [PHONE])``."""
     return DESKTOP
 
 
 @pytest.fixture
-def context(browser: sync_api.Browser, viewport: dict[str, int]) -> Iterator[sync_api.BrowserContext]:
+def context(browser: sync_api.Browser, viewport: sync_api.ViewportSize) -> Iterator[sync_api.BrowserContext]:
     context = browser.new_context(viewport=viewport, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
     yield context

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
+from pytest_django.live_server_helper import LiveServer
 
 from tandem.core.demo import OWNER_EMAIL, demo_seed
 from tandem.core.models import Organization
@@ -16,7 +17,11 @@ from tests.browser.test_signin import PASSWORD, sign_in
 
 pytestmark = pytest.mark.browser
 
-WIDE = [{"width": 1024, "height": 800}, {"width": 1280, "height": 900}, {"width": 1920, "height": 1080}]
+WIDE: list[ViewportSize] = [
+    {"width": 1024, "height": 800},
+    {"width": 1280, "height": 900},
+    {"width": 1920, "height": 1080},
+]
 # The top bar's own items: the brand, each navigation link, the organisation and the person menus.
 BAR_ITEMS = ".topbar .brand, .topbar nav a, .topbar summary"
 
@@ -29,14 +34,15 @@ def demo(transactional_db: None) -> Organization:
 
 
 def tops(page: Page, selector: str) -> list[float]:
-    return page.eval_on_selector_all(
+    tops: list[float] = page.eval_on_selector_all(
         selector, "(els) => els.map((e) => Math.round(e.getBoundingClientRect().top))"
     )
+    return tops
 
 
 @pytest.mark.parametrize("viewport", WIDE)
 def test_the_top_bar_is_one_line_on_a_desktop(
-    page: Page, live_server, demo: Organization, viewport: dict[str, int], artifacts: Path
+    page: Page, live_server: LiveServer, demo: Organization, viewport: ViewportSize, artifacts: Path
 ) -> None:
     sign_in(page, live_server.url)
     page.goto(live_server.url + "/o/demo/portfolio/")  # the owner sees every navigation link
@@ -53,7 +59,7 @@ def test_the_top_bar_is_one_line_on_a_desktop(
     page.screenshot(path=artifacts / f"topbar-{viewport['width']}.png")
 
 
-def test_a_table_page_uses_a_wide_screen(page: Page, live_server, demo: Organization) -> None:
+def test_a_table_page_uses_a_wide_screen(page: Page, live_server: LiveServer, demo: Organization) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
     sign_in(page, live_server.url)
     page.goto(live_server.url + "/o/demo/portfolio/")
@@ -63,7 +69,7 @@ def test_a_table_page_uses_a_wide_screen(page: Page, live_server, demo: Organiza
 
 @pytest.mark.parametrize("viewport", [PHONE])
 def test_on_a_phone_the_navigation_folds_behind_a_menu_button(
-    page: Page, live_server, demo: Organization, artifacts: Path
+    page: Page, live_server: LiveServer, demo: Organization, artifacts: Path
 ) -> None:
     sign_in(page, live_server.url)
     nav = page.get_by_role("navigation", name="Organisation")
@@ -82,7 +88,7 @@ def test_on_a_phone_the_navigation_folds_behind_a_menu_button(
 
 @pytest.mark.parametrize("viewport", [PHONE])
 def test_on_a_phone_the_menu_works_without_javascript(
-    browser, live_server, demo: Organization, viewport: dict[str, int]
+    browser: Browser, live_server: LiveServer, demo: Organization, viewport: ViewportSize
 ) -> None:
     context = browser.new_context(viewport=viewport, java_script_enabled=False, locale="en-GB")
     try:
@@ -101,7 +107,7 @@ def test_on_a_phone_the_menu_works_without_javascript(
 
 @pytest.mark.parametrize("viewport", [PHONE])
 def test_on_a_phone_the_why_check_answers_stack(
-    page: Page, live_server, demo: Organization, artifacts: Path
+    page: Page, live_server: LiveServer, demo: Organization, artifacts: Path
 ) -> None:
     revealed = WhyCheck.objects.for_org(demo).exclude(revealed_at=None).order_by("pk").first()
     if revealed is None:
@@ -111,7 +117,8 @@ def test_on_a_phone_the_why_check_answers_stack(
     answers = page.locator("#answers article")
     expect(answers).to_have_count(2)
     first, second = answers.nth(0).bounding_box(), answers.nth(1).bounding_box()
-    assert first is not None and second is not None
+    assert first is not None
+    assert second is not None
     assert first["x"] == second["x"], "the two answers sit side by side on a phone"
     assert second["y"] > first["y"] + first["height"] - 1
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -120,19 +127,21 @@ def test_on_a_phone_the_why_check_answers_stack(
 
 
 def test_form_rows_line_up_when_one_field_has_help(
-    page: Page, live_server, demo: Organization, artifacts: Path
+    page: Page, live_server: LiveServer, demo: Organization, artifacts: Path
 ) -> None:
     sign_in(page, live_server.url)
     page.goto(live_server.url + "/o/demo/initiatives/new/")
     for with_help, without in [("id_sponsor", "id_it_co_lead"), ("id_budget_currency", "id_budget_amount")]:
         a, b = page.locator(f"#{with_help}").bounding_box(), page.locator(f"#{without}").bounding_box()
-        assert a is not None and b is not None
+        assert a is not None
+        assert b is not None
         if abs(a["x"] - b["x"]) > 1 and abs(a["y"] - b["y"]) < 200:  # beside each other
             assert abs(a["y"] - b["y"]) <= 1, f"#{with_help} and #{without} do not line up"
     # The help text sits under its field.
     help_box = page.locator("#id_budget_currency_helptext").bounding_box()
     field_box = page.locator("#id_budget_currency").bounding_box()
-    assert help_box is not None and field_box is not None
+    assert help_box is not None
+    assert field_box is not None
     assert help_box["y"] >= field_box["y"] + field_box["height"] - 1
     page.locator("#id_target_date").fill("2027-03-22")
     expect(page.locator("#id_target_date + .date-echo")).to_have_text("22 Mar 2027")
@@ -140,13 +149,14 @@ def test_form_rows_line_up_when_one_field_has_help(
 
 
 def test_a_reloaded_post_only_address_shows_a_page_with_a_way_back(
-    page: Page, live_server, demo: Organization
+    page: Page, live_server: LiveServer, demo: Organization
 ) -> None:
     round_ = WhyCheck.objects.for_org(demo).order_by("pk").first()
     assert round_ is not None
     sign_in(page, live_server.url)
     response = page.goto(f"{live_server.url}/o/demo/why-checks/{round_.pk}/answer/")
-    assert response is not None and response.status == 405
+    assert response is not None
+    assert response.status == 405
     expect(page.get_by_role("heading", level=1)).to_have_text("Nothing to open at this address")
     page.get_by_role("link", name="Go to the page").click()
     expect(page).to_have_url(f"{live_server.url}/o/demo/why-checks/{round_.pk}/")

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from tandem.core.demo import OWNER_EMAIL, demo_seed
 from tandem.core.models import Invitation, Organization
@@ -45,7 +46,7 @@ def open_nav(page: Page, label: str) -> None:
 
 
 def test_owner_signs_in_and_sees_the_members_of_both_sides(
-    page: Page, live_server, demo: Organization, artifacts: Path
+    page: Page, live_server: LiveServer, demo: Organization, artifacts: Path
 ) -> None:
     sign_in(page, live_server.url)
 
@@ -79,7 +80,7 @@ def test_owner_signs_in_and_sees_the_members_of_both_sides(
 
 
 def test_wrong_password_shows_an_error_and_stays_on_the_sign_in_page(
-    page: Page, live_server, demo: Organization
+    page: Page, live_server: LiveServer, demo: Organization
 ) -> None:
     sign_in(page, live_server.url, password="not-the-password")
 
@@ -94,7 +95,9 @@ def test_wrong_password_shows_an_error_and_stays_on_the_sign_in_page(
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
 
 
-def test_owner_invites_someone_from_the_members_page(page: Page, live_server, demo: Organization) -> None:
+def test_owner_invites_someone_from_the_members_page(
+    page: Page, live_server: LiveServer, demo: Organization
+) -> None:
     sign_in(page, live_server.url)
     expect(page.get_by_role("heading", level=1)).to_have_text(ORG_NAME)
     open_nav(page, "Members")
@@ -114,11 +117,14 @@ def test_owner_invites_someone_from_the_members_page(page: Page, live_server, de
 
     invitation = Invitation.objects.for_org(demo).get(email="new.architect@example.com")
     assert (invitation.role, invitation.side, invitation.title) == ("lead", "it", "Solution Architect")
-    assert invitation.department is not None and invitation.department.name == "IT"
+    assert invitation.department is not None
+    assert invitation.department.name == "IT"
 
 
 @pytest.mark.parametrize("viewport", [PHONE])
-def test_org_home_on_a_phone(page: Page, live_server, demo: Organization, artifacts: Path) -> None:
+def test_org_home_on_a_phone(
+    page: Page, live_server: LiveServer, demo: Organization, artifacts: Path
+) -> None:
     sign_in(page, live_server.url)
     expect(page.get_by_role("heading", level=1)).to_have_text(ORG_NAME)
 
@@ -129,7 +135,7 @@ def test_org_home_on_a_phone(page: Page, live_server, demo: Organization, artifa
 
 
 @pytest.mark.parametrize("viewport", [PHONE])
-def test_members_page_fits_a_phone(page: Page, live_server, demo: Organization) -> None:
+def test_members_page_fits_a_phone(page: Page, live_server: LiveServer, demo: Organization) -> None:
     sign_in(page, live_server.url)
     open_nav(page, "Members")
     expect(page.get_by_role("heading", name="Members", level=1)).to_be_visible()
@@ -140,7 +146,7 @@ def test_members_page_fits_a_phone(page: Page, live_server, demo: Organization) 
 
 
 def test_pages_raise_no_content_security_policy_violations(
-    page: Page, live_server, demo: Organization, console_problems: list[str]
+    page: Page, live_server: LiveServer, demo: Organization, console_problems: list[str]
 ) -> None:
     # The browser's own report, collected in addition to the console messages.
     page.add_init_script(

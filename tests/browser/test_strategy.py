@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.utils import timezone
 from playwright.sync_api import Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from tandem.core.demo import demo_seed
 from tandem.core.models import Organization
@@ -244,7 +245,7 @@ def find_on_the_portfolio(page: Page, artifacts: Path) -> None:
 
 
 def test_an_initiative_passes_the_approval_gate_and_shows_all_signals_on_the_portfolio(
-    page: Page, live_server, demo: Organization, artifacts: Path, console_problems: list[str]
+    page: Page, live_server: LiveServer, demo: Organization, artifacts: Path, console_problems: list[str]
 ) -> None:
     violations: list[str] = []
 

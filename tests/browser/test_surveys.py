@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, ViewportSize, expect
+from pytest_django.live_server_helper import LiveServer
 
 from tandem.core.models import Membership, Role, Side
 from tandem.surveys import ratelimit, services
@@ -34,8 +35,8 @@ BUSINESS_NOTE = "Tell us what is possible, not only what is not."
 
 @pytest.fixture
 def owner(transactional_db: None) -> Membership:
-    org = OrganizationFactory(name="Acme Insurance", slug="acme")
-    owner: Membership = MembershipFactory(
+    org = OrganizationFactory.create(name="Acme Insurance", slug="acme")
+    owner: Membership = MembershipFactory.create(
         organization=org, role=Role.OWNER, side=Side.BUSINESS, user__email=OWNER_EMAIL
     )
     services.settings_update(actor=owner, threshold=3)
@@ -83,7 +84,7 @@ def campaign_and_link(owner: Membership) -> tuple[Campaign, str]:
 
 
 def new_page(
-    browser: Browser, contexts: list[BrowserContext], problems: list[str], viewport: dict[str, int]
+    browser: Browser, contexts: list[BrowserContext], problems: list[str], viewport: ViewportSize
 ) -> Page:
     context = browser.new_context(viewport=viewport, locale="en-GB")
     context.set_default_timeout(TIMEOUT_MS)
@@ -107,7 +108,7 @@ def contexts(browser: Browser) -> Iterator[list[BrowserContext]]:
 
 def test_a_person_answers_through_their_link_and_the_admin_reads_the_gap(
     browser: Browser,
-    live_server,  # type: ignore[no-untyped-def]
+    live_server: LiveServer,
     owner: Membership,
     campaign_and_link: tuple[Campaign, str],
     contexts: list[BrowserContext],

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from pytest_django.live_server_helper import LiveServer
 
 from tandem.core.demo import demo_seed
 from tandem.core.models import Membership, Organization
@@ -119,7 +120,11 @@ def expect_verdict_and_explanation(page: Page) -> None:
 
 
 def test_the_co_leads_answer_blind_and_both_see_the_verdict_and_explanation(
-    browser: Browser, live_server, initiative: Initiative, contexts: list[BrowserContext], artifacts: Path
+    browser: Browser,
+    live_server: LiveServer,
+    initiative: Initiative,
+    contexts: list[BrowserContext],
+    artifacts: Path,
 ) -> None:
     problems: list[str] = []
     bea = new_page(browser, contexts, problems)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 
 from tandem.core import services
 from tandem.core.models import AuditEvent, Invitation
-from tests.conftest import Personas
-
-
-def bearer(membership: object) -> Client:
-    _, raw = services.api_token_create(membership=membership, name="test")  # type: ignore[arg-type]
-    return Client(headers={"Authorization": f"Bearer {raw}"})
+from tests.conftest import Personas, bearer
 
 
 def test_me_describes_the_person_and_their_organisations(personas: Personas) -> None:
@@ -64,8 +61,8 @@ def test_an_admin_invites_through_the_api(personas: Personas) -> None:
     ],
 )
 def test_bad_invitations_are_422_with_the_field_at_fault(
-    personas: Personas, payload: dict, field: str
-) -> None:  # type: ignore[type-arg]
+    personas: Personas, payload: dict[str, Any], field: str
+) -> None:
     response = bearer(personas.admin).post(
         "/api/v1/orgs/acme/members", payload, content_type="application/json"
     )

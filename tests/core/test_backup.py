@@ -294,7 +294,7 @@ def test_a_migrated_database_without_data_counts_as_empty() -> None:
 
 @pytest.mark.django_db
 def test_restore_refuses_a_database_that_holds_rows(tmp_path: Path) -> None:
-    user = UserFactory()
+    user = UserFactory.create()
     backup = tmp_path / "tandem.backup"
     call_command("backup", str(backup), stdout=io.StringIO())
     with pytest.raises(CommandError, match=r"The database is not empty \(.*core_user"):

@@ -36,7 +36,8 @@ def texts(svg: str) -> list[str]:
 def percentages(rect: str) -> tuple[float, float]:
     x = re.search(r'x="([\d.]+)%"', rect)
     width = re.search(r'width="([\d.]+)%"', rect)
-    assert x and width, rect
+    assert x, rect
+    assert width, rect
     return float(x.group(1)), float(width.group(1))
 
 
@@ -49,7 +50,8 @@ def test_a_line_chart_has_a_legend_with_each_series_label() -> None:
     )
     legend = texts(legend_of(svg))
     assert legend == ["Business", "IT", "target", "Misaligned"]
-    assert f'stroke="{charts.BUSINESS}"' in legend_of(svg) and f'fill="{charts.BAD}"' in legend_of(svg)
+    assert f'stroke="{charts.BUSINESS}"' in legend_of(svg)
+    assert f'fill="{charts.BAD}"' in legend_of(svg)
 
 
 def test_a_line_chart_titles_its_axes_and_marks_the_tick_values() -> None:
@@ -58,7 +60,8 @@ def test_a_line_chart_titles_its_axes_and_marks_the_tick_values() -> None:
     assert ticks == ["0", "5", "10"]
     assert "Score" in texts(svg)  # the value axis
     assert "Week" in texts(svg)  # the horizontal axis
-    assert "week 0" in texts(svg) and "week 1" in texts(svg)
+    assert "week 0" in texts(svg)
+    assert "week 1" in texts(svg)
 
 
 def test_a_missing_figure_breaks_the_line_but_keeps_the_other_dots() -> None:
@@ -189,4 +192,5 @@ def test_every_chart_is_labelled_and_free_of_inline_styles() -> None:
     svg = line(Series("Mean", (1.0, 2.0), charts.BRAND))
     assert 'role="img" aria-labelledby="c-title c-desc"' in svg
     assert '<title id="c-title">A title</title><desc id="c-desc">A description</desc>' in svg
-    assert "style=" not in svg and "<script" not in svg
+    assert "style=" not in svg
+    assert "<script" not in svg

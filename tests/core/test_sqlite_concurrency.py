@@ -21,7 +21,7 @@ def test_the_database_runs_in_wal_mode_with_a_busy_timeout(db: None) -> None:
         assert cursor.fetchone()[0] == "wal"
         cursor.execute("PRAGMA busy_timeout")
         assert cursor.fetchone()[0] >= 5000
-    assert connection.transaction_mode == "IMMEDIATE"
+    assert connection.transaction_mode == "IMMEDIATE"  # type: ignore[attr-defined]  # SQLite only
 
 
 @pytest.mark.django_db(transaction=True)

@@ -30,7 +30,7 @@ def test_an_invitation_is_mailed_by_the_worker_and_its_link_lets_the_person_join
     [message] = mail.outbox
     assert message.to == ["newcomer@acme.test"]
     assert "Acme Insurance" in message.subject
-    link = re.search(r"http://127\.0\.0\.1:8000(/invite/\S+/)", message.body)
+    link = re.search(r"http://127\.0\.0\.1:8000(/invite/\S+/)", str(message.body))
     assert link, message.body
 
     # The invitee follows the link, creates an account (no verification mail: the link proved

@@ -1,5 +1,7 @@
 """The tenancy mechanism: an organisation-scoped query without a scope is loud."""
 
+from typing import Any
+
 import pytest
 
 from tandem.core.models import ApiToken, AuditEvent, Department, Invitation, Membership
@@ -8,7 +10,7 @@ from tests.conftest import Personas
 
 
 @pytest.mark.parametrize("model", [Membership, Department, Invitation, ApiToken, AuditEvent])
-def test_an_unscoped_query_of_an_org_scoped_model_raises(db: None, model: type) -> None:
+def test_an_unscoped_query_of_an_org_scoped_model_raises(db: None, model: Any) -> None:
     with pytest.raises(UnscopedQueryError):
         list(model.objects.all())
     with pytest.raises(UnscopedQueryError):

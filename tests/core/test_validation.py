@@ -11,9 +11,8 @@ from django import forms
 from django.test import Client
 from django.utils import timezone
 
-from tandem.core import services as core_services
 from tandem.core.errors import ValidationFailed
-from tandem.core.models import Membership, Side
+from tandem.core.models import Side
 from tandem.core.validation import (
     PlausibleDateField,
     clean_date,
@@ -27,10 +26,7 @@ from tandem.strategy.models import Initiative, KeyResult, Objective
 from tandem.surveys import services as surveys
 from tandem.whycheck import services as whycheck
 from tandem.whycheck.models import WhyCheck
-from tests.conftest import Personas
-from tests.strategy.conftest import key_result, objective, ready_initiative  # noqa: F401 (shared fixtures)
-from tests.strategy.test_views import initiative_post
-from tests.whycheck.conftest import approved, round_  # noqa: F401 (shared fixtures)
+from tests.conftest import Personas, bearer, initiative_post, send
 
 ACME = "/api/v1/orgs/acme"
 FAR_PAST = date(1, 1, 1)
@@ -45,15 +41,6 @@ def refusal(call: Any) -> ValidationFailed:
     with pytest.raises(ValidationFailed) as caught:
         call()
     return caught.value
-
-
-def bearer(membership: Membership) -> Client:
-    _, raw = core_services.api_token_create(membership=membership, name="t")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def post_json(client: Client, url: str, data: dict[str, Any]) -> Any:
-    return client.post(url, data=data, content_type="application/json")
 
 
 # --- The rule ------------------------------------------------------------------------------------
@@ -97,7 +84,8 @@ def test_a_deadline_in_the_past_is_still_plausible() -> None:
 def test_a_past_date_may_be_today_but_not_tomorrow() -> None:
     assert clean_past_date(today(), field="d") == today()
     error = refusal(lambda: clean_past_date(today() + timedelta(days=1), field="when"))
-    assert error.field == "when" and "future" in error.message
+    assert error.field == "when"
+    assert "future" in error.message
 
 
 def test_the_limits_are_shown_the_way_pages_show_dates() -> None:
@@ -149,7 +137,7 @@ def test_an_objective_starting_in_year_one_is_refused(personas: Personas) -> Non
 
 def test_a_key_result_due_more_than_five_years_ahead_is_refused(
     personas: Personas,
-    objective: Objective,  # noqa: F811 (a shared fixture)
+    objective: Objective,
 ) -> None:
     error = refusal(
         lambda: strategy.key_result_create(
@@ -166,7 +154,7 @@ def test_a_key_result_due_more_than_five_years_ahead_is_refused(
 
 def test_a_key_result_update_to_an_implausible_due_date_is_refused(
     personas: Personas,
-    key_result: KeyResult,  # noqa: F811 (a shared fixture)
+    key_result: KeyResult,
 ) -> None:
     error = refusal(
         lambda: strategy.key_result_update(actor=personas.owner, key_result=key_result, due_date=FAR_PAST)
@@ -193,7 +181,7 @@ def test_end_user_input_dated_in_2099_is_refused(personas: Personas) -> None:
 
 def test_a_success_measure_dated_in_year_one_is_refused(
     personas: Personas,
-    ready_initiative: Initiative,  # noqa: F811 (a shared fixture)
+    ready_initiative: Initiative,
 ) -> None:
     error = refusal(
         lambda: strategy.success_measure_add(
@@ -204,16 +192,17 @@ def test_a_success_measure_dated_in_year_one_is_refused(
 
 
 def test_the_api_answers_422_for_an_initiative_targeted_for_9999(personas: Personas) -> None:
-    response = post_json(
-        bearer(personas.owner), f"{ACME}/initiatives", {"title": "Far", "target_date": "9999-12-31"}
+    response = send(
+        bearer(personas.owner), "post", f"{ACME}/initiatives", {"title": "Far", "target_date": "9999-12-31"}
     )
     assert response.status_code == 422, response.content
     assert "between 1900 and 2200" in response.content.decode()
 
 
 def test_the_api_answers_422_for_end_user_input_in_the_future(personas: Personas) -> None:
-    response = post_json(
+    response = send(
         bearer(personas.owner),
+        "post",
         f"{ACME}/initiatives",
         {"title": "Ahead", "end_user_input": {"who": "Drivers", "when": "2099-01-01"}},
     )
@@ -237,7 +226,7 @@ def test_the_initiative_page_shows_the_implausible_target_date_on_its_field(pers
 
 def test_a_why_check_deadline_in_9999_is_refused(
     personas: Personas,
-    approved: Initiative,  # noqa: F811 (a shared fixture)
+    approved: Initiative,
 ) -> None:
     error = refusal(
         lambda: whycheck.whycheck_start(actor=personas.owner, initiative=approved, deadline=FAR_FUTURE)
@@ -248,7 +237,7 @@ def test_a_why_check_deadline_in_9999_is_refused(
 
 def test_a_why_check_measure_dated_in_year_one_is_refused(
     personas: Personas,
-    round_: WhyCheck,  # noqa: F811 (a shared fixture)
+    round_: WhyCheck,
 ) -> None:
     error = refusal(
         lambda: whycheck.whycheck_submit_answer(
@@ -263,10 +252,11 @@ def test_a_why_check_measure_dated_in_year_one_is_refused(
 
 def test_the_api_answers_422_for_a_why_check_deadline_six_years_ahead(
     personas: Personas,
-    approved: Initiative,  # noqa: F811 (a shared fixture)
+    approved: Initiative,
 ) -> None:
-    response = post_json(
+    response = send(
         bearer(personas.owner),
+        "post",
         f"{ACME}/initiatives/{approved.pk}/why-checks",
         {"deadline": years_ahead(today(), 6).isoformat()},
     )
@@ -276,7 +266,7 @@ def test_the_api_answers_422_for_a_why_check_deadline_six_years_ahead(
 
 def test_the_start_form_shows_a_deadline_in_2099_on_its_field(
     personas: Personas,
-    approved: Initiative,  # noqa: F811 (a shared fixture)
+    approved: Initiative,
 ) -> None:
     client = Client()
     client.force_login(personas.owner.user)

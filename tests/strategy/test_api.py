@@ -13,8 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from tandem.core import services as core_services
-from tandem.core.models import AuditEvent, Department, Membership
+from tandem.core.models import AuditEvent, Department
 from tandem.strategy import schemas, selectors, services
 from tandem.strategy.gate import BASE_GATE_CODES, GATE_CODES, SIGNAL_KEYS
 from tandem.strategy.models import (
@@ -26,23 +25,10 @@ from tandem.strategy.models import (
     Stage,
     SuccessMeasure,
 )
-from tests.conftest import PERSONAS, Personas
+from tests.conftest import PERSONAS, Personas, bearer, fields_of, send
 from tests.url_walk import all_url_names
 
 ACME = "/api/v1/orgs/acme"
-
-
-def bearer(membership: Membership) -> Client:
-    _, raw = core_services.api_token_create(membership=membership, name="t")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def send(client: Client, method: str, url: str, data: Any = None) -> Any:
-    return getattr(client, method)(url, data=data, content_type="application/json")
-
-
-def fields_of(response: Any) -> list[str]:
-    return [error["field"] for error in response.json()["errors"]]
 
 
 def department(personas: Personas, name: str) -> Department:
@@ -272,8 +258,8 @@ def test_key_results_can_be_filtered_by_objective(personas: Personas, key_result
 def test_a_bad_key_result_is_a_422_naming_the_field(
     personas: Personas,
     objective: Objective,
-    payload: dict,
-    field: str,  # type: ignore[type-arg]
+    payload: dict[str, Any],
+    field: str,
 ) -> None:
     response = send(bearer(personas.owner), "post", f"{ACME}/objectives/{objective.pk}/key-results", payload)
     assert response.status_code == 422, response.content
@@ -343,8 +329,8 @@ def test_check_ins_are_listed_newest_first(personas: Personas, key_result: KeyRe
 def test_a_bad_check_in_is_a_422_naming_the_field(
     personas: Personas,
     key_result: KeyResult,
-    payload: dict,
-    field: str,  # type: ignore[type-arg]
+    payload: dict[str, Any],
+    field: str,
 ) -> None:
     response = send(bearer(personas.member), "post", f"{ACME}/key-results/{key_result.pk}/check-ins", payload)
     assert response.status_code == 422, response.content
@@ -376,7 +362,8 @@ def test_a_member_creates_an_initiative_with_every_field(personas: Personas) -> 
     response = send(bearer(personas.member), "post", f"{ACME}/initiatives", full_initiative(personas))
     assert response.status_code == 201, response.content
     body = response.json()
-    assert body.pop("created_at") and body.pop("updated_at")
+    assert body.pop("created_at")
+    assert body.pop("updated_at")
     sales = department(personas, "Sales")
     assert body == {
         "id": body["id"],
@@ -463,8 +450,8 @@ def test_a_new_initiative_needs_only_a_title(personas: Personas) -> None:
 )
 def test_a_bad_initiative_is_a_422_naming_the_field(
     personas: Personas,
-    change: dict,
-    field: str,  # type: ignore[type-arg]
+    change: dict[str, Any],
+    field: str,
 ) -> None:
     change = dict(change)
     for key in ("business_co_lead_id", "it_co_lead_id", "sponsor_id"):
@@ -671,8 +658,8 @@ def test_an_impossible_transition_is_a_409(personas: Personas) -> None:
 )
 def test_a_bad_transition_is_a_422_naming_the_field(
     personas: Personas,
-    payload: dict,
-    field: str,  # type: ignore[type-arg]
+    payload: dict[str, Any],
+    field: str,
 ) -> None:
     client = bearer(personas.owner)
     initiative = send(client, "post", f"{ACME}/initiatives", {"title": "Data lake"}).json()
@@ -1114,7 +1101,8 @@ def test_every_strategy_endpoint_is_described_with_its_responses() -> None:
     assert len(operations) == 21
     for path, method, op in operations:
         where = f"{method.upper()} {path}"
-        assert op.get("summary") and op.get("description"), where
+        assert op.get("summary"), where
+        assert op.get("description"), where
         success = [code for code in op["responses"] if code.startswith("2")]
         assert len(success) == 1, where
         if success != ["204"]:

@@ -45,10 +45,12 @@ class World:
     """One organisation with people, a shared objective and a key result, and the calls on it."""
 
     def __init__(self) -> None:
-        self.org: Organization = OrganizationFactory()
-        self.owner: Membership = MembershipFactory(organization=self.org, role=Role.OWNER, side=Side.BUSINESS)
-        self.business = MembershipFactory(organization=self.org, role=Role.LEAD, side=Side.BUSINESS)
-        self.it = MembershipFactory(organization=self.org, role=Role.LEAD, side=Side.IT)
+        self.org: Organization = OrganizationFactory.create()
+        self.owner: Membership = MembershipFactory.create(
+            organization=self.org, role=Role.OWNER, side=Side.BUSINESS
+        )
+        self.business = MembershipFactory.create(organization=self.org, role=Role.LEAD, side=Side.BUSINESS)
+        self.it = MembershipFactory.create(organization=self.org, role=Role.LEAD, side=Side.IT)
         today = timezone.localdate()
         self.objective: Objective = strategy.objective_create(
             actor=self.owner,

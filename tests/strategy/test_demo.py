@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import time
 from datetime import timedelta
 
@@ -62,11 +63,13 @@ def test_every_initiative_has_a_timeline_in_order_and_an_audit_trail(demo: Organ
     initiatives = {i.pk: i for i in Initiative.objects.for_org(demo)}
     assert set(timelines) == set(initiatives)
     for pk, timeline in timelines.items():
-        assert timeline[0].from_stage == "" and timeline[0].to_stage == Stage.IDEA
+        assert timeline[0].from_stage == ""
+        assert timeline[0].to_stage == Stage.IDEA
         assert timeline[-1].to_stage == initiatives[pk].stage
         moments = [t.created_at for t in timeline]
-        assert moments == sorted(moments) and moments[-1] < now
-        for before, after in zip(timeline, timeline[1:], strict=False):
+        assert moments == sorted(moments)
+        assert moments[-1] < now
+        for before, after in itertools.pairwise(timeline):
             assert after.from_stage == before.to_stage
     actions = set(AuditEvent.objects.for_org(demo).values_list("action", flat=True))
     assert {
@@ -90,8 +93,10 @@ def test_four_shared_objectives_for_this_quarter_with_a_quarter_of_check_ins(dem
         objective = node.objective
         assert objective.status == ObjectiveStatus.ACTIVE
         assert (objective.period_start, objective.period_end) == quarter
-        assert objective.business_owner is not None and objective.business_owner.side == Side.BUSINESS
-        assert objective.it_owner is not None and objective.it_owner.side == Side.IT
+        assert objective.business_owner is not None
+        assert objective.business_owner.side == Side.BUSINESS
+        assert objective.it_owner is not None
+        assert objective.it_owner.side == Side.IT
         key_results = [leaf.key_result for leaf in node.key_results]
         assert 2 <= len(key_results) <= 3
         span = (
@@ -113,7 +118,8 @@ def test_exactly_one_siloed_draft_objective(demo: Organization) -> None:
     siloed = [node.objective for node in objective_tree(demo).objectives if node.objective.is_siloed]
     assert len(siloed) == 1
     assert siloed[0].status == ObjectiveStatus.DRAFT
-    assert siloed[0].business_owner is None and siloed[0].it_owner is not None
+    assert siloed[0].business_owner is None
+    assert siloed[0].it_owner is not None
     assert Objective.objects.for_org(demo).count() == 5
 
 
@@ -142,9 +148,7 @@ def test_orphans_and_initiatives_failing_the_gate_in_different_ways(demo: Organi
     } <= missing
     # One initiative is linked, but only to the siloed objective.
     only_siloed = [
-        i
-        for i in waiting
-        if gate_missing(i) == ["shared_key_result"] and i.key_result_links.exists()  # type: ignore[attr-defined]
+        i for i in waiting if gate_missing(i) == ["shared_key_result"] and i.key_result_links.exists()
     ]
     assert only_siloed
 

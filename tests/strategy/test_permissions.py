@@ -121,7 +121,7 @@ MATRIX: list[tuple[SRow, Callable[[World], str]]] = [
     ),
     (
         SRow("strategy:measure_delete", "post", PLANNERS, ok=302),
-        lambda w: i(w, f"measures/{w.measure.pk}/delete/"),  # type: ignore[union-attr],
+        lambda w: i(w, f"measures/{w.measure.pk}/delete/"),  # type: ignore[union-attr]
     ),
     (
         SRow("strategy:link_add", "post", PLANNERS, ok=302),
@@ -129,7 +129,7 @@ MATRIX: list[tuple[SRow, Callable[[World], str]]] = [
     ),
     (
         SRow("strategy:link_delete", "post", PLANNERS, ok=302),
-        lambda w: i(w, f"links/{w.link.pk}/delete/"),  # type: ignore[union-attr],
+        lambda w: i(w, f"links/{w.link.pk}/delete/"),  # type: ignore[union-attr]
     ),
 ]
 NAMES = {row.name for row, _ in MATRIX}

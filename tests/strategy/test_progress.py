@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import assume, given
 from hypothesis import strategies as st
@@ -48,7 +50,7 @@ def test_within_a_band_falls_off_over_one_band_width(current: float, expected: f
 
 
 def test_a_zero_width_band_is_met_only_exactly() -> None:
-    kwargs = {"direction": "within", "baseline": 1, "target": 3, "band_min": 3, "band_max": 3}
+    kwargs: dict[str, Any] = {"direction": "within", "baseline": 1, "target": 3, "band_min": 3, "band_max": 3}
     assert key_result_progress(current=3, **kwargs) == 1.0
     assert key_result_progress(current=3.01, **kwargs) == 0.0
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
+from pytest_django import DjangoAssertNumQueries
 
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import AuditEvent
@@ -17,9 +19,14 @@ from tests.conftest import Personas
 
 
 def test_an_objective_owned_by_one_side_is_siloed_and_may_only_be_a_draft(personas: Personas) -> None:
-    kwargs = {"title": "Cut IT costs", "period_start": date(2026, 1, 1), "period_end": date(2026, 3, 31)}
+    kwargs: dict[str, Any] = {
+        "title": "Cut IT costs",
+        "period_start": date(2026, 1, 1),
+        "period_end": date(2026, 3, 31),
+    }
     draft = services.objective_create(actor=personas.owner, it_owner=personas.it_lead, **kwargs)
-    assert draft.is_siloed and draft.status == ObjectiveStatus.DRAFT
+    assert draft.is_siloed
+    assert draft.status == ObjectiveStatus.DRAFT
     with pytest.raises(ValidationFailed) as error:
         services.objective_update(actor=personas.owner, objective=draft, status=ObjectiveStatus.ACTIVE)
     assert error.value.field == "status"
@@ -106,7 +113,7 @@ def test_an_older_check_in_does_not_override_the_current_value(
 
 
 @pytest.mark.parametrize("confidence", [-1, 11, "high", None])
-def test_confidence_is_zero_to_ten(personas: Personas, key_result: KeyResult, confidence: object) -> None:
+def test_confidence_is_zero_to_ten(personas: Personas, key_result: KeyResult, confidence: Any) -> None:
     with pytest.raises(ValidationFailed):
         services.check_in_create(actor=personas.member, key_result=key_result, value=1, confidence=confidence)
 
@@ -149,9 +156,11 @@ def test_a_complete_initiative_passes_the_gate(personas: Personas, ready_initiat
     assert ready_initiative.stage == Stage.APPROVED
     timeline = list(Transition.objects.for_org(personas.org).filter(initiative=ready_initiative))
     assert [t.to_stage for t in timeline] == ["idea", "proposed", "approved"]
-    assert timeline[-1].actor == personas.owner.user and timeline[-1].reason == "Go"
+    assert timeline[-1].actor == personas.owner.user
+    assert timeline[-1].reason == "Go"
     event = AuditEvent.objects.for_org(personas.org).filter(action="initiative.transition").first()
-    assert event is not None and event.data["to"] == "approved"
+    assert event is not None
+    assert event.data["to"] == "approved"
 
 
 @pytest.mark.parametrize(
@@ -166,8 +175,8 @@ def test_a_complete_initiative_passes_the_gate(personas: Personas, ready_initiat
 def test_each_gate_element_is_named_when_missing(
     personas: Personas,
     ready_initiative: Initiative,
-    breakage: dict,
-    code: str,  # type: ignore[type-arg]
+    breakage: dict[str, Any],
+    code: str,
 ) -> None:
     services.initiative_update(actor=personas.owner, initiative=ready_initiative, **breakage)
     with pytest.raises(GateRefused) as error:
@@ -247,8 +256,8 @@ def test_unknown_stages_are_refused(personas: Personas, ready_initiative: Initia
 
 
 def test_signals_are_computed_in_one_query(
-    personas: Personas, ready_initiative: Initiative, django_assert_num_queries
-) -> None:  # type: ignore[no-untyped-def]
+    personas: Personas, ready_initiative: Initiative, django_assert_num_queries: DjangoAssertNumQueries
+) -> None:
     services.initiative_create(actor=personas.member, title="Empty")
     with django_assert_num_queries(2):  # the rows, and the departments prefetch
         rows = list(selectors.initiative_portfolio(personas.org))
@@ -285,7 +294,7 @@ def test_the_objective_tree_lists_orphans_and_unsupported_key_results(
     orphan = services.initiative_create(actor=personas.member, title="Orphan")
     tree = selectors.objective_tree(personas.org)
     [node] = tree.objectives
-    assert [tk.initiatives for tk in node.key_results][0] == [ready_initiative]
+    assert next(tk.initiatives for tk in node.key_results) == [ready_initiative]
     assert tree.orphan_initiatives == [orphan]
     assert tree.unsupported_key_results == [lonely]
 

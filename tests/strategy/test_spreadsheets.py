@@ -88,7 +88,8 @@ def test_a_dry_run_saves_nothing_and_names_each_bad_row_and_column(
         (8, "Title*"),
         (9, "Business co-lead (e-mail)"),
     }
-    assert [row.action for row in report.rows][:1] == ["create"] and not report.rows[0].errors
+    assert [row.action for row in report.rows][:1] == ["create"]
+    assert not report.rows[0].errors
     assert report.skipped == 1
     assert "on the IT side" in report.rows[2].errors[0].message
     assert before == (Initiative.objects.for_org(personas.org).count(), AuditEvent.objects.unscoped().count())
@@ -172,7 +173,8 @@ def test_headers_match_whatever_their_case_and_decoration(personas: Personas) ->
             ]
         ),
     )
-    assert report.errors == [] and report.warnings == []
+    assert report.errors == []
+    assert report.warnings == []
 
 
 @pytest.mark.parametrize(
@@ -236,10 +238,13 @@ def test_a_commit_creates_every_row_through_the_services(personas: Personas, key
     report = spreadsheets.spreadsheet_import(
         actor=personas.owner, kind="initiatives", content=full_initiative_file(personas), commit=True
     )
-    assert report.committed and report.errors == []
+    assert report.committed
+    assert report.errors == []
     initiative = Initiative.objects.for_org(personas.org).get(title="Self-service claims")
-    assert initiative.stage == Stage.IDEA and initiative.it_involved_stage == Stage.IDEA
-    assert initiative.budget_amount == Decimal("250000.00") and initiative.budget_currency == "EUR"
+    assert initiative.stage == Stage.IDEA
+    assert initiative.it_involved_stage == Stage.IDEA
+    assert initiative.budget_amount == Decimal("250000.00")
+    assert initiative.budget_currency == "EUR"
     assert initiative.start_date == date(2026, 10, 1)
     assert sorted(d.name for d in initiative.departments.all()) == ["IT", "Sales"]
     assert initiative.success_measures.get().target == 60
@@ -261,7 +266,8 @@ def test_a_commit_with_one_bad_row_saves_nothing(personas: Personas) -> None:
     report = spreadsheets.spreadsheet_import(
         actor=personas.owner, kind="initiatives", content=content, commit=True
     )
-    assert not report.committed and problems(report) == {(3, "IT co-lead")}
+    assert not report.committed
+    assert problems(report) == {(3, "IT co-lead")}
     assert Initiative.objects.for_org(personas.org).count() == 0
 
 
@@ -274,7 +280,9 @@ def test_a_row_with_an_existing_title_updates_it_and_blank_cells_keep_values(
     report = spreadsheets.spreadsheet_import(
         actor=personas.owner, kind="initiatives", content=content, commit=True
     )
-    assert report.committed and report.updated == 1 and report.created == 0
+    assert report.committed
+    assert report.updated == 1
+    assert report.created == 0
     ready_initiative.refresh_from_db()
     assert ready_initiative.title == "Self-service claims portal"
     assert ready_initiative.summary == "Now with photos"
@@ -310,7 +318,8 @@ def test_a_utf8_file_with_a_bom_and_a_windows_1252_file_both_read(personas: Pers
     rows = [["Title", "Summary"], ["Café portal", "Budget in €"]]
     for content in (csv_bytes(rows, "utf-8-sig"), csv_bytes(rows, "cp1252")):
         report = dry_run(personas, content)
-        assert report.errors == [] and report.rows[0].cells == ["Café portal", "Budget in €"]
+        assert report.errors == []
+        assert report.rows[0].cells == ["Café portal", "Budget in €"]
 
 
 def test_a_semicolon_separated_csv_reads(personas: Personas) -> None:
@@ -332,13 +341,14 @@ def test_the_portfolio_exported_as_xlsx_imports_back(
         actor=personas.owner,
         initiative=ready_initiative,
         target_date=date(2027, 3, 31),
-        budget_amount="125000",
+        budget_amount=Decimal("125000"),
         sponsor=personas.owner,
         departments=list(Department.objects.for_org(personas.org)),
     )
     exported = client_for("viewer").get("/o/acme/portfolio/export.xlsx").content
     again = dry_run(personas, exported)
-    assert again.errors == [] and [row.action for row in again.rows] == ["update"]
+    assert again.errors == []
+    assert [row.action for row in again.rows] == ["update"]
     book = openpyxl.load_workbook(io.BytesIO(exported))
     assert book.active["F2"].value == EXCEL_END_OF_Q1
     book.active["A2"] = "Claims portal, phase 2"
@@ -347,7 +357,8 @@ def test_the_portfolio_exported_as_xlsx_imports_back(
     report = spreadsheets.spreadsheet_import(
         actor=personas.owner, kind="initiatives", content=out.getvalue(), commit=True
     )
-    assert report.committed and report.created == 1
+    assert report.committed
+    assert report.created == 1
     copy = Initiative.objects.for_org(personas.org).get(title="Claims portal, phase 2")
     assert (copy.business_co_lead, copy.it_co_lead, copy.sponsor) == (
         personas.business_lead,
@@ -386,7 +397,8 @@ def test_the_export_honours_the_portfolio_filters_and_names_the_file(
     assert response["Content-Disposition"].startswith('attachment; filename="acme-portfolio-')
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert [row[0] for row in rows[1:]] == ["Self-service claims portal"]
-    assert rows[1][9:15] == ["yes", "yes", "yes", "yes", "yes", "yes"] and rows[1][15] == ""
+    assert rows[1][9:15] == ["yes", "yes", "yes", "yes", "yes", "yes"]
+    assert rows[1][15] == ""
     idea = (
         client_for("business_lead").get("/o/acme/portfolio/export.csv?stage=idea").content.decode("utf-8-sig")
     )
@@ -431,10 +443,12 @@ def test_a_lead_previews_then_commits_an_import(
     response = upload(client, full_initiative_file(personas))
     assert response.status_code == 200
     body = response.content.decode()
-    assert "Import 1 row" in body and "Self-service claims" in body
+    assert "Import 1 row" in body
+    assert "Self-service claims" in body
     assert Initiative.objects.for_org(personas.org).count() == 0
     response = client.post("/o/acme/import/", {"step": "commit", "digest": response.context["digest"]})
-    assert response.status_code == 302 and response["Location"] == "/o/acme/portfolio/"
+    assert response.status_code == 302
+    assert response["Location"] == "/o/acme/portfolio/"
     assert Initiative.objects.for_org(personas.org).filter(title="Self-service claims").exists()
     assert "tandem_import" not in client.session
 
@@ -507,7 +521,8 @@ def test_a_file_that_cannot_be_imported_gets_a_clear_message(
 def test_the_row_limit_counts_rows_with_content_only() -> None:
     blank_lines = b"\n" * 50
     sheet = spreadsheets.sheet_read(b"Title\n" + b"Row\n" * spreadsheets.MAX_ROWS + blank_lines)
-    assert len(sheet.rows) == spreadsheets.MAX_ROWS and sheet.skipped == 0
+    assert len(sheet.rows) == spreadsheets.MAX_ROWS
+    assert sheet.skipped == 0
 
 
 def test_a_zip_that_is_not_a_workbook_gets_a_clear_message(personas: Personas) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import pytest
@@ -98,10 +99,10 @@ def test_a_link_relates_to_no_response_and_keeps_no_time_of_answering(
     }
     assert related == set()
     link, token = invite(one_question, Side.BUSINESS)
-    before = SurveyLink.objects.for_org(personas.org).filter(pk=link.pk).values().get()
+    before: Mapping[str, object] = SurveyLink.objects.for_org(personas.org).filter(pk=link.pk).values().get()
     [q] = questions_of(one_question)
     services.response_submit(token=token, answers={q.field_name: 2})
-    after = SurveyLink.objects.for_org(personas.org).filter(pk=link.pk).values().get()
+    after: Mapping[str, object] = SurveyLink.objects.for_org(personas.org).filter(pk=link.pk).values().get()
     changed = {key for key in before if before[key] != after[key]}
     assert changed == {"answered"}
 

@@ -3,7 +3,7 @@ the public door of a personal link (one answer, no account, rate-limited), and p
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,15 +14,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tandem.core import services as core_services
 from tandem.core.models import AuditEvent, Department, Membership, Side
 from tandem.surveys import ratelimit, selectors, services
 from tandem.surveys.models import Campaign, SurveyLink, SurveyResponse, SurveyTemplate
-from tests.conftest import PERSONAS, Personas
+from tests.conftest import PERSONAS, Personas, bearer, fields_of, send
 from tests.url_walk import all_url_names
 
 ACME = "/api/v1/orgs/acme"
-QUESTIONS = [
+QUESTIONS: list[dict[str, Any]] = [
     {"kind": "likert", "text": "IT understands what the business needs."},
     {"kind": "single", "text": "How often do you meet?", "choices": ["Weekly", "Monthly", "Never"]},
     {"kind": "text", "text": "What would help most?", "required": False},
@@ -36,19 +35,6 @@ def _fresh_rate_limits() -> Iterator[None]:
     ratelimit.reset()
 
 
-def bearer(membership: Membership) -> Client:
-    _, raw = core_services.api_token_create(membership=membership, name="t")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def send(client: Client, method: str, url: str, data: Any = None) -> Any:
-    return getattr(client, method)(url, data=data, content_type="application/json")
-
-
-def fields_of(response: Any) -> list[str]:
-    return [error["field"] for error in response.json()["errors"]]
-
-
 def today_plus(days: int) -> str:
     return (timezone.localdate() + timedelta(days=days)).isoformat()
 
@@ -58,7 +44,7 @@ def make_template(personas: Personas, name: str = "Pulse") -> SurveyTemplate:
 
 
 def make_campaign(
-    personas: Personas, template: SurveyTemplate, recipients: list[tuple[str, str]], **kwargs: Any
+    personas: Personas, template: SurveyTemplate, recipients: Sequence[tuple[str, str]], **kwargs: Any
 ) -> Campaign:
     """An open campaign for e-mail addresses given as (address, side)."""
     defaults: dict[str, Any] = {
@@ -800,7 +786,7 @@ def test_another_organisations_objects_do_not_exist_here(personas: Personas, wor
 
 
 def test_every_endpoint_is_described_in_the_openapi_document() -> None:
-    from tandem.config.api import api  # noqa: PLC0415
+    from tandem.config.api import api
 
     schema = api.get_openapi_schema()
     operations = [
@@ -811,7 +797,8 @@ def test_every_endpoint_is_described_in_the_openapi_document() -> None:
     ]
     assert len(operations) == len(API_MATRIX)
     for op in operations:
-        assert op.get("summary") and op.get("description"), op["operationId"]
+        assert op.get("summary"), op["operationId"]
+        assert op.get("description"), op["operationId"]
     public = [
         op
         for op in operations
@@ -824,7 +811,7 @@ def test_every_endpoint_is_described_in_the_openapi_document() -> None:
 def test_a_campaign_closed_through_the_api_queues_the_grouping_of_its_free_text(
     personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+    from django_tasks_db.models import DBTaskResult
 
     campaign = make_campaign(personas, make_template(personas), [("b0@acme.test", Side.BUSINESS)])
     with django_capture_on_commit_callbacks(execute=True):

@@ -54,9 +54,11 @@ def test_each_template_ran_last_quarter_and_this_quarter_with_about_sixty_respon
     today = timezone.localdate()
     for key in (catalog.PARTNERSHIP.key, catalog.MATURITY.key):
         last, this = closed_campaigns(org, key)
-        assert 80 <= (today - last.opens_on).days <= 110 and (today - this.opens_on).days <= 40
+        assert 80 <= (today - last.opens_on).days <= 110
+        assert (today - this.opens_on).days <= 40
         for campaign in (last, this):
-            assert campaign.status == CampaignStatus.CLOSED and campaign.closes_on < today
+            assert campaign.status == CampaignStatus.CLOSED
+            assert campaign.closes_on < today
             responses = SurveyResponse.objects.for_org(org).filter(campaign=campaign)
             assert 50 <= responses.count() <= 70
             assert all(campaign.opens_on <= r.submitted_on <= campaign.closes_on for r in responses)
@@ -68,7 +70,8 @@ def test_each_template_ran_last_quarter_and_this_quarter_with_about_sixty_respon
             assert links.filter(answered=False).exists()
             results = campaign_results(campaign)
             assert results.available, results.reason
-            assert results.responses == responses.count() and results.invited == links.count()
+            assert results.responses == responses.count()
+            assert results.invited == links.count()
 
 
 def test_the_partnership_gap_narrows_from_last_quarter_but_widens_on_involving_it_early(
@@ -87,7 +90,8 @@ def test_maturity_it_rates_partnership_and_governance_lower_and_business_skills_
 ) -> None:
     last, this = (campaign_results(c) for c in closed_campaigns(org, catalog.MATURITY.key))
     for results in (last, this):
-        assert results.maturity is not None and results.maturity.overall.mean is not None
+        assert results.maturity is not None
+        assert results.maturity.overall.mean is not None
         assert gap_of(results, catalog.PARTNERSHIP_CRITERION) < -0.3
         assert gap_of(results, catalog.GOVERNANCE) < -0.3
         assert gap_of(results, catalog.SKILLS) > 0.3
@@ -103,7 +107,8 @@ def test_the_results_leave_out_the_few_partners_and_hide_small_departments(org: 
         results = campaign_results(campaign)
         first = results.items[0]
         assert first.excluded_sides == (Side.PARTNER,)
-        assert first.hidden_departments and first.departments
+        assert first.hidden_departments
+        assert first.departments
         assert {g.key for g in first.sides if not g.suppressed} == {Side.BUSINESS, Side.IT}
 
 
@@ -111,10 +116,12 @@ def test_the_free_text_differs_by_side_and_is_grouped_by_meaning(org: Organizati
     for campaign in closed_campaigns(org, catalog.PARTNERSHIP.key):
         results = campaign_results(campaign)
         text = next(i for i in results.items if i.kind == QuestionKind.TEXT)
-        assert len(text.texts[Side.IT]) >= 5 and len(text.texts[Side.BUSINESS]) >= 5
+        assert len(text.texts[Side.IT]) >= 5
+        assert len(text.texts[Side.BUSINESS]) >= 5
         assert set(text.texts[Side.IT]) != set(text.texts[Side.BUSINESS])
         analysis = results.text_analyses[text.key]
-        assert analysis["themes"] and analysis["summary"]
+        assert analysis["themes"]
+        assert analysis["summary"]
 
 
 def test_one_campaign_is_open_now_with_links_for_every_demo_member(org: Organization) -> None:
@@ -124,7 +131,8 @@ def test_one_campaign_is_open_now_with_links_for_every_demo_member(org: Organiza
     links = SurveyLink.objects.for_org(org).filter(campaign=campaign)
     assert members <= set(links.values_list("email", flat=True))
     answered = SurveyResponse.objects.for_org(org).filter(campaign=campaign).count()
-    assert 0 < answered < 15 and links.filter(answered=True).count() == answered
+    assert 0 < answered < 15
+    assert links.filter(answered=True).count() == answered
     assert not campaign_results(campaign).available
 
 

@@ -8,7 +8,7 @@ import io
 
 import pytest
 from django.test import Client
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook
 
 from tandem.surveys import exports, selectors
 from tandem.surveys.models import Campaign
@@ -40,7 +40,8 @@ def test_the_csv_has_a_row_per_item_and_group_with_the_gap_on_the_everyone_row(
     assert [r["Group"] for r in mine] == ["Everyone", "Business", "IT", "Partner"]
     everyone, business, it, _partner = mine
     assert (everyone["Responses"], everyone["Mean"], everyone["Status"]) == ("8", "3.0", "shown")
-    assert everyone["Gap IT minus business"] == "-2.0" and everyone["Effect size"] == "large"
+    assert everyone["Gap IT minus business"] == "-2.0"
+    assert everyone["Effect size"] == "large"
     assert 0 < float(everyone["p-value"]) < 0.05
     assert (business["Mean"], it["Mean"]) == ("4.0", "2.0")
     assert business["Distribution"] == "1: 0; 2: 0; 3: 0; 4: 4; 5: 0"
@@ -65,7 +66,8 @@ def test_the_xlsx_holds_the_same_rows(client_for: ClientFor, campaign: Campaign)
     expected = exports.results_rows(selectors.campaign_results(campaign))
     assert len(values) == 1 + len(expected)
     suppressed = [row for row in values[1:] if row[4] == "suppressed"]
-    assert suppressed and all(all(cell in (None, "") for cell in row[5:]) for row in suppressed)
+    assert suppressed
+    assert all(all(cell in (None, "") for cell in row[5:]) for row in suppressed)
 
 
 def test_free_text_is_counted_but_never_exported(client_for: ClientFor, campaign: Campaign) -> None:

@@ -93,7 +93,8 @@ def test_answers_with_the_same_meaning_form_one_theme_labelled_by_its_most_centr
     priorities = next(t for t in result["themes"] if t["label"] in PRIORITIES)
     assert slow["by_side"] == {Side.IT: 3, Side.BUSINESS: 2}
     assert priorities["by_side"] == {Side.IT: 2, Side.BUSINESS: 3}
-    assert len(slow["examples"]) == 3 and set(slow["examples"]) <= set(SLOW)
+    assert len(slow["examples"]) == 3
+    assert set(slow["examples"]) <= set(SLOW)
     assert slow["examples"][0] == slow["label"]
     assert all(not t["other"] for t in themes.values())
     assert result["sides"] == [Side.IT, Side.BUSINESS]
@@ -109,7 +110,8 @@ def test_answers_alike_to_nothing_else_go_to_other() -> None:
     lonely = ["The canteen coffee is cold.", "More parking spaces please."]
     result = analyse({Side.IT: SLOW, Side.BUSINESS: lonely + PRIORITIES[:3]})
     other = result["themes"][-1]
-    assert other["other"] and other["label"] == "Other"
+    assert other["other"]
+    assert other["label"] == "Other"
     assert sorted(other["examples"]) == sorted(lonely)
     assert other["by_side"] == {Side.IT: 0, Side.BUSINESS: 2}
     assert sum(t["size"] for t in result["themes"]) == len(SLOW) + 5
@@ -125,7 +127,10 @@ def test_there_are_at_most_eight_themes() -> None:
 
 
 def test_clustering_is_deterministic() -> None:
-    texts = {Side.IT: SLOW + PRIORITIES[:1], Side.BUSINESS: PRIORITIES[1:] + SLOW[:2]}
+    texts: dict[str, Sequence[str]] = {
+        Side.IT: SLOW + PRIORITIES[:1],
+        Side.BUSINESS: PRIORITIES[1:] + SLOW[:2],
+    }
     assert analyse(texts) == analyse(texts)
 
 
@@ -169,7 +174,7 @@ def test_the_same_story_score_lies_between_zero_and_one() -> None:
         {Side.BUSINESS: PRIORITIES, Side.PARTNER: SLOW},  # IT not shown
     ],
 )
-def test_the_same_story_needs_two_answers_from_each_shown_side(texts: dict[str, list[str]]) -> None:
+def test_the_same_story_needs_two_answers_from_each_shown_side(texts: dict[str, Sequence[str]]) -> None:
     result = analyse(texts)
     assert result["same_story"] is None
     assert "IT and the business" not in result["summary"]
@@ -243,7 +248,8 @@ def test_a_side_left_out_of_the_results_is_left_out_of_the_themes(personas: Pers
     analysis = campaign_results(campaign).text_analyses[question(campaign, "text").field_name]
     assert analysis["sides"] == [Side.BUSINESS, Side.IT]
     dumped = repr(analysis)
-    assert "secret" not in dumped and Side.PARTNER not in analysis["sides"]
+    assert "secret" not in dumped
+    assert Side.PARTNER not in analysis["sides"]
     assert sum(t["size"] for t in analysis["themes"]) == 10
 
 
@@ -270,13 +276,14 @@ def test_the_lexical_engine_groups_answers_sharing_words() -> None:
     for theme in result["themes"]:
         if not theme["other"]:
             assert set(theme["examples"]) <= set(SLOW) or set(theme["examples"]) <= set(PRIORITIES)
-    assert result["same_story"] is not None and result["same_story"] < freetext.PARTLY_FROM
+    assert result["same_story"] is not None
+    assert result["same_story"] < freetext.PARTLY_FROM
 
 
 @pytest.mark.slow
 @pytest.mark.django_db(transaction=True)
 def test_the_worker_groups_answers_with_the_default_engine(personas: Personas) -> None:
-    from tandem.surveys.tasks import analyse_texts  # noqa: PLC0415
+    from tandem.surveys.tasks import analyse_texts
 
     campaign = close(text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES}))
     analyse_texts.enqueue(campaign_id=campaign.pk)

@@ -79,7 +79,9 @@ def test_an_open_campaign_shows_only_how_many_answered(answered: Campaign) -> No
     results = campaign_results(answered)
     assert not results.available
     assert results.responses == len(BUSINESS) + len(IT)
-    assert results.items == () and results.counts == () and results.maturity is None
+    assert results.items == ()
+    assert results.counts == ()
+    assert results.maturity is None
     assert "closes" in results.reason
 
 
@@ -93,7 +95,7 @@ def test_a_closed_campaign_with_too_few_responses_shows_nothing(personas: Person
 
 
 def test_the_organisations_threshold_applies(personas: Personas, answered: Campaign) -> None:
-    from tandem.surveys.services import settings_update  # noqa: PLC0415
+    from tandem.surveys.services import settings_update
 
     settings_update(actor=personas.owner, threshold=6)
     results = campaign_results(close(answered))
@@ -117,7 +119,8 @@ def test_each_likert_question_has_its_count_mean_and_distribution(
     assert result.overall.distribution == tuple((str(v), everyone.count(v)) for v in (1, 2, 3, 4, 5))
     business = result.side(Side.BUSINESS)
     it = result.side(Side.IT)
-    assert business is not None and it is not None
+    assert business is not None
+    assert it is not None
     assert (business.n, business.mean) == (len(BUSINESS), pytest.approx(fmean(column(BUSINESS, index))))
     assert (it.n, it.mean) == (len(IT), pytest.approx(fmean(column(IT, index))))
 
@@ -212,7 +215,8 @@ def test_a_template_without_criteria_has_no_maturity(personas: Personas) -> None
     answer(campaign, Side.IT, [(4,)] * 5)
     results = campaign_results(close(campaign))
     assert results.available
-    assert results.criteria == () and results.maturity is None
+    assert results.criteria == ()
+    assert results.maturity is None
 
 
 # --- Departments ------------------------------------------------------------------------------------------------
@@ -221,7 +225,8 @@ def test_a_template_without_criteria_has_no_maturity(personas: Personas) -> None
 def test_a_large_enough_department_is_shown_and_a_small_one_hidden(personas: Personas) -> None:
     sales = personas.owner.department
     it_department = personas.admin.department
-    assert sales is not None and it_department is not None
+    assert sales is not None
+    assert it_department is not None
     campaign = make_campaign(personas.owner, questions=QUESTIONS)
     answer(campaign, Side.BUSINESS, BUSINESS[:5], sales)
     answer(campaign, Side.BUSINESS, BUSINESS + BUSINESS[:1])

@@ -85,7 +85,7 @@ def test_an_install_that_races_another_one_keeps_the_other_ones_rows(
     class Blind:
         """Sees no templates yet, as a request that read before the other one wrote."""
 
-        class objects:  # noqa: N801 (stands in for a manager)
+        class objects:  # stands in for a manager
             @staticmethod
             def for_org(org: Any) -> Any:
                 return SurveyTemplate.objects.for_org(org).none()
@@ -488,7 +488,8 @@ def test_after_a_secret_key_change_inviting_again_gives_a_working_link(
         actor=personas.owner, campaign=campaign, members=[personas.it_lead], send_email=False
     )
     # The link is issued again under the new key: the new token works, and replaces the old one.
-    assert again.pk == link.pk and new != old
+    assert again.pk == link.pk
+    assert new != old
     assert selectors.link_from_token(new).pk == link.pk
     with pytest.raises(NotFound):
         selectors.link_from_token(old)
@@ -497,7 +498,7 @@ def test_after_a_secret_key_change_inviting_again_gives_a_working_link(
 def test_closing_a_campaign_with_free_text_queues_the_grouping_once(
     personas: Personas, django_capture_on_commit_callbacks: Any
 ) -> None:
-    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+    from django_tasks_db.models import DBTaskResult
 
     with_text = make_campaign(personas.owner)
     without_text = make_campaign(personas.owner, questions=likert_only(2))
@@ -510,7 +511,7 @@ def test_closing_a_campaign_with_free_text_queues_the_grouping_once(
 
 def grouping_jobs() -> list[tuple[int, Any]]:
     """The queued groupings of free text: (campaign id, when they may run)."""
-    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415
+    from django_tasks_db.models import DBTaskResult
 
     jobs = DBTaskResult.objects.filter(task_path__endswith="analyse_texts").order_by("enqueued_at", "pk")
     return [(job.args_kwargs["kwargs"]["campaign_id"], job.task.run_after) for job in jobs]

@@ -256,7 +256,8 @@ def test_the_maturity_template_covers_the_six_criteria_with_three_or_four_attrib
         assert 3 <= criteria.count(criterion) <= 4
     for question in questions:
         assert question.kind == "likert"
-        assert question.help_text.startswith("1 = ") and "; 5 = " in question.help_text
+        assert question.help_text.startswith("1 = ")
+        assert "; 5 = " in question.help_text
 
 
 def test_only_the_maturity_template_sets_criteria() -> None:
@@ -290,7 +291,8 @@ def test_the_partnership_template_asks_likert_items_then_one_optional_question()
     *items, last = catalog.shipped("partnership").questions
     assert 8 <= len(items) <= 10
     assert all(q.kind == "likert" and q.required for q in items)
-    assert last.kind == "text" and not last.required
+    assert last.kind == "text"
+    assert not last.required
 
 
 def test_likert_labels_run_from_disagree_to_agree() -> None:

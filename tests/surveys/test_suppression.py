@@ -49,7 +49,7 @@ def revealed_breaches(
 ) -> list[tuple[dict[str, int], int]]:
     """Every combination of shown groups that is the indicator of a non-empty set of fewer than
     ``threshold`` respondents: (the coefficients, the size of the set)."""
-    keys, counts, groups = published_groups(cells, published)
+    _keys, counts, groups = published_groups(cells, published)
     if not groups:
         return []
     matrix = np.array([vector for _name, vector in groups])
@@ -75,7 +75,8 @@ def assert_safe(cells: Mapping[Cell, int], threshold: int) -> Published:
     for name, size in shown_sizes(cells, published).items():
         assert size >= threshold, f"{name} is shown with {size} respondents"
     if not published.total:
-        assert not published.sides and not published.departments
+        assert not published.sides
+        assert not published.departments
     return published
 
 
@@ -85,7 +86,9 @@ def assert_safe(cells: Mapping[Cell, int], threshold: int) -> Published:
 @st.composite
 def populations(draw: st.DrawFn) -> tuple[dict[Cell, int], int]:
     departments: list[Hashable] = [*range(draw(st.integers(0, 4))), None]
-    cells = {(side, department): draw(st.integers(0, 8)) for side in SIDES for department in departments}
+    cells: dict[Cell, int] = {
+        (side, department): draw(st.integers(0, 8)) for side in SIDES for department in departments
+    }
     return cells, draw(st.integers(3, 6))
 
 
@@ -100,7 +103,7 @@ def test_no_combination_of_shown_groups_singles_out_fewer_than_the_threshold(
 
 def test_the_brute_force_finds_a_difference_between_a_side_and_its_department() -> None:
     # The check itself must bite: IT (8) minus the IT-only department (6) is 2 people.
-    cells = {(Side.IT, 1): 6, (Side.IT, None): 2, (Side.BUSINESS, None): 10}
+    cells: dict[Cell, int] = {(Side.IT, 1): 6, (Side.IT, None): 2, (Side.BUSINESS, None): 10}
     everything = Published(total=True, sides=frozenset({Side.IT, Side.BUSINESS}), departments=frozenset({1}))
     assert revealed_breaches(cells, everything, 5) != []
 
@@ -109,7 +112,7 @@ def test_the_brute_force_finds_a_difference_between_a_side_and_its_department() 
 
 
 def test_a_small_partner_side_is_left_out_while_it_and_business_stay_shown() -> None:
-    cells = {(Side.BUSINESS, None): 10, (Side.IT, None): 9, (Side.PARTNER, None): 2}
+    cells: dict[Cell, int] = {(Side.BUSINESS, None): 10, (Side.IT, None): 9, (Side.PARTNER, None): 2}
     published = assert_safe(cells, 5)
     assert published.total
     assert published.excluded == {Side.PARTNER}
@@ -117,7 +120,12 @@ def test_a_small_partner_side_is_left_out_while_it_and_business_stay_shown() -> 
 
 
 def test_a_department_inside_a_side_with_a_small_remainder_is_hidden() -> None:
-    cells = {(Side.IT, 1): 6, (Side.IT, None): 2, (Side.BUSINESS, 2): 6, (Side.BUSINESS, None): 6}
+    cells: dict[Cell, int] = {
+        (Side.IT, 1): 6,
+        (Side.IT, None): 2,
+        (Side.BUSINESS, 2): 6,
+        (Side.BUSINESS, None): 6,
+    }
     published = assert_safe(cells, 5)
     assert not (Side.IT in published.sides and 1 in published.departments)
     # The business side's department has a remainder of six: it may stay.
@@ -128,7 +136,7 @@ def test_a_department_inside_a_side_with_a_small_remainder_is_hidden() -> None:
 def test_a_mixed_department_that_contains_the_whole_it_side_hides_something() -> None:
     # Department 7 = five IT people and one business person; the IT side is exactly those five,
     # so department minus IT side is that one business person.
-    cells = {(Side.IT, 7): 5, (Side.BUSINESS, 7): 1, (Side.BUSINESS, None): 10}
+    cells: dict[Cell, int] = {(Side.IT, 7): 5, (Side.BUSINESS, 7): 1, (Side.BUSINESS, None): 10}
     published = assert_safe(cells, 5)
     assert not (Side.IT in published.sides and 7 in published.departments)
 
@@ -142,7 +150,7 @@ def test_below_the_threshold_nothing_at_all_is_shown() -> None:
 
 def test_two_sides_shown_and_a_small_third_side_not_excluded_cannot_reveal_it() -> None:
     # A third side at the threshold is not excluded; a hidden one must not follow from the total.
-    cells = {(Side.BUSINESS, None): 5, (Side.IT, None): 5, (Side.PARTNER, None): 5}
+    cells: dict[Cell, int] = {(Side.BUSINESS, None): 5, (Side.IT, None): 5, (Side.PARTNER, None): 5}
     assert_safe(cells, 5)
 
 
@@ -178,7 +186,7 @@ def _check_item(
     if not groups:
         return
     matrix = np.array([vector for _n, _g, vector in groups])
-    values = np.array([m[2] for m in included])
+    answers = np.array([m[2] for m in included])
     coefficients = np.array(list(itertools.product((-1, 0, 1), repeat=len(groups))))
     combined = coefficients @ matrix
     indicator = np.all((combined == 0) | (combined == 1), axis=1) & combined.any(axis=1)
@@ -189,7 +197,7 @@ def _check_item(
     published_n = coefficients @ np.array([g.n for _n, g, _v in groups])
     published_sum = coefficients @ np.array([g.mean * g.n for _n, g, _v in groups])
     np.testing.assert_allclose(published_n, counts)
-    np.testing.assert_allclose(published_sum, combined @ values, atol=1e-6)
+    np.testing.assert_allclose(published_sum, combined @ answers, atol=1e-6)
 
 
 respondent = st.tuples(

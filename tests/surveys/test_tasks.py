@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -12,6 +13,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from tandem.core import text as core_text
 from tandem.core.models import Side
 from tandem.surveys import selectors, services, tasks
 from tandem.surveys.models import MAX_REMINDERS, AudienceKind, Campaign, SurveyLink, TextAnalysis
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 IT_PEOPLE = {"admin@acme.test", "itlead@acme.test"}
 
 
-def it_campaign(personas: Personas, **kwargs: object) -> Campaign:
+def it_campaign(personas: Personas, **kwargs: Any) -> Campaign:
     return make_campaign(
         personas.owner,
         questions=likert_only(1),
@@ -66,7 +68,7 @@ def test_the_links_are_e_mailed_when_the_campaign_opens(personas: Personas) -> N
     run_worker()
     assert {m.to[0] for m in mail.outbox} == IT_PEOPLE
     for message in mail.outbox:
-        link = selectors.link_from_token(token_in(message.body))
+        link = selectors.link_from_token(token_in(str(message.body)))
         assert link.email == message.to[0]
         assert link.campaign_id == campaign.pk
         assert link.sent_count == 1
@@ -116,7 +118,7 @@ def test_no_reminder_reaches_someone_who_has_answered(personas: Personas) -> Non
     run_worker()
     [q] = questions_of(campaign)
     answered = next(m for m in mail.outbox if m.to[0] == "itlead@acme.test")
-    services.response_submit(token=token_in(answered.body), answers={q.field_name: 4})
+    services.response_submit(token=token_in(str(answered.body)), answers={q.field_name: 4})
     mail.outbox.clear()
     days_pass(campaign)
     assert remind(campaign) == 1
@@ -162,7 +164,7 @@ def test_a_reminder_after_a_secret_key_change_carries_a_working_link(
     days_pass(campaign)
     assert remind(campaign) == len(IT_PEOPLE)
     for message in mail.outbox:
-        assert selectors.link_from_token(token_in(message.body)).email == message.to[0]
+        assert selectors.link_from_token(token_in(str(message.body))).email == message.to[0]
 
 
 # --- The grouping of free text when the closing date passes ------------------------------------------------
@@ -182,9 +184,9 @@ def shift(campaign: Campaign, days: int) -> None:
 def test_a_campaign_whose_date_passes_gets_its_free_text_grouped_by_the_task_queued_when_it_was_made(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.surveys.test_freetext import PRIORITIES, SLOW, WordsEmbedder, text_campaign  # noqa: PLC0415
+    from tests.surveys.test_freetext import PRIORITIES, SLOW, WordsEmbedder, text_campaign
 
-    monkeypatch.setattr(tasks.text, "embedder", WordsEmbedder)
+    monkeypatch.setattr(core_text, "embedder", WordsEmbedder)
     campaign = text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES})
     [job] = DBTaskResult.objects.filter(task_path__endswith="analyse_texts")
     assert timezone.localtime(job.run_after).date() == campaign.closes_on + timedelta(days=1)
@@ -200,9 +202,9 @@ def test_a_campaign_whose_date_passes_gets_its_free_text_grouped_by_the_task_que
 def test_the_grouping_task_leaves_a_grouped_campaign_alone(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.surveys.test_freetext import PRIORITIES, SLOW, WordsEmbedder, text_campaign  # noqa: PLC0415
+    from tests.surveys.test_freetext import PRIORITIES, SLOW, WordsEmbedder, text_campaign
 
-    monkeypatch.setattr(tasks.text, "embedder", WordsEmbedder)
+    monkeypatch.setattr(core_text, "embedder", WordsEmbedder)
     campaign = close(text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES}))
     assert tasks.analyse_texts.call(campaign_id=campaign.pk) == 1
     computed = TextAnalysis.objects.for_org(personas.org).get(campaign=campaign).computed_at

@@ -143,7 +143,8 @@ def test_the_list_shows_open_campaigns_with_counts_and_closed_ones_with_results(
     response = client_for("admin").get(ORG)
     assert response.status_code == 200
     page = text(response)
-    assert "Autumn pulse" in page and "1 of 3" in page
+    assert "Autumn pulse" in page
+    assert "1 of 3" in page
     assert "10 of 10" in page
     assert f'href="{ORG}{closed.pk}/"' in response.content.decode()
     assert "New campaign" in page
@@ -154,18 +155,21 @@ def test_the_list_has_an_empty_state_and_no_admin_buttons_for_members(
 ) -> None:
     page = text(client_for("member").get(ORG))
     assert "No campaign is open or scheduled." in page
-    assert "New campaign" not in page and "Settings" not in page
+    assert "New campaign" not in page
+    assert "Settings" not in page
 
 
 def test_the_shipped_templates_are_listed_with_their_questions_grouped_by_criterion(
     personas: Personas, client_for: ClientFor, installed: None
 ) -> None:
     page = text(client_for("member").get(ORG + "templates/"))
-    assert "Alignment maturity" in page and "Partnership temperature" in page
+    assert "Alignment maturity" in page
+    assert "Partnership temperature" in page
     maturity = SurveyTemplate.objects.for_org(personas.org).get(key="maturity")
     response = client_for("admin").get(f"{ORG}templates/{maturity.pk}/")
     detail = response.content.decode()
-    assert "<h2>Communications</h2>" in detail and "<h2>Skills</h2>" in detail
+    assert "<h2>Communications</h2>" in detail
+    assert "<h2>Skills</h2>" in detail
     assert "Copy to edit" in text(response)
     assert f"templates/{maturity.pk}/edit/" not in detail
 
@@ -176,7 +180,8 @@ def test_copying_a_shipped_template_opens_its_copy_in_the_editor(
     template = shipped(personas, "partnership")
     response = client_for("admin").post(f"{ORG}templates/{template.pk}/copy/")
     copy = SurveyTemplate.objects.for_org(personas.org).get(copied_from=template)
-    assert response.status_code == 302 and response["Location"] == f"{ORG}templates/{copy.pk}/edit/"
+    assert response.status_code == 302
+    assert response["Location"] == f"{ORG}templates/{copy.pk}/edit/"
     editor = client_for("admin").get(response["Location"])
     assert editor.status_code == 200
     assert template.questions.first().text in editor.content.decode()  # type: ignore[union-attr]
@@ -199,7 +204,7 @@ def editor_post(name: str, questions: list[dict[str, Any]], **extra: str) -> dic
 def test_a_new_template_is_saved_from_the_editor_skipping_blank_and_removed_questions(
     personas: Personas, client_for: ClientFor
 ) -> None:
-    questions = [
+    questions: list[dict[str, Any]] = [
         {"kind": "likert", "text": "We plan together.", "required": "on"},
         {"kind": "single", "text": "Pick one", "choices": ["A", "B"], "required": "on"},
         {"kind": "likert", "text": "Removed question", "DELETE": "on"},
@@ -217,7 +222,7 @@ def test_a_new_template_is_saved_from_the_editor_skipping_blank_and_removed_ques
 def test_the_editor_shows_a_service_error_next_to_the_question_and_keeps_the_input(
     personas: Personas, client_for: ClientFor
 ) -> None:
-    questions = [
+    questions: list[dict[str, Any]] = [
         {"kind": "likert", "text": "Fine question"},
         {"kind": "single", "text": "Only one choice", "choices": ["A"]},
     ]
@@ -255,7 +260,8 @@ def test_an_unused_custom_template_is_deleted(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:
     response = client_for("admin").post(f"{ORG}templates/{every_kind.pk}/delete/")
-    assert response.status_code == 302 and response["Location"] == ORG + "templates/"
+    assert response.status_code == 302
+    assert response["Location"] == ORG + "templates/"
     assert not SurveyTemplate.objects.for_org(personas.org).filter(pk=every_kind.pk).exists()
 
 
@@ -300,7 +306,8 @@ def test_a_campaign_is_created_for_a_list_of_addresses(
     }
     response = client_for("admin").post(ORG + "new/", data)
     campaign = Campaign.objects.for_org(personas.org).get(title="Pilot")
-    assert response.status_code == 302 and response["Location"] == f"{ORG}{campaign.pk}/"
+    assert response.status_code == 302
+    assert response["Location"] == f"{ORG}{campaign.pk}/"
     links = {
         link.email: (link.side, link.department.name if link.department else None)
         for link in campaign.links.all()
@@ -356,7 +363,8 @@ def test_an_open_campaign_shows_progress_not_results(
     )
     page = text(client_for("viewer").get(f"{ORG}{invited.campaign.pk}/"))
     assert "Results appear when the campaign closes" in page
-    assert "1 of 4" in page and "25%" in page
+    assert "1 of 4" in page
+    assert "25%" in page
     assert "Widest gaps" not in page
 
 
@@ -418,8 +426,11 @@ def test_the_results_show_each_side_the_gap_in_words_and_the_widest_gaps(
     assert "Widest gaps" in page
     assert "IT rates this 2.0 lower than the business (large difference, p = " in page
     assert "8 answers, mean 3.0." in page
-    assert re.search(r"Business 4 4\.0 ", page) and re.search(r"IT 4 2\.0 ", page)
-    assert "Printable report" in page and "CSV" in page and "XLSX" in page
+    assert re.search(r"Business 4 4\.0 ", page)
+    assert re.search(r"IT 4 2\.0 ", page)
+    assert "Printable report" in page
+    assert "CSV" in page
+    assert "XLSX" in page
 
 
 def test_a_side_under_the_threshold_is_hidden_and_its_mean_never_shown(
@@ -438,7 +449,8 @@ def test_free_text_answers_are_shown_per_side_while_the_grouping_closing_queued_
     with django_capture_on_commit_callbacks(execute=True):
         page = text(client.get(f"{ORG}{closed.pk}/"))
         client.get(f"{ORG}{closed.pk}/")
-    assert "Involve us earlier." in page and "Talk to us before choosing tools." in page
+    assert "Involve us earlier." in page
+    assert "Talk to us before choosing tools." in page
     assert "Grouping answers by meaning…" in page
     # Closing the campaign queued the grouping; a read queues nothing.
     assert DBTaskResult.objects.filter(task_path__endswith="analyse_texts").count() == 0
@@ -469,7 +481,9 @@ def test_a_stored_grouping_shows_its_themes_and_the_same_story_score(
         },
     )
     page = text(client_for("viewer").get(f"{ORG}{closed.pk}/"))
-    assert "Earlier involvement" in page and "82%" in page and "Both sides ask for the same thing." in page
+    assert "Earlier involvement" in page
+    assert "82%" in page
+    assert "Both sides ask for the same thing." in page
     assert "Grouping answers by meaning" not in page
 
 
@@ -509,11 +523,14 @@ def test_the_maturity_results_have_a_radar_with_both_sides_and_a_criteria_table(
 def test_the_report_and_the_trend_render_the_closed_campaign(client_for: ClientFor, closed: Campaign) -> None:
     client = client_for("viewer")
     report = client.get(f"{ORG}{closed.pk}/report/")
-    assert report.status_code == 200 and "IT rates this 2.0 lower" in text(report)
+    assert report.status_code == 200
+    assert "IT rates this 2.0 lower" in text(report)
     trend = client.get(f"{ORG}templates/{closed.template_id}/trend/")
     assert trend.status_code == 200
     page = text(trend)
-    assert "Spring pulse" in page and "4.0" in page and "2.0" in page
+    assert "Spring pulse" in page
+    assert "4.0" in page
+    assert "2.0" in page
     assert 'role="img"' in trend.content.decode()
 
 
@@ -549,14 +566,17 @@ def good_post(template: SurveyTemplate) -> dict[str, Any]:
 def test_the_questionnaire_shows_every_kind_of_question_and_the_anonymity_note(
     client_for: ClientFor, link: tuple[Campaign, str]
 ) -> None:
-    campaign, token = link
+    _campaign, token = link
     response = client_for("anonymous").get(f"/s/{token}/")
     assert response.status_code == 200
     html = response.content.decode()
     page = text(response)
-    assert "Spring pulse" in page and "Acme Insurance" in page
-    assert "at least 5 people" in page and "your department and today's date" in page
-    assert "Strongly disagree" in page and "Strongly agree" in page
+    assert "Spring pulse" in page
+    assert "Acme Insurance" in page
+    assert "at least 5 people" in page
+    assert "your department and today's date" in page
+    assert "Strongly disagree" in page
+    assert "Strongly agree" in page
     assert html.count('type="radio"') == 5 + 11 + 3
     assert html.count('type="checkbox"') == 3
     assert "<textarea" in html
@@ -581,7 +601,8 @@ def test_a_good_response_is_stored_and_thanked_and_a_second_one_refused(
         "text": "More shared planning.",
     }
     again = client.post(f"/s/{token}/", good_post(campaign.template))
-    assert again.status_code == 409 and "already been used" in text(again)
+    assert again.status_code == 409
+    assert "already been used" in text(again)
     assert client.get(f"/s/{token}/").status_code == 409
 
 
@@ -597,11 +618,13 @@ def test_a_bad_response_comes_back_with_messages_and_every_answer_kept(
     response = client_for("anonymous").post(f"/s/{token}/", data)
     assert response.status_code == 422
     page = text(response)
-    assert "Please answer this question." in page and "Choose a whole number from 0 to 10." in page
+    assert "Please answer this question." in page
+    assert "Choose a whole number from 0 to 10." in page
     html = response.content.decode()
     assert "More shared planning.</textarea>" in html
     assert re.search(r'value="Monthly" checked', html)
-    assert re.search(r'value="E-mail" checked', html) and re.search(r'value="Meetings" checked', html)
+    assert re.search(r'value="E-mail" checked', html)
+    assert re.search(r'value="Meetings" checked', html)
     assert not SurveyResponse.objects.for_org(personas.org).filter(campaign=campaign).exists()
 
 
@@ -624,12 +647,13 @@ def test_an_unknown_token_is_not_found(client_for: ClientFor, link: tuple[Campai
 def test_too_many_attempts_get_a_429(
     client_for: ClientFor, link: tuple[Campaign, str], settings: Any
 ) -> None:
-    campaign, token = link
+    _campaign, token = link
     settings.SURVEY_RATE_PER_LINK = 1
     client = client_for("anonymous")
     assert client.post(f"/s/{token}/", {}).status_code == 422
     response = client.post(f"/s/{token}/", {})
-    assert response.status_code == 429 and response["Retry-After"] == "60"
+    assert response.status_code == 429
+    assert response["Retry-After"] == "60"
 
 
 # --- Reads never write ------------------------------------------------------------------------------------

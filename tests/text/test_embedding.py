@@ -167,9 +167,12 @@ def test_the_combined_cosine_is_the_weighted_mean_of_the_engines_cosines(
 def test_a_loaded_engine_records_its_load_time(use_engine: UseEmbedder, e5_engine: E5Embedder) -> None:
     loads = model_load_seconds()
 
-    assert use_engine.load_seconds is not None and use_engine.load_seconds > 0
-    assert e5_engine.load_seconds is not None and e5_engine.load_seconds > 0
-    assert loads["use"] > 0 and loads["e5"] > 0
+    assert use_engine.load_seconds is not None
+    assert use_engine.load_seconds > 0
+    assert e5_engine.load_seconds is not None
+    assert e5_engine.load_seconds > 0
+    assert loads["use"] > 0
+    assert loads["e5"] > 0
 
 
 def test_nothing_is_loaded_for_no_texts() -> None:
@@ -356,7 +359,8 @@ def test_the_cache_computes_each_text_once_and_returns_identical_vectors(tmp_pat
     np.testing.assert_array_equal(second[0], first[1])
     np.testing.assert_array_equal(second[2], first[0])
     np.testing.assert_array_equal(second, inner.embed(["beta", "gamma", "alpha"]))
-    assert cached.name == "fake" and cached.version == "1"
+    assert cached.name == "fake"
+    assert cached.version == "1"
 
 
 def test_the_cache_file_serves_another_process(tmp_path: Path) -> None:

@@ -8,34 +8,18 @@ from typing import Any
 
 import pytest
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tandem.config.api import api
-from tandem.core import services as core_services
-from tandem.core.models import Membership
 from tandem.strategy.models import Initiative, Stage
 from tandem.whycheck import services
 from tandem.whycheck.models import GateMode, Verdict, WhyCheck, WhyCheckSettings
-from tests.conftest import Personas
+from tests.conftest import Personas, bearer, fields_of, send
 from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER
 from tests.whycheck.test_views import RESULT, answer, reveal, scored
 
 ACME = "/api/v1/orgs/acme"
-
-
-def bearer(membership: Membership) -> Client:
-    _, raw = core_services.api_token_create(membership=membership, name="t")
-    return Client(headers={"Authorization": f"Bearer {raw}"})
-
-
-def send(client: Client, method: str, url: str, data: Any = None) -> Any:
-    return getattr(client, method)(url, data=data, content_type="application/json")
-
-
-def fields_of(response: Any) -> list[str]:
-    return [error["field"] for error in response.json()["errors"]]
 
 
 def url(r: WhyCheck, tail: str = "") -> str:
@@ -242,7 +226,8 @@ def test_the_organisation_list_filters_by_status_and_pages(personas: Personas, a
     paged = client.get(f"{ACME}/why-checks?limit=1&offset=1").json()
     assert (paged["count"], [r["id"] for r in paged["items"]]) == (2, [first.pk])
     history = client.get(f"{ACME}/initiatives/{approved.pk}/why-checks").json()
-    assert history["count"] == 2 and history["items"][1]["verdict"] == "aligned"
+    assert history["count"] == 2
+    assert history["items"][1]["verdict"] == "aligned"
 
 
 def test_the_list_runs_a_fixed_number_of_queries(personas: Personas, approved: Initiative) -> None:
@@ -358,7 +343,8 @@ def test_every_why_check_operation_is_documented_with_its_errors() -> None:
     ]
     assert len(operations) == 10
     for path, method, op in operations:
-        assert op.get("summary") and op.get("description"), (path, method)
+        assert op.get("summary"), (path, method)
+        assert op.get("description"), (path, method)
         responses = {str(status) for status in op["responses"]}
         assert {"401", "404", "422"} <= responses, (path, method)
         if method != "get":

@@ -34,7 +34,7 @@ from tests.whycheck.test_views import reveal, scored
 # A phrase and a measure nobody else would write: neither may show up anywhere but the author's own page.
 SECRET_WHY = "Our quokka-lantern doctrine: settle simple claims before the kettle boils."
 SECRET_MEASURE = "Lanterns lit per quokka"
-SECRET_ANSWER = {
+SECRET_ANSWER: dict[str, Any] = {
     "why": SECRET_WHY,
     "measures": [{"name": SECRET_MEASURE, "target": 73, "unit": "lanterns", "by": "2027-03-31"}],
 }
@@ -152,7 +152,8 @@ def test_before_the_reveal_no_page_or_api_response_shows_the_other_side_s_answer
     seen_ok = set()
     for who, client in _clients(personas):
         for name, url in urls:
-            for extra in ({}, {"HTTP_HX_REQUEST": "true"}):
+            extras: tuple[dict[str, Any], ...] = ({}, {"HTTP_HX_REQUEST": "true"})
+            for extra in extras:
                 response = client.get(url, **extra)
                 assert response.status_code < 500, (who, url)
                 assert_blind(text_of(response), f"{url} for {who}")
@@ -222,7 +223,8 @@ def test_no_e_mail_quotes_an_answer(
     assert {m.to[0] for m in before} == {personas.business_lead.user.email, personas.it_lead.user.email}
     for message in before:
         assert_blind(
-            f"{message.subject}\n{message.body}\n{message.alternatives}", f"the e-mail to {message.to}"
+            f"{message.subject}\n{message.body}\n{getattr(message, 'alternatives', '')}",
+            f"the e-mail to {message.to}",
         )
 
     # Not after the reveal either: the misaligned notice links to the page, it does not quote.
@@ -233,6 +235,7 @@ def test_no_e_mail_quotes_an_answer(
     assert len(mail.outbox) > len(before)
     for message in mail.outbox:
         assert_blind(
-            f"{message.subject}\n{message.body}\n{message.alternatives}", f"the e-mail to {message.to}"
+            f"{message.subject}\n{message.body}\n{getattr(message, 'alternatives', '')}",
+            f"the e-mail to {message.to}",
         )
         assert IT_ANSWER["why"] not in message.body

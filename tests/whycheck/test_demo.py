@@ -64,7 +64,8 @@ def test_every_round_gets_the_verdict_it_was_written_for(org: Organization) -> N
             round_.result.get("explanation"),
         )
         if spec.expect:
-            assert round_.score is not None and 0 <= round_.score <= 1
+            assert round_.score is not None
+            assert 0 <= round_.score <= 1
             assert round_.result["explanation"].startswith(Verdict(spec.expect).label.split()[0])
 
 
@@ -84,18 +85,19 @@ def test_the_demo_has_why_checks_in_every_state(org: Organization) -> None:
     assert any(r.business_decision_at and r.it_decision_at is None for r in partial)
     # Closed before the deadline passed with one answer: shown, never scored.
     closed = [r for r in played if r.status == RoundStatus.CLOSED]
-    assert closed and all(
-        r.verdict == "" and r.closed_at and r.deadline < timezone.localdate() for r in closed
-    )
+    assert closed
+    assert all(r.verdict == "" and r.closed_at and r.deadline < timezone.localdate() for r in closed)
     assert any(len(answered_sides(r)) == 1 for r in closed)
     # An admin overrode one misaligned round, with a reason.
     overridden = [r for r in revealed if r.override_at is not None]
     assert len(overridden) == 1
-    assert overridden[0].verdict == Verdict.MISALIGNED and overridden[0].override_reason.strip()
+    assert overridden[0].verdict == Verdict.MISALIGNED
+    assert overridden[0].override_reason.strip()
     assert overridden[0].initiative.stage != Stage.PAUSED
     # Answers in both languages, with targets, units and dates.
     answers = list(WhyAnswer.objects.for_org(org))
-    assert any(" de " in a.why for a in answers) and any(" the " in a.why for a in answers)
+    assert any(" de " in a.why for a in answers)
+    assert any(" the " in a.why for a in answers)
     for answer in answers:
         assert 1 <= len(answer.measures) <= 4
         assert all(m["target"] is not None and m["unit"] and m["by"] for m in answer.measures)
@@ -105,11 +107,14 @@ def test_a_misaligned_round_paused_an_initiative_that_was_in_delivery(org: Organ
     paused = [r for r in rounds(org) if r.paused_initiative and r.initiative.stage == Stage.PAUSED]
     assert len(paused) == 1
     round_ = paused[0]
-    assert round_.verdict == Verdict.MISALIGNED and round_.flagged_for_review and round_.override_at is None
+    assert round_.verdict == Verdict.MISALIGNED
+    assert round_.flagged_for_review
+    assert round_.override_at is None
     initiative = round_.initiative
     assert initiative.paused_from in (Stage.IN_DELIVERY, Stage.APPROVED)
     last = last_transition(initiative)
-    assert last.to_stage == Stage.PAUSED and last.reason.startswith(PAUSE_REASON)
+    assert last.to_stage == Stage.PAUSED
+    assert last.reason.startswith(PAUSE_REASON)
     assert last.created_at == round_.scored_at  # the timeline shows the pause when it happened
 
 
@@ -119,10 +124,13 @@ def test_one_initiative_has_a_history_where_realigning_lifted_the_pause(org: Org
     assert count >= 3
     history = list(WhyCheck.objects.for_org(org).filter(initiative_id=initiative_id).order_by("scored_at"))
     verdicts = [r.verdict for r in history]
-    assert Verdict.MISALIGNED in verdicts and verdicts[-1] == Verdict.ALIGNED
+    assert Verdict.MISALIGNED in verdicts
+    assert verdicts[-1] == Verdict.ALIGNED
     assert verdicts.index(Verdict.MISALIGNED) < len(verdicts) - 1
     first, last = history[0].scored_at, history[-1].scored_at
-    assert first is not None and last is not None and last - first >= timedelta(weeks=6)
+    assert first is not None
+    assert last is not None
+    assert last - first >= timedelta(weeks=6)
     initiative = Initiative.objects.for_org(org).get(pk=initiative_id)
     assert initiative.stage == Stage.IN_DELIVERY
     stages = [
@@ -142,7 +150,8 @@ def test_timestamps_tell_the_story_in_order(org: Organization) -> None:
         if round_.revealed_at is not None:
             assert all(a.submitted_at <= round_.revealed_at for a in answers)
         if round_.scored_at is not None:
-            assert round_.revealed_at is not None and round_.revealed_at <= round_.scored_at < now
+            assert round_.revealed_at is not None
+            assert round_.revealed_at <= round_.scored_at < now
         for moment in (
             round_.business_decision_at,
             round_.it_decision_at,
@@ -165,7 +174,8 @@ def test_rounds_start_only_where_both_co_leads_are_named_and_the_initiative_is_n
 ) -> None:
     for round_ in rounds(org):
         initiative = round_.initiative
-        assert initiative.business_co_lead_id and initiative.it_co_lead_id
+        assert initiative.business_co_lead_id
+        assert initiative.it_co_lead_id
         assert initiative.stage not in (Stage.CLOSED, Stage.CANCELLED)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
+from typing import Any, ClassVar
 
 import numpy as np
 import pytest
@@ -71,7 +72,7 @@ class WordsEmbedder(HashEmbedder):
     (or their translations) are similar, as with a multilingual model."""
 
     name = "fake-words"
-    DICTIONARY = {
+    DICTIONARY: ClassVar[dict[str, str]] = {
         "klanten": "customers",
         "klant": "customer",
         "omzet": "revenue",
@@ -185,7 +186,8 @@ def test_identical_answers_are_aligned(answer: Answer, calibration: Calibration)
     result = compare(answer, answer, embedder=WORDS, calibration=calibration)
     assert result.verdict == "aligned"
     assert result.score == 1.0
-    assert not result.only_business and not result.only_it
+    assert not result.only_business
+    assert not result.only_it
 
 
 def _words(alphabet: str) -> st.SearchStrategy[str]:
@@ -327,7 +329,7 @@ def test_a_missing_target_or_date_is_named_but_not_a_penalty() -> None:
 
 
 def _match(
-    first: Sequence[Measure], second: Sequence[Measure], embedder: HashEmbedder, **changes: float
+    first: Sequence[Measure], second: Sequence[Measure], embedder: HashEmbedder, **changes: Any
 ) -> list[tuple[int, int]]:
     texts = [m.name for m in (*first, *second)]
     vectors = scoring.TextVectors(embedder, texts)
@@ -402,7 +404,8 @@ def test_the_explanation_names_shared_and_one_sided_measures_and_conflicts() -> 
 def test_the_explanation_says_which_themes_only_one_why_has() -> None:
     result = compare(CLAIMS_BUSINESS, CLAIMS_IT, embedder=WORDS)
     assert "only the business speaks of trust" in result.explanation
-    assert "only IT speaks of" in result.explanation and "manual" in result.explanation
+    assert "only IT speaks of" in result.explanation
+    assert "manual" in result.explanation
     assert "customers" not in result.details["themes_only_business"]  # type: ignore[operator]
 
 
@@ -425,7 +428,8 @@ def test_dutch_and_english_answers_meet_through_the_engine() -> None:
     english = Answer("We want customers faster claims settle", (measure("Lead-time", 5, "days"),))
     result = compare(dutch, english, embedder=WORDS)
     assert result.purpose > 0.9
-    assert len(result.shared) == 1 and not result.shared[0].issues
+    assert len(result.shared) == 1
+    assert not result.shared[0].issues
 
 
 def test_compare_many_gives_what_compare_gives() -> None:
@@ -490,12 +494,13 @@ def test_the_labelled_set_is_balanced_and_in_the_cli_format() -> None:
     for row in rows:
         for side in ("business", "it"):
             answer = answer_from_dict(row[side], side)
-            assert 1 <= len(answer.measures) <= 5 and answer.why
+            assert 1 <= len(answer.measures) <= 5
+            assert answer.why
 
 
 @pytest.fixture(scope="session")
 def default_engine():  # type: ignore[no-untyped-def]
-    from tandem.text.embedding import get_embedder  # noqa: PLC0415
+    from tandem.text.embedding import get_embedder
 
     engine = get_embedder("default")
     if engine.name == "lexical":
@@ -544,7 +549,7 @@ def test_swapping_the_sides_of_every_labelled_pair_changes_nothing(labelled_run)
 
 
 def test_the_default_engine_is_calibrated() -> None:
-    from tandem.text.embedding import DEFAULT_ENGINE  # noqa: PLC0415
+    from tandem.text.embedding import DEFAULT_ENGINE
 
     assert DEFAULT_ENGINE in scoring.CALIBRATIONS
 
@@ -632,7 +637,8 @@ def test_the_cli_writes_one_json_line_per_pair_without_a_database(tmp_path: Path
     assert [o["id"] for o in out] == [r["id"] for r in rows]
     for o in out:
         assert set(o) == {"id", "score", "verdict", "explanation"}
-        assert 0.0 <= o["score"] <= 1.0 and o["verdict"] in ("aligned", "partial", "misaligned")
+        assert 0.0 <= o["score"] <= 1.0
+        assert o["verdict"] in ("aligned", "partial", "misaligned")
     assert not (tmp_path / "no" / "such" / "dir" / "x.sqlite3").exists()  # no database was opened
 
 
@@ -640,7 +646,8 @@ def test_the_cli_reads_standard_input(tmp_path: Path) -> None:
     done = _cli(tmp_path, GOOD_LINE + "\n", "--input", "-", "--engine", "lexical")
     assert done.returncode == 0, done.stderr
     (line,) = [json.loads(x) for x in done.stdout.splitlines()]
-    assert line["id"] == "claims" and "Claims settled within one day" in line["explanation"]
+    assert line["id"] == "claims"
+    assert "Claims settled within one day" in line["explanation"]
 
 
 def test_bad_lines_get_an_error_line_a_message_and_exit_status_one(tmp_path: Path) -> None:
@@ -657,18 +664,21 @@ def test_bad_lines_get_an_error_line_a_message_and_exit_status_one(tmp_path: Pat
     assert done.returncode == 1
     out = [json.loads(x) for x in done.stdout.splitlines()]
     assert [o.get("id") for o in out] == ["claims", None, 7, None, "claims"]
-    assert "score" in out[0] and "score" in out[4]
+    assert "score" in out[0]
+    assert "score" in out[4]
     assert out[1]["error"].startswith("not valid JSON")
     assert out[2]["error"] == "business.measures: the target of 'a' must be a number"
     assert out[3]["error"] == "each line must be a JSON object"
-    assert "line 2: not valid JSON" in done.stderr and "3 of 5 lines could not be compared" in done.stderr
+    assert "line 2: not valid JSON" in done.stderr
+    assert "3 of 5 lines could not be compared" in done.stderr
     assert "Traceback" not in done.stderr
 
 
 def test_a_missing_input_file_is_a_message_not_a_traceback(tmp_path: Path) -> None:
     done = _cli(tmp_path, "", "--input", str(tmp_path / "missing.jsonl"), "--engine", "lexical")
     assert done.returncode == 1
-    assert "cannot read" in done.stderr and "Traceback" not in done.stderr
+    assert "cannot read" in done.stderr
+    assert "Traceback" not in done.stderr
 
 
 def test_the_cli_runs_where_the_database_directory_cannot_even_be_created(tmp_path: Path) -> None:

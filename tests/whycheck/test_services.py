@@ -47,7 +47,8 @@ def test_only_the_co_leads_answer_and_each_for_their_side(personas: Personas, ro
         answer(personas, round_, "member", BUSINESS_ANSWER)
     answer(personas, round_, "business_lead", BUSINESS_ANSWER)
     [row] = round_.answers.all()
-    assert row.side == "business" and row.author == personas.business_lead
+    assert row.side == "business"
+    assert row.author == personas.business_lead
 
 
 def test_answers_stay_hidden_until_both_are_in(personas: Personas, round_: WhyCheck) -> None:
@@ -59,7 +60,8 @@ def test_answers_stay_hidden_until_both_are_in(personas: Personas, round_: WhyCh
     for who in ("owner", "admin", "member", "viewer"):
         assert selectors.round_view(round_, getattr(personas, who)).answers == {}
     business_view = selectors.round_view(round_, personas.business_lead)
-    assert business_view.my_answer is not None and business_view.my_answer.why == BUSINESS_ANSWER["why"]
+    assert business_view.my_answer is not None
+    assert business_view.my_answer.why == BUSINESS_ANSWER["why"]
     assert BUSINESS_ANSWER["why"] not in str(
         list(AuditEvent.objects.for_org(personas.org).values_list("summary", "data"))
     )
@@ -99,8 +101,11 @@ def test_a_misaligned_verdict_pauses_flags_and_blocks_approval(personas: Persona
     services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
     initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
     assert initiative.stage == Stage.PAUSED
-    assert round_.flagged_for_review and round_.paused_initiative
-    assert initiative.transitions.last().reason.startswith("why check: misaligned")
+    assert round_.flagged_for_review
+    assert round_.paused_initiative
+    last = initiative.transitions.last()
+    assert last is not None
+    assert last.reason.startswith("why check: misaligned")
     # Resuming at "approved" passes the gate again, which now names the why check.
     with pytest.raises(GateRefused) as error:
         strategy.initiative_transition(
@@ -180,14 +185,17 @@ def test_closing_early_reveals_what_is_in(personas: Personas, round_: WhyCheck) 
     answer(personas, round_, "business_lead", BUSINESS_ANSWER)
     services.whycheck_close(actor=personas.owner, why_check=round_)
     view = selectors.round_view(round_, personas.it_lead)
-    assert view.answers["business"] is not None and view.answers["it"] is None
+    assert view.answers["business"] is not None
+    assert view.answers["it"] is None
     assert not view.can_answer
 
 
 def test_a_why_check_pause_is_recorded_with_its_cause(personas: Personas, round_: WhyCheck) -> None:
     services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
     initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
-    assert initiative.transitions.last().cause == TransitionCause.WHY_CHECK
+    last = initiative.transitions.last()
+    assert last is not None
+    assert last.cause == TransitionCause.WHY_CHECK
     assert strategy_selectors.initiative_paused_by(initiative=initiative, cause=TransitionCause.WHY_CHECK)
 
 
@@ -214,7 +222,7 @@ def test_reading_the_settings_writes_nothing(personas: Personas) -> None:
 def test_pauses_recorded_before_the_cause_had_a_field_are_recognised(
     personas: Personas, round_: WhyCheck
 ) -> None:
-    from django.apps import apps  # noqa: PLC0415
+    from django.apps import apps
 
     migration = importlib.import_module("tandem.strategy.migrations.0003_transition_cause")
     services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})

@@ -89,7 +89,7 @@ def audit_refusal(request: HttpRequest, error: Http404) -> None:
 
 def user_has_mfa(user: Any) -> bool:
     """Whether the person has an authenticator app set up."""
-    from allauth.mfa.models import Authenticator  # noqa: PLC0415 (app registry)
+    from allauth.mfa.models import Authenticator  # app registry
 
     return bool(Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists())
 

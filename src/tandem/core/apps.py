@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -7,7 +9,7 @@ class CoreConfig(AppConfig):
     label = "core"
     verbose_name = "Tandem core"
     # Links in the organisation navigation: (url name, label, audience, position).
-    tandem_nav = [
+    tandem_nav: ClassVar[list[tuple[object, ...]]] = [
         ("core:org_home", _("Home"), "all", 0),
         ("core:members", _("Members"), "internal", 80),
         ("core:departments", _("Departments"), "internal", 85),

@@ -77,3 +77,33 @@ def clear() -> None:
 
 
 request_started.connect(forget_writes, dispatch_uid="tandem.core.cache.forget_writes")
+
+
+class CachedRows[M]:
+    """A queryset's slices and count, each fetched once per version of ``org``'s data: hand it to
+    a paginator (the API's ``Pages``, Django's ``Paginator``) in place of the queryset. The rows
+    are shared read-only between requests of this process, with what they prefetched."""
+
+    def __init__(self, org: Organization, name: str, queryset: Any, *parts: Hashable) -> None:
+        self.org, self.name, self.queryset, self.parts = org, name, queryset, parts
+
+    def all(self) -> CachedRows[M]:
+        return self
+
+    def count(self) -> int:
+        count: int = org_cached(self.org, self.name + ":count", self.queryset.count, *self.parts)
+        return count
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list[M]:
+        rows: list[M] = org_cached(
+            self.org,
+            self.name,
+            lambda: list(self.queryset[window]),
+            *self.parts,
+            window.start,
+            window.stop,
+        )
+        return rows

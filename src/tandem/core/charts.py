@@ -10,6 +10,7 @@ nothing to draw a chart is the empty string, so a template can say why in words 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -314,7 +315,7 @@ def _line(series: Series, across: Callable[[int], str], down: Callable[[float], 
         'stroke-dasharray="{}"/>',
         (
             (across(i - 1), down(before), across(i), down(now), series.colour, series.dash)
-            for i, (before, now) in enumerate(zip(values, values[1:], strict=False), start=1)
+            for i, (before, now) in enumerate(itertools.pairwise(values), start=1)
             if before is not None and now is not None
         ),
     )

@@ -146,7 +146,7 @@ def demo_seed(*, password: str) -> tuple[Organization, bool]:
             module.seed(org=org, people=people)
     # The demo's history is backdated: the e-mails its seeding queued (why-check rounds "started"
     # weeks ago) would reach the demo people as news, so the queue it filled is emptied.
-    from django_tasks_db.models import DBTaskResult  # noqa: PLC0415 (app registry)
+    from django_tasks_db.models import DBTaskResult  # app registry
 
     DBTaskResult.objects.filter(enqueued_at__gte=started, status="READY").delete()
     return org, True

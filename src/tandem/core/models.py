@@ -163,7 +163,7 @@ class Membership(OrgScopedModel):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[MembershipManager] = MembershipManager()  # type: ignore[assignment]
+    objects: ClassVar[MembershipManager] = MembershipManager()
 
     class Meta:
         ordering: ClassVar = ["user__name", "user__email"]

@@ -184,7 +184,7 @@ def membership_update(
     member: Membership,
     role: str | None = None,
     side: str | None = None,
-    department: Department | None | _Unchanged = UNCHANGED,
+    department: Department | _Unchanged | None = UNCHANGED,
     title: str | None = None,
     is_active: bool | None = None,
     request: HttpRequest | None = None,
@@ -193,25 +193,17 @@ def membership_update(
 
     Only owners touch the owner role, and an organisation always keeps one active owner.
     """
-    changes: dict[str, list[Any]] = {}
-    if role is not None and role != member.role:
-        _check_choice(role, Role, "role")
-        _check_role_change(actor=actor, target_role=member.role, new_role=role)
-        changes["role"] = [member.role, role]
-    if side is not None and side != member.side:
-        _check_choice(side, Side, "side")
-        changes["side"] = [member.side, side]
-    if not isinstance(department, _Unchanged) and department != member.department:
-        old = member.department.name if member.department else None
-        changes["department"] = [old, department.name if department else None]
     if title is not None:
         title = clean_text(title, field="title", max_length=120)
-    if title is not None and title != member.title:
-        changes["title"] = [member.title, title]
-    if is_active is not None and is_active != member.is_active:
-        if member.role == Role.OWNER and not actor.is_owner:
-            raise ValidationFailed(_("Only an owner can deactivate an owner."), field="is_active")
-        changes["is_active"] = [member.is_active, is_active]
+    changes = _membership_changes(
+        actor=actor,
+        member=member,
+        role=role,
+        side=side,
+        department=department,
+        title=title,
+        is_active=is_active,
+    )
     if not changes:
         return member
     with transaction.atomic():
@@ -225,24 +217,18 @@ def membership_update(
                 _("An organisation needs at least one active owner. Make someone else owner first."),
                 field="role" if "role" in changes else "is_active",
             )
-        if "role" in changes:
-            member.role = role  # type: ignore[assignment]
-        if "side" in changes:
-            member.side = side  # type: ignore[assignment]
-        if "department" in changes:
-            member.department = department  # type: ignore[assignment]
-        if "title" in changes:
-            member.title = title  # type: ignore[assignment]
-        if "is_active" in changes:
-            member.is_active = bool(is_active)
+        values = {
+            "role": role,
+            "side": side,
+            "department": department,
+            "title": title,
+            "is_active": is_active,
+        }
+        for field in changes:
+            setattr(member, field, values[field])
         member.save()
-        action = "membership.updated"
-        if list(changes) == ["is_active"]:
-            action = "membership.reactivated" if is_active else "membership.deactivated"
-        elif "role" in changes:
-            action = "membership.role_changed"
         audit_record(
-            action=action,
+            action=_membership_action(changes, is_active=is_active),
             actor=actor.user,
             organization=member.organization,
             target=member,
@@ -251,6 +237,43 @@ def membership_update(
             request=request,
         )
     return member
+
+
+def _membership_changes(
+    *,
+    actor: Membership,
+    member: Membership,
+    role: str | None,
+    side: str | None,
+    department: Department | _Unchanged | None,
+    title: str | None,
+    is_active: bool | None,
+) -> dict[str, list[Any]]:
+    """The fields that change, as [old, new] for the audit record; checks each new value."""
+    changes: dict[str, list[Any]] = {}
+    if role is not None and role != member.role:
+        _check_choice(role, Role, "role")
+        _check_role_change(actor=actor, target_role=member.role, new_role=role)
+        changes["role"] = [member.role, role]
+    if side is not None and side != member.side:
+        _check_choice(side, Side, "side")
+        changes["side"] = [member.side, side]
+    if not isinstance(department, _Unchanged) and department != member.department:
+        old = member.department.name if member.department else None
+        changes["department"] = [old, department.name if department else None]
+    if title is not None and title != member.title:
+        changes["title"] = [member.title, title]
+    if is_active is not None and is_active != member.is_active:
+        if member.role == Role.OWNER and not actor.is_owner:
+            raise ValidationFailed(_("Only an owner can deactivate an owner."), field="is_active")
+        changes["is_active"] = [member.is_active, is_active]
+    return changes
+
+
+def _membership_action(changes: dict[str, list[Any]], *, is_active: bool | None) -> str:
+    if list(changes) == ["is_active"]:
+        return "membership.reactivated" if is_active else "membership.deactivated"
+    return "membership.role_changed" if "role" in changes else "membership.updated"
 
 
 # --- Invitations -----------------------------------------------------------------------------------
@@ -281,7 +304,7 @@ def invitation_create(
 
     A pending invitation to the same address is replaced, so only the newest link works.
     """
-    from tandem.core.tasks import send_invitation_email  # noqa: PLC0415 (tasks import services)
+    from tandem.core.tasks import send_invitation_email  # tasks import services
 
     org = actor.organization
     email = _clean_email(email)
@@ -365,7 +388,7 @@ def invitation_accept(
     *, invitation: Invitation, user: User, request: HttpRequest | None = None
 ) -> Membership:
     """Join the organisation; the person must own the invited address (a verified e-mail)."""
-    from allauth.account.models import EmailAddress  # noqa: PLC0415 (app registry)
+    from allauth.account.models import EmailAddress  # app registry
 
     owns_address = EmailAddress.objects.filter(
         user=user, email__iexact=invitation.email, verified=True
@@ -405,7 +428,7 @@ def invitation_accept(
 
 def user_create(*, email: str, name: str = "", password: str | None = None, verified: bool = True) -> User:
     """A new account with a verified primary e-mail address (for the CLI and the demo)."""
-    from allauth.account.models import EmailAddress  # noqa: PLC0415 (app registry)
+    from allauth.account.models import EmailAddress  # app registry
 
     email = _clean_email(email)
     with transaction.atomic():

@@ -15,7 +15,7 @@ from tandem.core.models import Invitation
 @task()
 def send_invitation_email(*, invitation_id: int, base_url: str = "") -> bool:
     """E-mail the link of a pending invitation; a no-op when it was revoked or used meanwhile."""
-    from tandem.core.services import invitation_token  # noqa: PLC0415 (services enqueue this task)
+    from tandem.core.services import invitation_token  # services enqueue this task
 
     invitation = (
         Invitation.objects.unscoped()  # a worker acts for every organisation

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 def embedder(engine: str = "") -> CachedEmbedder:
     """``engine`` (``TANDEM_TEXT_EMBEDDER`` by default) with the cache under the data directory."""
-    from tandem.text.embedding import CachedEmbedder, get_embedder, open_cache  # noqa: PLC0415 (numpy)
+    from tandem.text.embedding import CachedEmbedder, get_embedder, open_cache  # loads numpy
 
     cache = open_cache(Path(settings.DATA_DIR) / "embeddings.sqlite3")
     return CachedEmbedder(get_embedder(engine or settings.TEXT_EMBEDDER), cache)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -72,11 +73,11 @@ def org_home(request: OrgRequest) -> HttpResponse:
     org = request.org
     if request.session.get(LAST_ORG) != org.slug:  # write the session only when it changes
         request.session[LAST_ORG] = org.slug
-    context = {
-        "counts": selectors.member_counts_for_org(org),
-        "departments": selectors.department_list_for_org(org)[:20],
-        "pending_invitations": selectors.invitation_list_pending(org).count(),
-        "panels": home_panels(request.membership),
+    context = {  # lazy: the page is drawn once per version of the organisation's data
+        "counts": lazy(lambda: selectors.member_counts_for_org(org)),
+        "departments": lazy(lambda: selectors.department_list_for_org(org)[:20]),
+        "pending_invitations": lazy(lambda: selectors.invitation_list_pending(org).count()),
+        "panels": lazy(lambda: home_panels(request.membership)),
     }
     return render(request, "core/org_home.html", context)
 
@@ -205,7 +206,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             messages.success(request, _("Welcome to %(org)s.") % {"org": membership.organization.name})
             return redirect("core:org_home", org_slug=membership.organization.slug)
     if not request.user.is_authenticated:
-        from allauth.account.adapter import get_adapter  # noqa: PLC0415 (app registry)
+        from allauth.account.adapter import get_adapter
 
         # Signing up through the link proves the address: allauth skips the verification mail.
         request.session[PENDING_INVITATION] = token

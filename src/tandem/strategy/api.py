@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from tandem.core import selectors as core_selectors
 from tandem.core.access import lead, reader
 from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields
+from tandem.core.cache import CachedRows
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ValidationErrorOut
@@ -347,7 +348,9 @@ def _portfolio_rows(membership: Membership, filters: InitiativeFilters) -> Query
 )
 @paginate(Pages)
 def initiative_list(request: HttpRequest, slug: str, filters: Query[InitiativeFilters]) -> Any:
-    return _portfolio_rows(reader(request, slug), filters)
+    membership = reader(request, slug)
+    rows = _portfolio_rows(membership, filters)  # fetched once per version of the organisation's data
+    return CachedRows[Initiative](membership.organization, "api:initiatives", rows, filters.model_dump_json())
 
 
 @router.post(

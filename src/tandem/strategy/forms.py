@@ -117,7 +117,7 @@ class PortfolioFilterForm(forms.Form):
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
     sponsor_side = forms.ChoiceField(
         label=_("Sponsor's side"),
-        choices=_blank(_("Either side")) + [(Side.BUSINESS, Side.BUSINESS.label), (Side.IT, Side.IT.label)],
+        choices=[*_blank(_("Either side")), (Side.BUSINESS, Side.BUSINESS.label), (Side.IT, Side.IT.label)],
         required=False,
     )
     missing = forms.ChoiceField(

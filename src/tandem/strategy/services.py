@@ -97,7 +97,7 @@ def _member(
 # --- Objectives --------------------------------------------------------------------------------
 
 
-def _objective_apply(objective: Objective, data: dict[str, Any]) -> dict[str, list[Any]]:
+def _objective_apply(objective: Objective, data: dict[str, Any]) -> dict[str, list[Any]]:  # noqa: C901 (one check per field of a partial update)
     changes: dict[str, list[Any]] = {}
     org_id = objective.organization_id
     clean: dict[str, Any] = {}
@@ -177,8 +177,8 @@ def objective_update(
     description: str | _Unchanged = UNCHANGED,
     period_start: date | _Unchanged = UNCHANGED,
     period_end: date | _Unchanged = UNCHANGED,
-    business_owner: Membership | None | _Unchanged = UNCHANGED,
-    it_owner: Membership | None | _Unchanged = UNCHANGED,
+    business_owner: Membership | _Unchanged | None = UNCHANGED,
+    it_owner: Membership | _Unchanged | None = UNCHANGED,
     status: str | _Unchanged = UNCHANGED,
 ) -> Objective:
     """Change the given fields of an objective (``None`` removes an owner); every change is audited."""
@@ -199,7 +199,7 @@ def objective_update(
 # --- Key results and check-ins ------------------------------------------------------------------
 
 
-def _key_result_apply(kr: KeyResult, data: dict[str, Any]) -> None:
+def _key_result_apply(kr: KeyResult, data: dict[str, Any]) -> None:  # noqa: C901 (one check per field of a partial update)
     if "metric" in data:
         kr.metric = _text(data["metric"], "metric", max_length=200, required=True)
     if "unit" in data:
@@ -268,9 +268,9 @@ def key_result_update(
     direction: str | _Unchanged = UNCHANGED,
     baseline: float | _Unchanged = UNCHANGED,
     target: float | _Unchanged = UNCHANGED,
-    band_min: float | None | _Unchanged = UNCHANGED,
-    band_max: float | None | _Unchanged = UNCHANGED,
-    due_date: date | None | _Unchanged = UNCHANGED,
+    band_min: float | _Unchanged | None = UNCHANGED,
+    band_max: float | _Unchanged | None = UNCHANGED,
+    due_date: date | _Unchanged | None = UNCHANGED,
 ) -> KeyResult:
     """Change the given fields of a key result (its current value changes through check-ins)."""
     _key_result_apply(key_result, _given(locals(), skip=("actor", "key_result")))
@@ -341,7 +341,7 @@ INITIATIVE_TEXT = {
 }
 
 
-def _initiative_apply(initiative: Initiative, data: dict[str, Any]) -> dict[str, list[Any]]:
+def _initiative_apply(initiative: Initiative, data: dict[str, Any]) -> dict[str, list[Any]]:  # noqa: C901 (one check per field of a partial update)
     org_id = initiative.organization_id
     clean: dict[str, Any] = {}
     for key, limit in INITIATIVE_TEXT.items():
@@ -463,16 +463,16 @@ def initiative_update(
     summary: str | _Unchanged = UNCHANGED,
     business_outcome: str | _Unchanged = UNCHANGED,
     definition_of_success: str | _Unchanged = UNCHANGED,
-    business_co_lead: Membership | None | _Unchanged = UNCHANGED,
-    it_co_lead: Membership | None | _Unchanged = UNCHANGED,
-    sponsor: Membership | None | _Unchanged = UNCHANGED,
-    budget_amount: Decimal | float | None | _Unchanged = UNCHANGED,
+    business_co_lead: Membership | _Unchanged | None = UNCHANGED,
+    it_co_lead: Membership | _Unchanged | None = UNCHANGED,
+    sponsor: Membership | _Unchanged | None = UNCHANGED,
+    budget_amount: Decimal | float | _Unchanged | None = UNCHANGED,
     budget_currency: str | _Unchanged = UNCHANGED,
-    start_date: date | None | _Unchanged = UNCHANGED,
-    target_date: date | None | _Unchanged = UNCHANGED,
+    start_date: date | _Unchanged | None = UNCHANGED,
+    target_date: date | _Unchanged | None = UNCHANGED,
     departments: Iterable[Department] | _Unchanged = UNCHANGED,
     end_user_input_who: str | _Unchanged = UNCHANGED,
-    end_user_input_when: date | None | _Unchanged = UNCHANGED,
+    end_user_input_when: date | _Unchanged | None = UNCHANGED,
     end_user_input_summary: str | _Unchanged = UNCHANGED,
     end_user_input_waiver: str | _Unchanged = UNCHANGED,
 ) -> Initiative:

@@ -59,14 +59,14 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 import tablib  # type: ignore[import-untyped]
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook  # type: ignore[import-untyped]
+from openpyxl import load_workbook
 
 from tandem.core.audit import audit_record
 from tandem.core.errors import TandemError, ValidationFailed
@@ -213,21 +213,9 @@ def _blank(value: Any) -> bool:
 
 def sheet_read(content: bytes) -> Sheet:
     """The headers and non-empty rows of a CSV or XLSX file; ``SpreadsheetError`` otherwise."""
-    if len(content) > MAX_BYTES:
-        raise SpreadsheetError(_("The file is larger than 2 MB; split it into smaller files."))
-    if not content.strip():
-        raise SpreadsheetError(_("The file is empty."))
-    if content.startswith(b"PK\x03\x04"):
-        rows = _xlsx_rows(content)
-    elif content.startswith(b"\xd0\xcf\x11\xe0"):
-        raise SpreadsheetError(_("Old Excel (.xls) files are not supported: save it as .xlsx or CSV."))
-    elif b"\x00" in content[:8192]:
-        raise SpreadsheetError(_("This is not a CSV or XLSX file."))
-    else:
-        rows = _csv_rows(_decode(content))
     sheet = Sheet(headers=[], rows=[])
     blanks = 0  # empty rows count as skipped only when a row follows them, not a sheet's tail
-    for number, cells in enumerate(rows, start=1):
+    for number, cells in enumerate(_file_rows(content), start=1):
         values = list(cells)[:MAX_COLUMNS]
         while values and _blank(values[-1]):
             values.pop()
@@ -246,6 +234,21 @@ def sheet_read(content: bytes) -> Sheet:
     if not sheet.headers:
         raise SpreadsheetError(_("The file is empty."))
     return sheet
+
+
+def _file_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    """The rows of a CSV or XLSX file, told apart by their first bytes; ``SpreadsheetError`` otherwise."""
+    if len(content) > MAX_BYTES:
+        raise SpreadsheetError(_("The file is larger than 2 MB; split it into smaller files."))
+    if not content.strip():
+        raise SpreadsheetError(_("The file is empty."))
+    if content.startswith(b"PK\x03\x04"):
+        return _xlsx_rows(content)
+    if content.startswith(b"\xd0\xcf\x11\xe0"):
+        raise SpreadsheetError(_("Old Excel (.xls) files are not supported: save it as .xlsx or CSV."))
+    if b"\x00" in content[:8192]:
+        raise SpreadsheetError(_("This is not a CSV or XLSX file."))
+    return _csv_rows(_decode(content))
 
 
 def _display(value: Any) -> str:
@@ -451,7 +454,7 @@ class Importer:
     """Applies the rows of one kind through the services; subclasses read one row each."""
 
     kind = ""
-    field_keys: dict[str, str] = {}  # a service's ``error.field`` → our column key
+    field_keys: ClassVar[dict[str, str]] = {}  # a service's ``error.field`` → our column key
 
     def __init__(self, actor: Membership, sheet: Sheet) -> None:
         self.actor = actor
@@ -525,7 +528,7 @@ class Importer:
 
 class InitiativeImporter(Importer):
     kind = "initiatives"
-    field_keys = {"key_result": "key_results", "contribution": "key_results"}
+    field_keys: ClassVar[dict[str, str]] = {"key_result": "key_results", "contribution": "key_results"}
 
     def read(self, reader: RowReader, *, creating: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"title": reader.text("title")}

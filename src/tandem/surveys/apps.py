@@ -1,3 +1,5 @@
+from typing import ClassVar
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,4 +12,6 @@ class SurveysConfig(AppConfig):
     # What a new organisation gets from this app, in the transaction that creates it: its copy of
     # the shipped templates (a page that lists them never writes).
     tandem_org_created = "tandem.surveys.services.templates_install"
-    tandem_nav = [("surveys:list", _("Surveys"), "internal", 30, ("surveys/",))]
+    tandem_nav: ClassVar[list[tuple[object, ...]]] = [
+        ("surveys:list", _("Surveys"), "internal", 30, ("surveys/",))
+    ]

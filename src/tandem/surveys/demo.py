@@ -449,7 +449,7 @@ def _mark_links(
 
 def _analyse(campaign: Campaign) -> None:
     """Group the free text by meaning now, with the worker's task (the demo's queue is emptied)."""
-    from tandem.surveys.tasks import analyse_texts  # noqa: PLC0415 (loads the embedding model)
+    from tandem.surveys.tasks import analyse_texts  # loads the embedding model
 
     analyse_texts.call(campaign_id=campaign.pk)
 

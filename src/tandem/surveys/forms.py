@@ -217,7 +217,7 @@ class BaseQuestionFormSet(forms.BaseFormSet):  # type: ignore[type-arg]
         rows = []
         for index, form in enumerate(self.forms):
             data = getattr(form, "cleaned_data", None)
-            if not data or data.get("DELETE") or form.is_blank():  # type: ignore[attr-defined]
+            if not data or data.get("DELETE") or form.is_blank():
                 continue
             self._rows.append(index)
             rows.append({**form.cleaned_data, "choices": form.cleaned_data.get("choices") or ""})

@@ -29,7 +29,7 @@ _counts: dict[str, int] = {}
 
 def _hit(key: str, limit: int) -> bool:
     """Count one hit on ``key``; False when over ``limit`` in the current minute."""
-    global _window  # noqa: PLW0603 (the module is the store)
+    global _window  # the module is the store
     now = int(time.monotonic() // 60)
     with _lock:
         if now != _window:

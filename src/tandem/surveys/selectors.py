@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
@@ -55,6 +56,14 @@ def link_token(link: SurveyLink) -> str:
 def token_hash(token: str) -> str:
     """The digest under which a token finds its link."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+@lru_cache(maxsize=512)
+def questions_answered_through(template_id: int) -> tuple[Question, ...]:
+    """The questions of a template that a campaign uses, kept in this process's memory: such a
+    template is frozen (``services._check_editable``), so its questions never change. For the
+    public answer path, where every saved query counts; treat them as read-only."""
+    return tuple(Question.objects.unscoped().filter(template_id=template_id))
 
 
 def link_from_token(token: str) -> SurveyLink:

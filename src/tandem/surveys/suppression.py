@@ -163,7 +163,7 @@ def _still_revealed(
     return all(a[r] + b[c] == vector[(r, c)] for r, c in edges)
 
 
-def publishable(cells: Mapping[Cell, int], threshold: int) -> Published:
+def publishable(cells: Mapping[Cell, int], threshold: int) -> Published:  # noqa: C901 (the suppression search, kept whole so its privacy argument reads in one place)
     """The groups of a question (or of a campaign) whose figures may be shown.
 
     ``cells`` maps (side, department) to the number of respondents with an answer; respondents

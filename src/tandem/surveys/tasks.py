@@ -19,7 +19,7 @@ from tandem.surveys.models import MAX_REMINDERS, Campaign, SurveyLink
 
 
 def _send(link: SurveyLink, *, reminder: bool, base_url: str, threshold: int, questions: int) -> None:
-    from tandem.surveys.services import link_rekey  # noqa: PLC0415 (services enqueue these tasks)
+    from tandem.surveys.services import link_rekey  # services enqueue these tasks
 
     url = (base_url or settings.SITE_URL) + reverse("surveys:respond", args=[link_rekey(link=link)])
     context = {
@@ -37,7 +37,7 @@ def _send(link: SurveyLink, *, reminder: bool, base_url: str, threshold: int, qu
 
 def _mail(campaign_id: int, *, reminder: bool, base_url: str, link_ids: list[int] | None = None) -> int:
     """E-mail the links (or remind), one link at a time; an answered link is never e-mailed."""
-    from tandem.surveys.services import REMINDER_GAP_DAYS  # noqa: PLC0415 (services enqueue these tasks)
+    from tandem.surveys.services import REMINDER_GAP_DAYS  # services enqueue these tasks
 
     campaign = Campaign.objects.unscoped().select_related("organization").filter(pk=campaign_id).first()
     if campaign is None or not campaign.is_open:
@@ -89,7 +89,7 @@ def send_reminders(*, campaign_id: int, base_url: str = "") -> int:
 def analyse_texts(*, campaign_id: int) -> int:
     """Group the free-text answers of a closed campaign by meaning and compare the sides; nothing
     for a campaign that is not closed yet (its date was moved later) or whose answers are grouped."""
-    from tandem.surveys import freetext  # noqa: PLC0415 (loads numpy)
+    from tandem.surveys import freetext  # loads numpy
 
     campaign = Campaign.objects.unscoped().select_related("organization").filter(pk=campaign_id).first()
     if campaign is None or not campaign.is_closed:

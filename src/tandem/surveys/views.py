@@ -23,6 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.access import Need, OrgRequest
+from tandem.core.cache import org_cached
 from tandem.core.decorators import org_view
 from tandem.core.errors import Conflict, NotFound, TandemError, ValidationFailed
 from tandem.core.forms import form_error_from, form_submit, posted, render_form
@@ -123,9 +124,12 @@ def campaign_new(request: OrgRequest) -> HttpResponse:
 
 
 def _results_context(membership: Membership, campaign: Campaign) -> dict[str, Any]:
+    org = membership.organization  # results are computed once per version of its data
     return {
         "campaign": campaign,
-        "results": selectors.campaign_results(campaign),
+        "results": org_cached(
+            org, "campaign_results", lambda: selectors.campaign_results(campaign), campaign.pk
+        ),
         "progress": selectors.campaign_progress(campaign),
         "can_manage": access.can_manage(membership),
         "sides_shown": ("business", "it", "partner"),

@@ -256,7 +256,7 @@ def _strip_accents(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
-def normalise_unit(unit: str) -> Unit:
+def normalise_unit(unit: str) -> Unit:  # noqa: C901 (one branch per kind of unit word)
     """Map a unit as people type it ("%", "procent", "M EUR", "miljoen euro", "dagen") to a ``Unit``.
 
     Percent, money (by currency), time, scores and counts are recognised in English and Dutch with
@@ -305,7 +305,7 @@ def _dimensions_compatible(a: str, b: str) -> bool:
             return False
         return all(_dimensions_compatible(x, y) for x, y in zip(pa, pb, strict=True))
     plain = {"count", "score"}
-    if a in plain and (b in plain or b.startswith("other:")) or b in plain and a.startswith("other:"):
+    if (a in plain and (b in plain or b.startswith("other:"))) or (b in plain and a.startswith("other:")):
         return True  # a plain number of things: "patients" vs "count", "orders" vs "stuks"
     if a.startswith("other:") and b.startswith("other:"):
         # Unrecognised words ("patients", "patiënten"): the same when they share a stem.
@@ -774,30 +774,38 @@ def measure_from_dict(data: object) -> Measure:
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
         raise ValueError("each measure needs a non-empty name")
-    target = data.get("target")
-    if target is not None and target != "":
-        if isinstance(target, bool) or not isinstance(target, int | float | str):
-            raise ValueError(f"the target of {name!r} must be a number")
-        try:
-            target = float(str(target).replace(",", ".")) if isinstance(target, str) else float(target)
-        except ValueError:
-            raise ValueError(f"the target of {name!r} must be a number") from None
-        if not math.isfinite(target):
-            raise ValueError(f"the target of {name!r} must be a finite number")
-    else:
-        target = None
+    target = _target_from(data.get("target"), name)
     unit = data.get("unit") or ""
     if not isinstance(unit, str):
         raise ValueError(f"the unit of {name!r} must be text")
-    by = data.get("by") or None
-    if by is not None:
-        if not isinstance(by, str):
-            raise ValueError(f"the date of {name!r} must be a date like 2026-06-30")
-        try:
-            by = date.fromisoformat(by.strip())
-        except ValueError:
-            raise ValueError(f"the date of {name!r} must be a date like 2026-06-30, not {by!r}") from None
-    return Measure(name=_clean(name), target=target, unit=unit.strip(), by=by)
+    return Measure(
+        name=_clean(name), target=target, unit=unit.strip(), by=_date_from(data.get("by") or None, name)
+    )
+
+
+def _target_from(target: object, name: str) -> float | None:
+    if target is None or target == "":
+        return None
+    if isinstance(target, bool) or not isinstance(target, int | float | str):
+        raise ValueError(f"the target of {name!r} must be a number")
+    try:
+        number = float(str(target).replace(",", ".")) if isinstance(target, str) else float(target)
+    except ValueError:
+        raise ValueError(f"the target of {name!r} must be a number") from None
+    if not math.isfinite(number):
+        raise ValueError(f"the target of {name!r} must be a finite number")
+    return number
+
+
+def _date_from(by: object, name: str) -> date | None:
+    if by is None:
+        return None
+    if not isinstance(by, str):
+        raise ValueError(f"the date of {name!r} must be a date like 2026-06-30")
+    try:
+        return date.fromisoformat(by.strip())
+    except ValueError:
+        raise ValueError(f"the date of {name!r} must be a date like 2026-06-30, not {by!r}") from None
 
 
 def answer_from_dict(data: object, side: str = "answer") -> Answer:

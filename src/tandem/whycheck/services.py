@@ -58,7 +58,7 @@ def _co_lead_side(actor: Membership, why_check: WhyCheck) -> str:
 
 def whycheck_start(*, actor: Membership, initiative: Initiative, deadline: date | None) -> WhyCheck:
     """Open a round on ``initiative``; both co-leads are notified and answer on their own."""
-    from tandem.whycheck.tasks import notify_why_check  # noqa: PLC0415 (tasks import services)
+    from tandem.whycheck.tasks import notify_why_check  # tasks import services
 
     if not isinstance(deadline, date):
         raise ValidationFailed(_("Choose a deadline."), field="deadline")
@@ -123,7 +123,7 @@ def whycheck_submit_answer(
 ) -> WhyAnswer:
     """Save (or revise, until the reveal) the actor's own answer; the second answer reveals both.
     ``measures`` are ``{name, target, unit, by}`` each, checked here whoever sends them."""
-    from tandem.whycheck.tasks import score_why_check  # noqa: PLC0415
+    from tandem.whycheck.tasks import score_why_check
 
     side = _co_lead_side(actor, why_check)
     if why_check.status != RoundStatus.OPEN:
@@ -166,7 +166,7 @@ def _reveal(why_check: WhyCheck) -> None:
 def whycheck_close(*, actor: Membership, why_check: WhyCheck) -> WhyCheck:
     """End a round before both answered (deadline passed): what is in is shown; with both answers
     it is scored as usual."""
-    from tandem.whycheck.tasks import score_why_check  # noqa: PLC0415
+    from tandem.whycheck.tasks import score_why_check
 
     if why_check.status == RoundStatus.CLOSED:
         return why_check
@@ -210,7 +210,7 @@ def whycheck_apply_result(
 ) -> WhyCheck:
     """Store the comparison and apply its effect: misaligned pauses the initiative, flags it for the
     next review and notifies both co-leads; aligned lifts a pause an earlier round caused."""
-    from tandem.whycheck.tasks import notify_why_check  # noqa: PLC0415
+    from tandem.whycheck.tasks import notify_why_check
 
     if verdict not in Verdict.values:
         raise ValueError(verdict)

@@ -18,7 +18,7 @@ from tandem.whycheck.models import WhyAnswer, WhyCheck
 
 
 def _answer(row: WhyAnswer) -> Any:
-    from tandem.whycheck.scoring import Answer, Measure  # noqa: PLC0415
+    from tandem.whycheck.scoring import Answer, Measure
 
     measures = tuple(
         Measure(
@@ -48,7 +48,7 @@ def _plain(value: Any) -> Any:
 @task()
 def score_why_check(*, why_check_id: int) -> str:
     """Compare the two answers of a revealed round and apply the verdict."""
-    from tandem.whycheck import scoring, services  # noqa: PLC0415
+    from tandem.whycheck import scoring, services
 
     round_ = WhyCheck.objects.unscoped().select_related("initiative").filter(pk=why_check_id).first()
     if round_ is None or round_.scored_at is not None:
@@ -69,7 +69,7 @@ def score_why_check(*, why_check_id: int) -> str:
 
 def _drift(round_: WhyCheck, answers: dict[str, Any], embedder: Any) -> dict[str, Any]:
     """How far each answer moved from what the initiative recorded (outcome and measures)."""
-    from tandem.whycheck import scoring  # noqa: PLC0415
+    from tandem.whycheck import scoring
 
     initiative = round_.initiative
     if not initiative.business_outcome.strip():

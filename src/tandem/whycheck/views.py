@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -59,12 +60,15 @@ def round_list(request: OrgRequest) -> HttpResponse:
     if picked.isdigit() and len(picked) < 19:  # the picker below: open that initiative's rounds
         initiative = access.initiative_for_why_check(request.membership, int(picked))
         return redirect("whycheck:initiative_rounds", org_slug=org.slug, initiative_id=initiative.pk)
-    open_views = _views(list(selectors.rounds_for_org(org, status=RoundStatus.OPEN)), request)
+    # Lazy: the page is drawn once per version of the organisation's data (``orgcache``).
+    open_views = lazy(lambda: _views(list(selectors.rounds_for_org(org, status=RoundStatus.OPEN)), request))
     done = selectors.rounds_for_org(org).exclude(status=RoundStatus.OPEN)
     context = {
         "open": open_views,
-        "waiting": [v for v in open_views if v.can_answer and v.my_side and not v.answered[v.my_side]],
-        "page": Paginator(done, PAGE_SIZE).get_page(request.GET.get("page")),
+        "waiting": lazy(
+            lambda: [v for v in open_views if v.can_answer and v.my_side and not v.answered[v.my_side]]
+        ),
+        "page": lazy(lambda: Paginator(done, PAGE_SIZE).get_page(request.GET.get("page"))),
         "settings": selectors.settings_for(org=org),
         "today": timezone.localdate(),
         "initiatives": strategy_selectors.initiative_list_open(org=org),

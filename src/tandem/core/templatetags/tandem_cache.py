@@ -4,7 +4,8 @@ nothing and a write is never followed by a stale fragment.
 
 The key holds the name, the ``vary`` values, the organisation, its data version and the active
 language. What differs between people (their role's rights, their own id) must be among the
-``vary`` values, and a fragment must hold no form that carries a CSRF token.
+``vary`` values, and a fragment must hold no form that carries a CSRF token. Only GET requests
+use the cache.
 """
 
 from __future__ import annotations
@@ -28,7 +29,9 @@ class OrgCacheNode(template.Node):
     def render(self, context: Any) -> SafeString:
         request = context.get("request")
         org = getattr(request, "org", None)
-        if org is None:  # outside an organisation there is nothing to key on
+        # Outside an organisation there is nothing to key on; a page answering a POST shows that
+        # POST's input and errors, never a fragment drawn for someone else's GET.
+        if org is None or request.method != "GET":
             return mark_safe(self.nodelist.render(context))  # noqa: S308 (rendered template output)
         parts = tuple(str(value.resolve(context)) for value in self.vary)
         name = f"fragment:{self.name.resolve(context)}"

@@ -11,11 +11,11 @@ from django.db import migrations
 
 
 def install(apps: Any, schema_editor: Any) -> None:
-    from tandem.surveys import catalog  # noqa: PLC0415 (plain data, no models)
+    from tandem.surveys import catalog  # plain data, no models
 
-    Organization = apps.get_model("core", "Organization")  # noqa: N806 (a model class)
-    SurveyTemplate = apps.get_model("surveys", "SurveyTemplate")  # noqa: N806
-    Question = apps.get_model("surveys", "Question")  # noqa: N806
+    Organization = apps.get_model("core", "Organization")  # a model class
+    SurveyTemplate = apps.get_model("surveys", "SurveyTemplate")
+    Question = apps.get_model("surveys", "Question")
     for org in Organization.objects.all():
         have = set(
             SurveyTemplate.objects.filter(organization=org).exclude(key="").values_list("key", flat=True)

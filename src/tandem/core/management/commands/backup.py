@@ -13,7 +13,7 @@ class Command(BaseCommand):
         "or a pg_dump custom-format archive for PostgreSQL."
     )
     # A backup must be possible even while a check fails, e.g. in the middle of an incident.
-    requires_system_checks: list[str] = []
+    requires_system_checks = ()
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path, help="Where to write the backup.")

@@ -39,9 +39,9 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from gunicorn.app.base import BaseApplication  # noqa: PLC0415
+        from gunicorn.app.base import BaseApplication
 
-        from tandem.config.wsgi import application  # noqa: PLC0415
+        from tandem.config.wsgi import application
 
         bind = (
             f"[{options['host']}]:{options['port']}"
@@ -77,7 +77,7 @@ class Command(BaseCommand):
         self._prepare()
         worker = None
         if options["with_worker"]:
-            worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"], env=os.environ.copy())  # noqa: S603
+            worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"], env=os.environ.copy())
         self.stdout.write(f"Tandem is serving at http://{bind}/ (Ctrl+C to stop)")
         try:
             Server().run()

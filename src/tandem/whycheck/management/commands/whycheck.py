@@ -35,7 +35,7 @@ class Row:
 
 class Command(BaseCommand):
     help = "Why-check scorer on JSON lines (no database needed)."
-    requires_system_checks: list[str] = []  # type: ignore[assignment]
+    requires_system_checks = ()
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
@@ -51,7 +51,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        from tandem.text.embedding import get_embedder  # noqa: PLC0415 (loads numpy only when used)
+        from tandem.text.embedding import get_embedder  # loads numpy only when used
 
         try:
             embedder = get_embedder(options["engine"] or settings.TEXT_EMBEDDER)
@@ -83,11 +83,11 @@ class Command(BaseCommand):
         try:
             compared = scoring.compare_many([pair for _, pair in good], embedder=embedder)
             results = dict(zip((number for number, _ in good), compared, strict=True))
-        except Exception:  # noqa: BLE001 — one bad pair must not sink the batch: retry one by one
+        except Exception:  # one bad pair must not sink the batch: retry one by one
             for number, pair in good:
                 try:
                     results[number] = scoring.compare(*pair, embedder=embedder)
-                except Exception as error:  # noqa: BLE001 — reported on the line, never a traceback
+                except Exception as error:  # reported on the line, never a traceback
                     results[number] = f"could not be compared: {type(error).__name__}: {error}"
         for row in chunk:
             outcome = results.get(row.number, row.error)
