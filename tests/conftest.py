@@ -75,6 +75,11 @@ PERSONAS = [
     "outsider",
     "anonymous",
 ]
+# Persona groups for permission matrices: who gets a page or an endpoint.
+ADMINS = {"owner", "admin"}
+MEMBERS = {"owner", "admin", "business_lead", "it_lead", "member", "partner", "viewer"}
+SIGNED_IN = MEMBERS | {"outsider"}
+INTERNAL = MEMBERS - {"partner"}  # partners see only what their party is assigned to
 
 
 @pytest.fixture(autouse=True)

@@ -6,12 +6,16 @@ No browser is ever downloaded: the tests use Debian's ``chromium`` and skip when
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright import sync_api
+from playwright.sync_api import Page, expect
+
+from tandem.core.demo import OWNER_EMAIL
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -27,6 +31,27 @@ DESKTOP: sync_api.ViewportSize = {"width": 1280, "height": 900}
 PHONE: sync_api.ViewportSize = {"width": 390, "height": 844}
 # Short enough that a broken page fails fast, long enough for a loaded shared machine.
 TIMEOUT_MS = 15_000
+# The demo organisation as ``demo_seed`` makes it, with this password for every demo person.
+PASSWORD = "browser-test-demo-password"
+ORG_NAME = "Northwind Logistics"
+
+
+def sign_in(page: Page, base_url: str, *, email: str = OWNER_EMAIL, password: str = PASSWORD) -> None:
+    """Open the site and sign in through the form it redirects to."""
+    page.goto(base_url + "/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign In").click()
+
+
+def open_nav(page: Page, label: str) -> None:
+    """Follow a link of the organisation navigation; on a phone, open the menu it folds into first."""
+    menu = page.get_by_role("button", name="Menu", exact=True)
+    if menu.is_visible():
+        menu.click()
+    page.get_by_role("navigation", name="Organisation").get_by_role("link", name=label, exact=True).click()
 
 
 def chromium_path() -> str | None:

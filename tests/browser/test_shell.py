@@ -12,8 +12,7 @@ from pytest_django.live_server_helper import LiveServer
 from tandem.core.demo import OWNER_EMAIL, demo_seed
 from tandem.core.models import Organization
 from tandem.whycheck.models import WhyCheck
-from tests.browser.conftest import PHONE
-from tests.browser.test_signin import PASSWORD, sign_in
+from tests.browser.conftest import PASSWORD, PHONE, sign_in
 
 pytestmark = pytest.mark.browser
 

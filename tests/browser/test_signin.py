@@ -9,14 +9,12 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tandem.core.demo import OWNER_EMAIL, demo_seed
+from tandem.core.demo import demo_seed
 from tandem.core.models import Invitation, Organization
-from tests.browser.conftest import PHONE
+from tests.browser.conftest import ORG_NAME, PASSWORD, PHONE, open_nav, sign_in
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "browser-test-demo-password"
-ORG_NAME = "Northwind Logistics"
 MEMBERS_PATH = re.compile(r"/o/demo/members/$")
 
 
@@ -25,24 +23,6 @@ def demo(transactional_db: None) -> Organization:
     org, created = demo_seed(password=PASSWORD)
     assert created
     return org
-
-
-def sign_in(page: Page, base_url: str, *, email: str = OWNER_EMAIL, password: str = PASSWORD) -> None:
-    """Open the site and sign in through the form it redirects to."""
-    page.goto(base_url + "/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
-    expect(page.get_by_role("heading", name="Sign In")).to_be_visible()
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign In").click()
-
-
-def open_nav(page: Page, label: str) -> None:
-    """Follow a link of the organisation navigation; on a phone, open the menu it folds into first."""
-    menu = page.get_by_role("button", name="Menu", exact=True)
-    if menu.is_visible():
-        menu.click()
-    page.get_by_role("navigation", name="Organisation").get_by_role("link", name=label, exact=True).click()
 
 
 def test_owner_signs_in_and_sees_the_members_of_both_sides(

@@ -19,8 +19,7 @@ from pytest_django.live_server_helper import LiveServer
 from tandem.core.demo import demo_seed
 from tandem.core.models import Organization
 from tandem.strategy.gate import BASE_GATE_CODES, GATE_MESSAGES, SIGNALS
-from tests.browser.conftest import PHONE
-from tests.browser.test_signin import ORG_NAME, PASSWORD, open_nav, sign_in
+from tests.browser.conftest import ORG_NAME, PASSWORD, PHONE, open_nav, sign_in
 
 pytestmark = pytest.mark.browser
 

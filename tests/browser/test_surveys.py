@@ -17,8 +17,7 @@ from pytest_django.live_server_helper import LiveServer
 from tandem.core.models import Membership, Role, Side
 from tandem.surveys import ratelimit, services
 from tandem.surveys.models import Campaign, SurveyResponse, SurveyTemplate
-from tests.browser.conftest import DESKTOP, PHONE, TIMEOUT_MS
-from tests.browser.test_signin import sign_in
+from tests.browser.conftest import DESKTOP, PHONE, TIMEOUT_MS, sign_in
 from tests.factories import PASSWORD, MembershipFactory, OrganizationFactory
 
 pytestmark = pytest.mark.browser

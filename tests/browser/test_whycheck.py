@@ -22,8 +22,7 @@ from tandem.core.models import Membership, Organization
 from tandem.strategy.models import Initiative, Stage
 from tandem.whycheck import services
 from tandem.whycheck.models import RoundStatus, WhyCheck
-from tests.browser.conftest import DESKTOP, TIMEOUT_MS
-from tests.browser.test_signin import PASSWORD, sign_in
+from tests.browser.conftest import DESKTOP, PASSWORD, TIMEOUT_MS, sign_in
 
 pytestmark = pytest.mark.browser
 

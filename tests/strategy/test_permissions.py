@@ -10,8 +10,8 @@ from django.test import Client
 
 from tandem.strategy import services
 from tandem.strategy.models import Initiative, KeyResult, Objective
-from tests.conftest import PERSONAS, Personas
-from tests.core.test_permissions import INTERNAL
+from tests.conftest import INTERNAL, PERSONAS, Personas
+from tests.url_walk import all_url_names
 
 PLANNERS = {"owner", "admin", "business_lead", "it_lead"}
 CONTRIBUTORS = PLANNERS | {"member"}
@@ -145,3 +145,7 @@ def test_strategy_permission_matrix(
         data = {"link-key_result": str(world.other_key_result.pk), "link-contribution": "More claims per day"}
     response = getattr(client_for(persona), row.method)(path(world), data)
     assert response.status_code == expected(row, persona), (persona, path(world), response.content[:300])
+
+
+def test_the_matrix_covers_every_strategy_page() -> None:
+    assert {n for n in all_url_names() if n.startswith("strategy:")} == NAMES

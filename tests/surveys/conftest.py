@@ -3,22 +3,30 @@
 ``make_campaign`` builds a template (every kind of question by default) and opens a campaign on
 it today; ``submit`` invites a fresh address with the given side and department and answers
 through its token, as a respondent would; ``close`` ends the campaign so results appear.
+``closed`` is the partnership pulse the page tests read (hidden partners included), and
+``text_campaign`` with ``WordsEmbedder`` gives free text that groups by shared words.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+import re
+import zlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import numpy as np
 import pytest
+from django.test import Client
 from django.utils import timezone
 
-from tandem.core.models import Department, Membership
+from tandem.core.models import Department, Membership, Side
 from tandem.surveys import services
 from tandem.surveys.models import Campaign, Question, SurveyResponse, SurveyTemplate
 from tandem.surveys.services import QuestionInput, Recipient
+from tests.conftest import Personas
 
 # One question of every kind, in this order: use ``question(campaign, kind)`` to find them.
 ALL_KINDS: tuple[QuestionInput, ...] = (
@@ -118,3 +126,160 @@ def installed(personas: Any) -> None:
 def campaign(personas: Any) -> Campaign:
     """An open campaign with one question of every kind, created by the owner, no e-mails."""
     return make_campaign(personas.owner)
+
+
+# --- Survey pages: the address, a template of every kind, and a closed campaign with results --------------
+
+ClientFor = Callable[[str], Client]
+ORG = "/o/acme/surveys/"
+
+# The kinds of ``ALL_KINDS`` as the editor and the API send them, one with help text.
+ALL_KINDS_AS_DICTS: list[dict[str, Any]] = [
+    {"kind": "likert", "text": "IT is involved early.", "help_text": "Think of recent projects."},
+    {"kind": "score", "text": "How likely are you to recommend IT?"},
+    {"kind": "single", "text": "How often do you meet IT?", "choices": ["Weekly", "Monthly", "Rarely"]},
+    {"kind": "multiple", "text": "Which channels work?", "choices": ["E-mail", "Chat", "Meetings"]},
+    {"kind": "text", "text": "What one change would help most?", "required": False},
+]
+
+
+@pytest.fixture
+def threshold3(personas: Personas) -> int:
+    services.settings_update(actor=personas.owner, threshold=3)
+    return 3
+
+
+def shipped_template(personas: Personas, key: str) -> SurveyTemplate:
+    services.templates_install(personas.org)
+    return SurveyTemplate.objects.for_org(personas.org).get(key=key)
+
+
+@dataclass
+class Invited:
+    campaign: Campaign
+    tokens: dict[str, list[str]]  # side -> tokens
+
+
+def invite_sides(
+    personas: Personas, template: SurveyTemplate, counts: dict[str, int], title: str = "Spring pulse"
+) -> Invited:
+    """An open campaign on ``template`` with a personal link for ``counts[side]`` people of each side."""
+    today = timezone.localdate()
+    recipients = [
+        services.Recipient(f"{side}{i}@people.test", side) for side, n in counts.items() for i in range(n)
+    ]
+    campaign = services.campaign_create(
+        actor=personas.owner,
+        template=template,
+        title=title,
+        opens_on=today,
+        closes_on=today + timedelta(days=14),
+        audience="emails",
+        recipients=recipients,
+        send_email=False,
+    )
+    links = services.invitations_create(
+        actor=personas.owner, campaign=campaign, recipients=recipients, send_email=False
+    )
+    tokens: dict[str, list[str]] = {side: [] for side in counts}
+    for link, token in links:
+        tokens[link.side].append(token)
+    return Invited(campaign, tokens)
+
+
+def same_answers(questions: Sequence[Question], value: int, note: str = "") -> dict[str, Any]:
+    """The same answer to every question; scored ones get ``value``."""
+    answers: dict[str, Any] = {}
+    for q in questions:
+        if q.kind in ("likert", "score"):
+            answers[q.field_name] = value
+        elif q.kind == "single":
+            answers[q.field_name] = q.choices[0]
+        elif q.kind == "multiple":
+            answers[q.field_name] = q.choices[:2]
+        elif note:
+            answers[q.field_name] = note
+    return answers
+
+
+@pytest.fixture
+def closed(personas: Personas, threshold3: int) -> Campaign:
+    """Partnership pulse: four business people answer 4, four IT people answer 2, two partners
+    answer 1 and 2 (fewer than the threshold: hidden); then it closes."""
+    template = shipped_template(personas, "partnership")
+    invited = invite_sides(personas, template, {Side.BUSINESS: 4, Side.IT: 4, Side.PARTNER: 2})
+    questions = list(template.questions.all())
+    for token in invited.tokens[Side.BUSINESS]:
+        services.response_submit(
+            token=token, answers=same_answers(questions, 4, "Talk to us before choosing tools.")
+        )
+    for token in invited.tokens[Side.IT]:
+        services.response_submit(token=token, answers=same_answers(questions, 2, "Involve us earlier."))
+    for token, value in zip(invited.tokens[Side.PARTNER], (1, 2), strict=True):
+        services.response_submit(token=token, answers=same_answers(questions, value))
+    return services.campaign_close(actor=personas.owner, campaign=invited.campaign)
+
+
+def editor_post(name: str, questions: list[dict[str, Any]], **extra: str) -> dict[str, Any]:
+    """The template editor's form for a template ``name`` with ``questions``."""
+    data: dict[str, Any] = {
+        "name": name,
+        "description": "",
+        "q-TOTAL_FORMS": str(len(questions)),
+        "q-INITIAL_FORMS": "0",
+        **extra,
+    }
+    for i, q in enumerate(questions):
+        for key, value in q.items():
+            data[f"q-{i}-{key}"] = "\n".join(value) if isinstance(value, list) else value
+    return data
+
+
+# --- Free text: a bag-of-words embedder and answers it groups in two themes ---------------------------------
+
+STOP = {"a", "are", "is", "the", "too", "us", "our", "we", "to", "of", "and", "it", "so", "for", "with"}
+
+
+class WordsEmbedder:
+    """Each text is the normalised count of its words (minus a few stop words)."""
+
+    name = "fake-words"
+    version = "1"
+    dim = 4096
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dim))
+        for row, text in enumerate(texts):
+            for word in re.findall(r"[a-z0-9]+", text.lower()):
+                if word not in STOP:
+                    out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms == 0, 1.0, norms)
+
+
+SLOW = [
+    "Deployments are too slow.",
+    "Slow deployments block releases.",
+    "Deployments are slow, weeks long.",
+    "Slow deployments annoy customers.",
+    "Deployments stay slow.",
+]
+PRIORITIES = [
+    "Priorities change every week.",
+    "Priorities change too often.",
+    "Priorities change without notice.",
+    "Our priorities change constantly.",
+    "The priorities change each quarter.",
+]
+
+
+TEXT_SURVEY = (QuestionInput("likert", "All fine?"), QuestionInput("text", "What would you change?"))
+
+
+def text_campaign(personas: Personas, texts: dict[str, Sequence[str]]) -> Campaign:
+    campaign = make_campaign(personas.owner, questions=TEXT_SURVEY)
+    likert, text = question(campaign, "likert"), question(campaign, "text")
+    for side, answers in texts.items():
+        for answer in answers:
+            submit(campaign, side, None, {likert.field_name: 3, text.field_name: answer})
+    return campaign

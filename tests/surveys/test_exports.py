@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from tandem.surveys import exports, selectors
 from tandem.surveys.models import Campaign
-from tests.surveys.test_views import ORG, ClientFor, closed, threshold3  # noqa: F401 (fixtures)
+from tests.surveys.conftest import ORG, ClientFor
 
 
 @pytest.fixture

@@ -5,59 +5,30 @@ the real lexical engine, and one (slow) the default engine through the worker's 
 
 from __future__ import annotations
 
-import re
-import zlib
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pytest
 from django.core.management import call_command
 
 from tandem.core.models import Side
 from tandem.surveys import freetext
-from tandem.surveys.models import Campaign, TextAnalysis
+from tandem.surveys.models import TextAnalysis
 from tandem.surveys.results import GroupResult, ItemResult
 from tandem.surveys.selectors import campaign_results
 from tandem.surveys.services import QuestionInput, settings_update
 from tandem.text.embedding import get_embedder
 from tests.conftest import Personas
-from tests.surveys.conftest import close, make_campaign, question, submit
-
-STOP = {"a", "are", "is", "the", "too", "us", "our", "we", "to", "of", "and", "it", "so", "for", "with"}
-
-
-class WordsEmbedder:
-    """Each text is the normalised count of its words (minus a few stop words)."""
-
-    name = "fake-words"
-    version = "1"
-    dim = 4096
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), self.dim))
-        for row, text in enumerate(texts):
-            for word in re.findall(r"[a-z0-9]+", text.lower()):
-                if word not in STOP:
-                    out[row, zlib.crc32(word.encode()) % self.dim] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
-
-
-SLOW = [
-    "Deployments are too slow.",
-    "Slow deployments block releases.",
-    "Deployments are slow, weeks long.",
-    "Slow deployments annoy customers.",
-    "Deployments stay slow.",
-]
-PRIORITIES = [
-    "Priorities change every week.",
-    "Priorities change too often.",
-    "Priorities change without notice.",
-    "Our priorities change constantly.",
-    "The priorities change each quarter.",
-]
+from tests.surveys.conftest import (
+    PRIORITIES,
+    SLOW,
+    WordsEmbedder,
+    close,
+    make_campaign,
+    question,
+    submit,
+    text_campaign,
+)
 
 
 def item_of(texts: dict[str, Sequence[str]]) -> ItemResult:
@@ -192,17 +163,6 @@ def test_engines_are_compared_on_their_own_scale() -> None:
 
 
 # --- Stored for the results ---------------------------------------------------------------------------------
-
-TEXT_SURVEY = (QuestionInput("likert", "All fine?"), QuestionInput("text", "What would you change?"))
-
-
-def text_campaign(personas: Personas, texts: dict[str, Sequence[str]]) -> Campaign:
-    campaign = make_campaign(personas.owner, questions=TEXT_SURVEY)
-    likert, text = question(campaign, "likert"), question(campaign, "text")
-    for side, answers in texts.items():
-        for answer in answers:
-            submit(campaign, side, None, {likert.field_name: 3, text.field_name: answer})
-    return campaign
 
 
 def test_the_analysis_is_stored_where_the_results_find_it(personas: Personas) -> None:

@@ -20,9 +20,8 @@ from django.utils import timezone
 from tandem.core.models import Side
 from tandem.surveys import ratelimit, services
 from tandem.surveys.models import Campaign, SurveyTemplate
-from tests.conftest import PERSONAS, Personas
-from tests.core.test_permissions import ADMINS, INTERNAL
-from tests.surveys.test_views import ALL_KINDS, closed, editor_post, invite, shipped, threshold3  # noqa: F401
+from tests.conftest import ADMINS, INTERNAL, PERSONAS, Personas
+from tests.surveys.conftest import ALL_KINDS_AS_DICTS, editor_post, invite_sides, shipped_template
 from tests.url_walk import all_url_names
 
 EVERYONE = set(PERSONAS)
@@ -60,10 +59,12 @@ class World:
 
 
 @pytest.fixture
-def world(personas: Personas, closed: Campaign) -> World:  # noqa: F811
+def world(personas: Personas, closed: Campaign) -> World:
     ratelimit.reset()
-    custom = services.template_create(actor=personas.owner, name="Custom", questions=ALL_KINDS)
-    invited = invite(personas, shipped(personas, "partnership"), {Side.IT: 1}, title="Open pulse")
+    custom = services.template_create(actor=personas.owner, name="Custom", questions=ALL_KINDS_AS_DICTS)
+    invited = invite_sides(
+        personas, shipped_template(personas, "partnership"), {Side.IT: 1}, title="Open pulse"
+    )
     return World(invited.campaign, closed, custom, invited.tokens[Side.IT][0])
 
 

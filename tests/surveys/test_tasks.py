@@ -20,7 +20,16 @@ from tandem.surveys.models import MAX_REMINDERS, AudienceKind, Campaign, SurveyL
 from tandem.surveys.selectors import reminder_days
 from tandem.surveys.services import REMINDER_GAP_DAYS
 from tests.conftest import Personas
-from tests.surveys.conftest import close, likert_only, make_campaign, questions_of
+from tests.surveys.conftest import (
+    PRIORITIES,
+    SLOW,
+    WordsEmbedder,
+    close,
+    likert_only,
+    make_campaign,
+    questions_of,
+    text_campaign,
+)
 
 # The worker closes database connections between tasks, as in production: use real commits.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -184,8 +193,6 @@ def shift(campaign: Campaign, days: int) -> None:
 def test_a_campaign_whose_date_passes_gets_its_free_text_grouped_by_the_task_queued_when_it_was_made(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.surveys.test_freetext import PRIORITIES, SLOW, WordsEmbedder, text_campaign
-
     monkeypatch.setattr(core_text, "embedder", WordsEmbedder)
     campaign = text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES})
     [job] = DBTaskResult.objects.filter(task_path__endswith="analyse_texts")
@@ -202,8 +209,6 @@ def test_a_campaign_whose_date_passes_gets_its_free_text_grouped_by_the_task_que
 def test_the_grouping_task_leaves_a_grouped_campaign_alone(
     personas: Personas, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.surveys.test_freetext import PRIORITIES, SLOW, WordsEmbedder, text_campaign
-
     monkeypatch.setattr(core_text, "embedder", WordsEmbedder)
     campaign = close(text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES}))
     assert tasks.analyse_texts.call(campaign_id=campaign.pk) == 1

@@ -5,8 +5,6 @@ questionnaire of a personal link. Bad input comes back as 422 with the input kep
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -20,11 +18,17 @@ from django_tasks_db.models import DBTaskResult
 
 from tandem.core.models import Side
 from tandem.surveys import ratelimit, selectors, services
-from tandem.surveys.models import Campaign, Question, SurveyResponse, SurveyTemplate, TextAnalysis
+from tandem.surveys.models import Campaign, SurveyResponse, SurveyTemplate, TextAnalysis
 from tests.conftest import Personas
-
-ClientFor = Callable[[str], Client]
-ORG = "/o/acme/surveys/"
+from tests.surveys.conftest import (
+    ALL_KINDS_AS_DICTS,
+    ORG,
+    ClientFor,
+    editor_post,
+    invite_sides,
+    same_answers,
+    shipped_template,
+)
 
 
 def text(response: Any) -> str:
@@ -41,93 +45,8 @@ def _fresh_limits() -> None:
 
 
 @pytest.fixture
-def threshold3(personas: Personas) -> int:
-    services.settings_update(actor=personas.owner, threshold=3)
-    return 3
-
-
-def shipped(personas: Personas, key: str) -> SurveyTemplate:
-    services.templates_install(personas.org)
-    return SurveyTemplate.objects.for_org(personas.org).get(key=key)
-
-
-ALL_KINDS: list[dict[str, Any]] = [
-    {"kind": "likert", "text": "IT is involved early.", "help_text": "Think of recent projects."},
-    {"kind": "score", "text": "How likely are you to recommend IT?"},
-    {"kind": "single", "text": "How often do you meet IT?", "choices": ["Weekly", "Monthly", "Rarely"]},
-    {"kind": "multiple", "text": "Which channels work?", "choices": ["E-mail", "Chat", "Meetings"]},
-    {"kind": "text", "text": "What one change would help most?", "required": False},
-]
-
-
-@pytest.fixture
 def every_kind(personas: Personas) -> SurveyTemplate:
-    return services.template_create(actor=personas.owner, name="Every kind", questions=ALL_KINDS)
-
-
-@dataclass
-class Invited:
-    campaign: Campaign
-    tokens: dict[str, list[str]]  # side -> tokens
-
-
-def invite(
-    personas: Personas, template: SurveyTemplate, counts: dict[str, int], title: str = "Spring pulse"
-) -> Invited:
-    today = timezone.localdate()
-    recipients = [
-        services.Recipient(f"{side}{i}@people.test", side) for side, n in counts.items() for i in range(n)
-    ]
-    campaign = services.campaign_create(
-        actor=personas.owner,
-        template=template,
-        title=title,
-        opens_on=today,
-        closes_on=today + timedelta(days=14),
-        audience="emails",
-        recipients=recipients,
-        send_email=False,
-    )
-    links = services.invitations_create(
-        actor=personas.owner, campaign=campaign, recipients=recipients, send_email=False
-    )
-    tokens: dict[str, list[str]] = {side: [] for side in counts}
-    for link, token in links:
-        tokens[link.side].append(token)
-    return Invited(campaign, tokens)
-
-
-def answer(questions: Sequence[Question], value: int, note: str = "") -> dict[str, Any]:
-    """The same answer to every question; scored ones get ``value``."""
-    answers: dict[str, Any] = {}
-    for q in questions:
-        if q.kind in ("likert", "score"):
-            answers[q.field_name] = value
-        elif q.kind == "single":
-            answers[q.field_name] = q.choices[0]
-        elif q.kind == "multiple":
-            answers[q.field_name] = q.choices[:2]
-        elif note:
-            answers[q.field_name] = note
-    return answers
-
-
-@pytest.fixture
-def closed(personas: Personas, threshold3: int) -> Campaign:
-    """Partnership pulse: four business people answer 4, four IT people answer 2, two partners
-    answer 1 and 2 (fewer than the threshold: hidden); then it closes."""
-    template = shipped(personas, "partnership")
-    invited = invite(personas, template, {Side.BUSINESS: 4, Side.IT: 4, Side.PARTNER: 2})
-    questions = list(template.questions.all())
-    for token in invited.tokens[Side.BUSINESS]:
-        services.response_submit(
-            token=token, answers=answer(questions, 4, "Talk to us before choosing tools.")
-        )
-    for token in invited.tokens[Side.IT]:
-        services.response_submit(token=token, answers=answer(questions, 2, "Involve us earlier."))
-    for token, value in zip(invited.tokens[Side.PARTNER], (1, 2), strict=True):
-        services.response_submit(token=token, answers=answer(questions, value))
-    return services.campaign_close(actor=personas.owner, campaign=invited.campaign)
+    return services.template_create(actor=personas.owner, name="Every kind", questions=ALL_KINDS_AS_DICTS)
 
 
 # --- The list, templates and settings --------------------------------------------------------------------
@@ -136,9 +55,12 @@ def closed(personas: Personas, threshold3: int) -> Campaign:
 def test_the_list_shows_open_campaigns_with_counts_and_closed_ones_with_results(
     personas: Personas, client_for: ClientFor, closed: Campaign
 ) -> None:
-    open_ = invite(personas, shipped(personas, "partnership"), {Side.BUSINESS: 3}, title="Autumn pulse")
+    open_ = invite_sides(
+        personas, shipped_template(personas, "partnership"), {Side.BUSINESS: 3}, title="Autumn pulse"
+    )
     services.response_submit(
-        token=open_.tokens[Side.BUSINESS][0], answers=answer(list(open_.campaign.template.questions.all()), 3)
+        token=open_.tokens[Side.BUSINESS][0],
+        answers=same_answers(list(open_.campaign.template.questions.all()), 3),
     )
     response = client_for("admin").get(ORG)
     assert response.status_code == 200
@@ -177,7 +99,7 @@ def test_the_shipped_templates_are_listed_with_their_questions_grouped_by_criter
 def test_copying_a_shipped_template_opens_its_copy_in_the_editor(
     personas: Personas, client_for: ClientFor
 ) -> None:
-    template = shipped(personas, "partnership")
+    template = shipped_template(personas, "partnership")
     response = client_for("admin").post(f"{ORG}templates/{template.pk}/copy/")
     copy = SurveyTemplate.objects.for_org(personas.org).get(copied_from=template)
     assert response.status_code == 302
@@ -185,20 +107,6 @@ def test_copying_a_shipped_template_opens_its_copy_in_the_editor(
     editor = client_for("admin").get(response["Location"])
     assert editor.status_code == 200
     assert template.questions.first().text in editor.content.decode()  # type: ignore[union-attr]
-
-
-def editor_post(name: str, questions: list[dict[str, Any]], **extra: str) -> dict[str, Any]:
-    data: dict[str, Any] = {
-        "name": name,
-        "description": "",
-        "q-TOTAL_FORMS": str(len(questions)),
-        "q-INITIAL_FORMS": "0",
-        **extra,
-    }
-    for i, q in enumerate(questions):
-        for key, value in q.items():
-            data[f"q-{i}-{key}"] = "\n".join(value) if isinstance(value, list) else value
-    return data
 
 
 def test_a_new_template_is_saved_from_the_editor_skipping_blank_and_removed_questions(
@@ -248,7 +156,7 @@ def test_add_a_question_gives_one_more_blank_question_without_saving(
 def test_a_used_template_cannot_be_edited_or_deleted(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:
-    invite(personas, every_kind, {Side.IT: 1})
+    invite_sides(personas, every_kind, {Side.IT: 1})
     client = client_for("admin")
     assert client.get(f"{ORG}templates/{every_kind.pk}/edit/").status_code == 302
     response = client.post(f"{ORG}templates/{every_kind.pk}/delete/", follow=True)
@@ -357,9 +265,9 @@ def test_a_bad_address_line_is_refused_with_its_line_number(
 def test_an_open_campaign_shows_progress_not_results(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:
-    invited = invite(personas, every_kind, {Side.IT: 3, Side.BUSINESS: 1})
+    invited = invite_sides(personas, every_kind, {Side.IT: 3, Side.BUSINESS: 1})
     services.response_submit(
-        token=invited.tokens[Side.IT][0], answers=answer(list(every_kind.questions.all()), 3)
+        token=invited.tokens[Side.IT][0], answers=same_answers(list(every_kind.questions.all()), 3)
     )
     page = text(client_for("viewer").get(f"{ORG}{invited.campaign.pk}/"))
     assert "Results appear when the campaign closes" in page
@@ -371,7 +279,7 @@ def test_an_open_campaign_shows_progress_not_results(
 def test_invitations_show_the_new_links_once(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:
-    invited = invite(personas, every_kind, {Side.IT: 1})
+    invited = invite_sides(personas, every_kind, {Side.IT: 1})
     client = client_for("admin")
     assert client.get(f"{ORG}{invited.campaign.pk}/invite/").status_code == 200
     response = client.post(
@@ -390,7 +298,7 @@ def test_invitations_show_the_new_links_once(
 def test_an_invitation_with_nobody_is_refused(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:
-    invited = invite(personas, every_kind, {Side.IT: 1})
+    invited = invite_sides(personas, every_kind, {Side.IT: 1})
     response = client_for("admin").post(f"{ORG}{invited.campaign.pk}/invite/", {"emails": ""})
     assert response.status_code == 422
     assert "Choose members or give e-mail addresses" in text(response)
@@ -399,7 +307,7 @@ def test_an_invitation_with_nobody_is_refused(
 def test_a_campaign_is_renamed_and_closed_by_an_admin(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:
-    invited = invite(personas, every_kind, {Side.IT: 1})
+    invited = invite_sides(personas, every_kind, {Side.IT: 1})
     client = client_for("admin")
     closes = timezone.localdate() + timedelta(days=3)
     response = client.post(
@@ -490,9 +398,9 @@ def test_a_stored_grouping_shows_its_themes_and_the_same_story_score(
 def test_too_few_responses_show_the_reason_instead_of_results(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:
-    invited = invite(personas, every_kind, {Side.IT: 2})
+    invited = invite_sides(personas, every_kind, {Side.IT: 2})
     services.response_submit(
-        token=invited.tokens[Side.IT][0], answers=answer(list(every_kind.questions.all()), 3)
+        token=invited.tokens[Side.IT][0], answers=same_answers(list(every_kind.questions.all()), 3)
     )
     services.campaign_close(actor=personas.owner, campaign=invited.campaign)
     page = text(client_for("viewer").get(f"{ORG}{invited.campaign.pk}/"))
@@ -503,12 +411,12 @@ def test_too_few_responses_show_the_reason_instead_of_results(
 def test_the_maturity_results_have_a_radar_with_both_sides_and_a_criteria_table(
     personas: Personas, client_for: ClientFor, threshold3: int
 ) -> None:
-    template = shipped(personas, "maturity")
-    invited = invite(personas, template, {Side.BUSINESS: 3, Side.IT: 3})
+    template = shipped_template(personas, "maturity")
+    invited = invite_sides(personas, template, {Side.BUSINESS: 3, Side.IT: 3})
     questions = list(template.questions.all())
     for side, value in ((Side.BUSINESS, 4), (Side.IT, 3)):
         for token in invited.tokens[side]:
-            services.response_submit(token=token, answers=answer(questions, value))
+            services.response_submit(token=token, answers=same_answers(questions, value))
     services.campaign_close(actor=personas.owner, campaign=invited.campaign)
     response = client_for("member").get(f"{ORG}{invited.campaign.pk}/")
     html = response.content.decode()
@@ -537,7 +445,7 @@ def test_the_report_and_the_trend_render_the_closed_campaign(client_for: ClientF
 def test_exports_refuse_an_open_campaign(
     personas: Personas, client_for: ClientFor, every_kind: SurveyTemplate
 ) -> None:
-    invited = invite(personas, every_kind, {Side.IT: 1})
+    invited = invite_sides(personas, every_kind, {Side.IT: 1})
     response = client_for("viewer").get(f"{ORG}{invited.campaign.pk}/export.csv")
     assert response.status_code == 302
     assert client_for("viewer").get(f"{ORG}{invited.campaign.pk}/export.pdf").status_code == 404
@@ -548,7 +456,7 @@ def test_exports_refuse_an_open_campaign(
 
 @pytest.fixture
 def link(personas: Personas, every_kind: SurveyTemplate) -> tuple[Campaign, str]:
-    invited = invite(personas, every_kind, {Side.IT: 1})
+    invited = invite_sides(personas, every_kind, {Side.IT: 1})
     return invited.campaign, invited.tokens[Side.IT][0]
 
 

@@ -16,8 +16,7 @@ from tandem.strategy.models import Initiative, Stage
 from tandem.whycheck import services
 from tandem.whycheck.models import GateMode, Verdict, WhyCheck, WhyCheckSettings
 from tests.conftest import Personas, bearer, fields_of, send
-from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER
-from tests.whycheck.test_views import RESULT, answer, reveal, scored
+from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER, RESULT, answer, reveal, scored
 
 ACME = "/api/v1/orgs/acme"
 

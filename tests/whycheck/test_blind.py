@@ -28,8 +28,7 @@ from tandem.whycheck import scoring, services
 from tandem.whycheck.models import Verdict, WhyCheck
 from tests.conftest import Personas
 from tests.url_walk import all_routes
-from tests.whycheck.conftest import IT_ANSWER
-from tests.whycheck.test_views import reveal, scored
+from tests.whycheck.conftest import IT_ANSWER, reveal, scored
 
 # A phrase and a measure nobody else would write: neither may show up anywhere but the author's own page.
 SECRET_WHY = "Our quokka-lantern doctrine: settle simple claims before the kettle boils."

@@ -20,11 +20,9 @@ from tandem.strategy import services as strategy
 from tandem.strategy.models import Initiative
 from tandem.whycheck import services
 from tandem.whycheck.models import Verdict, WhyCheck
-from tests.conftest import PERSONAS, Personas
-from tests.core.test_permissions import ADMINS, INTERNAL
+from tests.conftest import ADMINS, INTERNAL, PERSONAS, Personas
 from tests.url_walk import all_url_names
-from tests.whycheck.conftest import BUSINESS_ANSWER
-from tests.whycheck.test_views import answer_post, reveal, scored
+from tests.whycheck.conftest import BUSINESS_ANSWER, answer_post, reveal, scored
 
 STARTERS = ADMINS | {"business_lead", "it_lead"}
 CO_LEADS = {"business_lead", "it_lead"}

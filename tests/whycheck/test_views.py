@@ -24,76 +24,17 @@ from tandem.strategy.models import Initiative, Stage
 from tandem.whycheck import services
 from tandem.whycheck.models import GateMode, RoundStatus, Verdict, WhyCheck, WhyCheckSettings
 from tests.conftest import Personas
-from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER
+from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER, RESULT, answer, answer_post, reveal, scored
 
 ClientFor = Callable[[str], Client]
-
-RESULT: dict[str, Any] = {
-    "score": 0.31,
-    "verdict": "misaligned",
-    "purpose": 0.2,
-    "measures": 0.4,
-    "shared": [
-        {
-            "business": {
-                "name": "Claims settled within one day",
-                "target": 60.0,
-                "unit": "%",
-                "by": "2027-06-30",
-            },
-            "it": {"name": "Claims closed the same day", "target": 40.0, "unit": "%", "by": None},
-            "similarity": 0.81,
-            "issues": ["targets differ: 60 % vs 40 % (33% apart)"],
-            "agreement": 0.6,
-        }
-    ],
-    "only_business": [],
-    "only_it": [{"name": "Mainframe transactions retired", "target": 100.0, "unit": "%", "by": None}],
-    "explanation": "Misaligned (agreement 0.31). The whys state different purposes (0.20).",
-    "details": {"themes_only_business": ["customers"], "themes_only_it": ["mainframe"]},
-    "drift": {
-        "business": {"score": 0.91, "verdict": "aligned", "explanation": "Close to the approved record."},
-        "it": {"score": 0.12, "verdict": "misaligned", "explanation": "Far from the approved record."},
-    },
-}
 
 
 def body(response: Any) -> str:
     return str(response.content.decode())
 
 
-def answer(p: Personas, r: WhyCheck, who: str, data: dict[str, Any]) -> None:
-    services.whycheck_submit_answer(actor=getattr(p, who), why_check=r, **data)
-
-
-def reveal(p: Personas, r: WhyCheck) -> WhyCheck:
-    answer(p, r, "business_lead", BUSINESS_ANSWER)
-    answer(p, r, "it_lead", IT_ANSWER)
-    r.refresh_from_db()
-    return r
-
-
-def scored(r: WhyCheck, verdict: str, score: float, result: dict[str, Any] | None = None) -> WhyCheck:
-    return services.whycheck_apply_result(
-        why_check=r,
-        score=score,
-        verdict=verdict,
-        result={**(result or RESULT), "verdict": verdict, "score": score},
-    )
-
-
 def detail(r: WhyCheck) -> str:
     return f"/o/acme/why-checks/{r.pk}/"
-
-
-def answer_post(data: dict[str, Any]) -> dict[str, str]:
-    """The answer form's fields for ``data`` (``{"why", "measures": [...]}``)."""
-    post = {"why": data["why"]}
-    for i, m in enumerate(data["measures"]):
-        for part in ("name", "target", "unit", "by"):
-            if m.get(part) is not None:
-                post[f"m{i}_{part}"] = str(m[part])
-    return post
 
 
 # --- The list --------------------------------------------------------------------------------------

@@ -55,11 +55,11 @@ def _check_choice(value: str, choices: Any, field: str) -> str:
     return value
 
 
-class _Unchanged:
+class Unchanged:
     """Marks an optional argument that was not given (``None`` means "clear it")."""
 
 
-UNCHANGED = _Unchanged()
+UNCHANGED = Unchanged()
 
 
 # --- Organisations -----------------------------------------------------------------------------
@@ -184,7 +184,7 @@ def membership_update(
     member: Membership,
     role: str | None = None,
     side: str | None = None,
-    department: Department | _Unchanged | None = UNCHANGED,
+    department: Department | Unchanged | None = UNCHANGED,
     title: str | None = None,
     is_active: bool | None = None,
     request: HttpRequest | None = None,
@@ -245,7 +245,7 @@ def _membership_changes(
     member: Membership,
     role: str | None,
     side: str | None,
-    department: Department | _Unchanged | None,
+    department: Department | Unchanged | None,
     title: str | None,
     is_active: bool | None,
 ) -> dict[str, list[Any]]:
@@ -258,7 +258,7 @@ def _membership_changes(
     if side is not None and side != member.side:
         _check_choice(side, Side, "side")
         changes["side"] = [member.side, side]
-    if not isinstance(department, _Unchanged) and department != member.department:
+    if not isinstance(department, Unchanged) and department != member.department:
         old = member.department.name if member.department else None
         changes["department"] = [old, department.name if department else None]
     if title is not None and title != member.title:

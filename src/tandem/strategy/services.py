@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Department, Membership, Side
-from tandem.core.services import UNCHANGED, _Unchanged
+from tandem.core.services import UNCHANGED, Unchanged
 from tandem.core.validation import Within, check_date, clean_text
 from tandem.strategy import selectors
 from tandem.strategy.gate import GATE_MESSAGES
@@ -56,7 +56,7 @@ def _given(arguments: dict[str, Any], *, skip: tuple[str, ...]) -> dict[str, Any
     """The fields a partial update was given (``None`` included: it clears), from the service's
     ``locals()`` taken first thing, when they hold exactly its arguments; ``skip`` names the
     arguments that are not fields."""
-    return {k: v for k, v in arguments.items() if k not in skip and not isinstance(v, _Unchanged)}
+    return {k: v for k, v in arguments.items() if k not in skip and not isinstance(v, Unchanged)}
 
 
 def _text(value: Any, field: str, *, max_length: int, required: bool = False) -> str:
@@ -173,13 +173,13 @@ def objective_update(
     *,
     actor: Membership,
     objective: Objective,
-    title: str | _Unchanged = UNCHANGED,
-    description: str | _Unchanged = UNCHANGED,
-    period_start: date | _Unchanged = UNCHANGED,
-    period_end: date | _Unchanged = UNCHANGED,
-    business_owner: Membership | _Unchanged | None = UNCHANGED,
-    it_owner: Membership | _Unchanged | None = UNCHANGED,
-    status: str | _Unchanged = UNCHANGED,
+    title: str | Unchanged = UNCHANGED,
+    description: str | Unchanged = UNCHANGED,
+    period_start: date | Unchanged = UNCHANGED,
+    period_end: date | Unchanged = UNCHANGED,
+    business_owner: Membership | Unchanged | None = UNCHANGED,
+    it_owner: Membership | Unchanged | None = UNCHANGED,
+    status: str | Unchanged = UNCHANGED,
 ) -> Objective:
     """Change the given fields of an objective (``None`` removes an owner); every change is audited."""
     changes = _objective_apply(objective, _given(locals(), skip=("actor", "objective")))
@@ -263,14 +263,14 @@ def key_result_update(
     *,
     actor: Membership,
     key_result: KeyResult,
-    metric: str | _Unchanged = UNCHANGED,
-    unit: str | _Unchanged = UNCHANGED,
-    direction: str | _Unchanged = UNCHANGED,
-    baseline: float | _Unchanged = UNCHANGED,
-    target: float | _Unchanged = UNCHANGED,
-    band_min: float | _Unchanged | None = UNCHANGED,
-    band_max: float | _Unchanged | None = UNCHANGED,
-    due_date: date | _Unchanged | None = UNCHANGED,
+    metric: str | Unchanged = UNCHANGED,
+    unit: str | Unchanged = UNCHANGED,
+    direction: str | Unchanged = UNCHANGED,
+    baseline: float | Unchanged = UNCHANGED,
+    target: float | Unchanged = UNCHANGED,
+    band_min: float | Unchanged | None = UNCHANGED,
+    band_max: float | Unchanged | None = UNCHANGED,
+    due_date: date | Unchanged | None = UNCHANGED,
 ) -> KeyResult:
     """Change the given fields of a key result (its current value changes through check-ins)."""
     _key_result_apply(key_result, _given(locals(), skip=("actor", "key_result")))
@@ -459,29 +459,29 @@ def initiative_update(
     *,
     actor: Membership,
     initiative: Initiative,
-    title: str | _Unchanged = UNCHANGED,
-    summary: str | _Unchanged = UNCHANGED,
-    business_outcome: str | _Unchanged = UNCHANGED,
-    definition_of_success: str | _Unchanged = UNCHANGED,
-    business_co_lead: Membership | _Unchanged | None = UNCHANGED,
-    it_co_lead: Membership | _Unchanged | None = UNCHANGED,
-    sponsor: Membership | _Unchanged | None = UNCHANGED,
-    budget_amount: Decimal | float | _Unchanged | None = UNCHANGED,
-    budget_currency: str | _Unchanged = UNCHANGED,
-    start_date: date | _Unchanged | None = UNCHANGED,
-    target_date: date | _Unchanged | None = UNCHANGED,
-    departments: Iterable[Department] | _Unchanged = UNCHANGED,
-    end_user_input_who: str | _Unchanged = UNCHANGED,
-    end_user_input_when: date | _Unchanged | None = UNCHANGED,
-    end_user_input_summary: str | _Unchanged = UNCHANGED,
-    end_user_input_waiver: str | _Unchanged = UNCHANGED,
+    title: str | Unchanged = UNCHANGED,
+    summary: str | Unchanged = UNCHANGED,
+    business_outcome: str | Unchanged = UNCHANGED,
+    definition_of_success: str | Unchanged = UNCHANGED,
+    business_co_lead: Membership | Unchanged | None = UNCHANGED,
+    it_co_lead: Membership | Unchanged | None = UNCHANGED,
+    sponsor: Membership | Unchanged | None = UNCHANGED,
+    budget_amount: Decimal | float | Unchanged | None = UNCHANGED,
+    budget_currency: str | Unchanged = UNCHANGED,
+    start_date: date | Unchanged | None = UNCHANGED,
+    target_date: date | Unchanged | None = UNCHANGED,
+    departments: Iterable[Department] | Unchanged = UNCHANGED,
+    end_user_input_who: str | Unchanged = UNCHANGED,
+    end_user_input_when: date | Unchanged | None = UNCHANGED,
+    end_user_input_summary: str | Unchanged = UNCHANGED,
+    end_user_input_waiver: str | Unchanged = UNCHANGED,
 ) -> Initiative:
     """Change the given fields of an initiative (``None`` clears one; ``departments`` replaces
     them); never its stage: see ``initiative_transition``."""
     changes = _initiative_apply(initiative, _given(locals(), skip=("actor", "initiative", "departments")))
     with transaction.atomic():
         initiative.save()
-        names = _set_departments(initiative, None if isinstance(departments, _Unchanged) else departments)
+        names = _set_departments(initiative, None if isinstance(departments, Unchanged) else departments)
         if names is not None:
             changes["departments"] = [None, names]
         if changes:
