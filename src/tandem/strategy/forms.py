@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Department, Membership, Organization, Side
-from tandem.core.validation import PlausibleDateField, Within
+from tandem.core.validation import DateInput, PlausibleDateField, Within
 from tandem.strategy.gate import SIGNALS
 from tandem.strategy.models import (
     Initiative,
@@ -25,15 +25,6 @@ from tandem.strategy.models import (
 )
 from tandem.strategy.progress import Direction
 from tandem.strategy.selectors import SORTS, PortfolioFilters
-
-
-class DateInput(forms.DateInput):
-    """A native date picker; the value is sent as YYYY-MM-DD whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def date_field(

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tandem.core.errors import TandemError
 from tandem.core.forms import form_error_from
 from tandem.core.models import Department, Membership, Organization, Side
-from tandem.core.validation import PlausibleDateField
+from tandem.core.validation import DateInput, PlausibleDateField
 from tandem.surveys.models import MIN_THRESHOLD, AudienceKind, Question, QuestionKind, SurveyTemplate
 from tandem.surveys.services import MAX_QUESTIONS, Recipient
 
@@ -26,15 +26,6 @@ SIDE_WORDS = {
     "partner": Side.PARTNER,
 }
 _QUESTION_FIELD = re.compile(r"^questions\.(\d+)\.(kind|text|help_text|criterion|choices)$")
-
-
-class DateInput(forms.DateInput):
-    """A native date picker; the value is sent as YYYY-MM-DD whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def _today() -> date:

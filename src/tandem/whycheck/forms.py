@@ -12,21 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.errors import TandemError
-from tandem.core.validation import PlausibleDateField
+from tandem.core.validation import DateInput, PlausibleDateField
 from tandem.whycheck.models import GateMode, WhyAnswer
 from tandem.whycheck.services import MAX_MEASURES
 
 MEASURE_PARTS = ("name", "target", "unit", "by")
 _MEASURE_FIELD = re.compile(r"^measures\.(\d+)\.(name|target|unit|by)$")
-
-
-class DateInput(forms.DateInput):
-    """A native date picker; the value is sent as YYYY-MM-DD whatever the language."""
-
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
 def default_deadline() -> Any:
