@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
@@ -10,7 +10,8 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.security import HttpBearer, django_auth
 
-from tandem.core.access import audit_refusal
+from tandem.core.access import OrgRequest, audit_refusal
+from tandem.core.cache import keep_answer
 from tandem.core.errors import TandemError
 from tandem.core.models import ApiToken, hash_token
 
@@ -37,7 +38,15 @@ class TokenAuth(HttpBearer):
         return found
 
 
-api = NinjaAPI(
+class TandemAPI(NinjaAPI):
+    def create_response(self, request: HttpRequest, data: Any, **kwargs: Any) -> HttpResponse:
+        response = super().create_response(request, data, **kwargs)
+        if getattr(request, "keep_answer", False):  # set by core.api.kept_read
+            keep_answer(cast(OrgRequest, request), response)
+        return response
+
+
+api = TandemAPI(
     title="Tandem API",
     version="1",
     description=(

@@ -157,6 +157,10 @@ CACHES = {
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# Memory each server process may give to whole pages kept under their organisation's data version
+# (tandem.core.cache); 0 draws every page afresh.
+PAGE_CACHE_BYTES = env_int("TANDEM_PAGE_CACHE_MB", 32, minimum=0) * 1024 * 1024
+
 # --- Accounts (django-allauth) ----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = ["allauth.account.auth_backends.AuthenticationBackend"]
 ACCOUNT_ADAPTER = "tandem.core.adapters.AccountAdapter"

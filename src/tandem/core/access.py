@@ -18,6 +18,7 @@ from django.http import Http404, HttpRequest
 from tandem.core.audit import audit_record
 from tandem.core.errors import MfaRequired, NotFound
 from tandem.core.models import ApiToken, Invitation, Membership, Organization, Role
+from tandem.core.selectors import memberships_for_user
 
 
 class OrgRequest(HttpRequest):
@@ -25,6 +26,7 @@ class OrgRequest(HttpRequest):
 
     membership: Membership
     org: Organization
+    my_memberships: list[Membership]  # the person's active memberships, for the switcher
     htmx: Any  # django_htmx.middleware.HtmxDetails: truthy on an htmx request
 
 
@@ -104,13 +106,15 @@ def membership_get_for_user(
     """
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
-    membership = (
-        Membership.objects.for_user(user)
-        .active()
-        .select_related("organization", "department", "user")
-        .filter(organization__slug=org_slug)
-        .first()
-    )
+    mine = list(memberships_for_user(user))
+    return _membership_among(mine, user=user, org_slug=org_slug, need=need, check_mfa=check_mfa)
+
+
+def _membership_among(
+    memberships: list[Membership], *, user: Any, org_slug: str, need: Need, check_mfa: bool
+) -> Membership:
+    """The one of the person's active ``memberships`` in ``org_slug``: see ``membership_get_for_user``."""
+    membership = next((m for m in memberships if m.organization.slug == org_slug), None)
     if membership is None:
         raise refuse("not a member", org=Organization.objects.filter(slug=org_slug).first())
     require(membership, need)
@@ -124,13 +128,22 @@ def membership_get_for_user(
 def org_member(request: HttpRequest, slug: str, *, need: Need = Need.MEMBER) -> Membership:
     """The caller's membership in ``slug`` reaching ``need``, for pages and API alike: an API token
     opens its own organisation only. ``NotFound`` (audited) otherwise. The request then carries
-    ``membership`` and ``org`` (an ``OrgRequest``)."""
+    ``membership`` and ``org`` (an ``OrgRequest``), and ``my_memberships``: all the person's active
+    memberships, read in the same query, for the organisation switcher."""
     token: ApiToken | None = getattr(request, "api_token", None)
     if token is not None and token.organization.slug != slug:
         raise refuse("token of another organisation")
-    membership = membership_get_for_user(user=request.user, org_slug=slug, need=need)
+    if not request.user.is_authenticated:
+        raise NotFound()
+    known: Membership | None = getattr(request, "membership", None)
+    if known is not None and known.organization.slug == slug:  # the gate ran already
+        require(known, need)
+        return known
+    mine = list(memberships_for_user(request.user))
+    membership = _membership_among(mine, user=request.user, org_slug=slug, need=need, check_mfa=True)
     org_request = cast(OrgRequest, request)  # what the audit of a later refusal reads
     org_request.membership, org_request.org = membership, membership.organization
+    org_request.my_memberships = mine
     return membership
 
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from functools import wraps
+from typing import Any, cast
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.core import access, selectors, services
+from tandem.core.access import Need, OrgRequest, org_member
+from tandem.core.cache import kept_answer
 from tandem.core.errors import TandemError
 from tandem.core.models import Membership, Role, Side
 from tandem.core.schemas import (
@@ -35,6 +38,26 @@ class Pages(LimitOffsetPagination):
     class Input(Schema):
         limit: int = Field(50, ge=1, le=200)
         offset: int = Field(0, ge=0, le=10**9)
+
+
+def kept_read(need: Need) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """A GET operation whose JSON answer is kept under the organisation's data version, per member
+    and address (``core.cache``): the gate (``need``) runs on every request, the rest only when the
+    organisation's data changed. Goes between ``@router.get`` and ``@paginate``; the operation's
+    own gate call then costs nothing."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, **kwargs: Any) -> Any:
+            org_member(request, kwargs["slug"], need=need)
+            if (kept := kept_answer(cast(OrgRequest, request))) is not None:
+                return kept
+            request.keep_answer = True  # type: ignore[attr-defined]  # read by the API's renderer
+            return view(request, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 @contextmanager

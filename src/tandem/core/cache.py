@@ -13,15 +13,25 @@ the old version: figures for that organisation are computed afresh until the nex
 
 from __future__ import annotations
 
+import secrets
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from typing import Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.core.signals import request_started
 from django.db.models import F
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone
+from django.utils.translation import get_language
 
 from tandem.core.models import Organization
+
+if TYPE_CHECKING:
+    from tandem.core.access import OrgRequest
 
 # Enough for every figure of a few hundred busy organisations; the oldest entries go first.
 MAX_ENTRIES = 2048
@@ -70,40 +80,141 @@ def forget_writes(**_: Any) -> None:
 
 
 def clear() -> None:
-    """Drop every cached figure of this process (tests)."""
+    """Drop every cached figure and page of this process (tests)."""
+    global _answer_bytes
     with _lock:
         _entries.clear()
+        _answers.clear()
+        _answer_bytes = 0
     forget_writes()
 
 
 request_started.connect(forget_writes, dispatch_uid="tandem.core.cache.forget_writes")
 
 
-class CachedRows[M]:
-    """A queryset's slices and count, each fetched once per version of ``org``'s data: hand it to
-    a paginator (the API's ``Pages``, Django's ``Paginator``) in place of the queryset. The rows
-    are shared read-only between requests of this process, with what they prefetched."""
+# --- Whole answers: pages and API reads ---------------------------------------------------------
+#
+# A page (or an API answer) that shows nothing but its organisation's data, drawn for one member,
+# is kept whole under the data version: the next GET of the same address by the same member, in
+# the same language, time zone and day, is answered from memory after the access gate has run.
+# The forms on a page carry a placeholder in place of the CSRF token, swapped for the request's
+# own token on every answer.
 
-    def __init__(self, org: Organization, name: str, queryset: Any, *parts: Hashable) -> None:
-        self.org, self.name, self.queryset, self.parts = org, name, queryset, parts
+# A per-process random marker: it cannot occur in a page by chance or be typed by anyone.
+CSRF_PLACEHOLDER = f"tandem-csrf-{secrets.token_hex(16)}"
+_PLACEHOLDER = CSRF_PLACEHOLDER.encode()
+_answers: OrderedDict[Hashable, KeptAnswer] = OrderedDict()
+_answer_bytes = 0
 
-    def all(self) -> CachedRows[M]:
-        return self
 
-    def count(self) -> int:
-        count: int = org_cached(self.org, self.name + ":count", self.queryset.count, *self.parts)
-        return count
+@dataclass(frozen=True)
+class KeptAnswer:
+    content: bytes
+    headers: tuple[tuple[str, str], ...]
 
-    def __len__(self) -> int:
-        return self.count()
 
-    def __getitem__(self, window: slice) -> list[M]:
-        rows: list[M] = org_cached(
-            self.org,
-            self.name,
-            lambda: list(self.queryset[window]),
-            *self.parts,
-            window.start,
-            window.stop,
-        )
-        return rows
+def page_cached(request: OrgRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """``render()``'s page, or the same page from this process's memory (see above).
+
+    Only a plain 200 answer to a GET is kept, never one that set a cookie, one drawn while a
+    message waited to be shown, or one for an organisation this request has changed.
+    """
+    if not _may_keep(request) or _messages_waiting(request):
+        return _with_token(request, _rendered_with_placeholder(request, render))
+    if (kept := kept_answer(request)) is not None:
+        return kept
+    response = _rendered_with_placeholder(request, render)
+    keep_answer(request, response)
+    return _with_token(request, response)
+
+
+def kept_answer(request: OrgRequest) -> HttpResponse | None:
+    """The answer kept for this request (see above), with the request's own CSRF token; or None."""
+    if not _may_keep(request):
+        return None
+    key = _answer_key(request)
+    with _lock:
+        kept = _answers.get(key)
+        if kept is not None:
+            _answers.move_to_end(key)
+    if kept is None:
+        return None
+    content = kept.content
+    if _PLACEHOLDER in content:
+        content = content.replace(_PLACEHOLDER, get_token(request).encode())
+    return HttpResponse(content, headers=dict(kept.headers))
+
+
+def keep_answer(request: OrgRequest, response: HttpResponse) -> None:
+    """Keep ``response`` for the next identical request, if it may be kept (see ``page_cached``)."""
+    if not (_may_keep(request) and _keepable(request, response)):
+        return
+    global _answer_bytes
+    kept = KeptAnswer(bytes(response.content), tuple(response.headers.items()))
+    size = len(kept.content)
+    if size > settings.PAGE_CACHE_BYTES // 8:
+        return  # one answer may not push out most others
+    key = _answer_key(request)
+    with _lock:
+        if key in _answers:
+            return
+        _answers[key] = kept
+        _answer_bytes += size
+        while _answer_bytes > settings.PAGE_CACHE_BYTES:
+            _, oldest = _answers.popitem(last=False)
+            _answer_bytes -= len(oldest.content)
+
+
+def _may_keep(request: OrgRequest) -> bool:
+    return request.method == "GET" and settings.PAGE_CACHE_BYTES > 0 and request.org.pk not in _written()
+
+
+def _rendered_with_placeholder(request: OrgRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    request.csrf_placeholder = True  # type: ignore[attr-defined]  # read by the context processor
+    try:
+        return render()
+    finally:
+        request.csrf_placeholder = False  # type: ignore[attr-defined]
+
+
+def _with_token(request: OrgRequest, response: HttpResponse) -> HttpResponse:
+    if not response.streaming and _PLACEHOLDER in response.content:
+        response.content = response.content.replace(_PLACEHOLDER, get_token(request).encode())
+    return response
+
+
+def _answer_key(request: OrgRequest) -> Hashable:
+    """What a kept answer may differ by, besides the organisation's data."""
+    org, user = request.org, request.user
+    mine = getattr(request, "my_memberships", ())
+    switcher = tuple((m.organization_id, m.organization.slug, m.organization.name) for m in mine)
+    htmx = tuple(request.headers.get(h) for h in ("HX-Request", "HX-Target", "HX-Boosted", "HX-Trigger"))
+    return (
+        org.pk,
+        org.data_version,
+        request.membership.pk,
+        request.get_full_path(),
+        request.headers.get("Accept", ""),
+        get_language(),
+        timezone.get_current_timezone_name(),
+        timezone.localdate(),
+        getattr(user, "display_name", ""),
+        switcher,
+        htmx,
+    )
+
+
+def _messages_waiting(request: OrgRequest) -> bool:
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _keepable(request: OrgRequest, response: HttpResponse) -> bool:
+    storage = getattr(request, "_messages", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not getattr(storage, "added_new", False)
+        and getattr(response, "is_rendered", True)
+    )

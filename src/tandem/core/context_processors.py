@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from tandem.core.cache import CSRF_PLACEHOLDER
 from tandem.core.navigation import nav_for_request
 from tandem.core.selectors import memberships_for_user
 
@@ -17,7 +18,13 @@ def tandem(request: HttpRequest) -> dict[str, Any]:
         "current_org": membership.organization if membership else None,
         "nav": nav_for_request(request),
     }
+    if getattr(request, "csrf_placeholder", False):
+        # A page kept whole (tandem.core.cache.page_cached) carries a placeholder in its forms,
+        # replaced by each request's own token when it is answered.
+        context["csrf_token"] = CSRF_PLACEHOLDER
     if getattr(request, "user", None) is not None and request.user.is_authenticated:
-        # Lazy: evaluated only when the navigation renders it.
-        context["my_memberships"] = memberships_for_user(request.user)
+        # Read by the access gate already on organisation pages; elsewhere lazy, evaluated only
+        # when the navigation renders it.
+        mine = getattr(request, "my_memberships", None)
+        context["my_memberships"] = memberships_for_user(request.user) if mine is None else mine
     return context

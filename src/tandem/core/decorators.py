@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from tandem.core.access import Need, OrgRequest, org_member
+from tandem.core.cache import page_cached
 from tandem.core.errors import MfaRequired
 
 View = Callable[..., HttpResponse]
@@ -37,3 +38,18 @@ def org_view(need: Need = Need.MEMBER) -> Callable[[View], View]:
         return wrapper
 
     return decorate
+
+
+def cached_page(view: View) -> View:
+    """Keep the page whole under its organisation's data version (``core.cache.page_cached``).
+
+    Goes under ``org_view`` (the gate runs first, on every request) and suits a page that shows
+    only its organisation's data as one member sees it, on the day it is drawn; a page that also
+    shows something written elsewhere (another organisation's data, the clock) does not qualify.
+    """
+
+    @wraps(view)
+    def wrapper(request: OrgRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return page_cached(request, lambda: view(request, *args, **kwargs))
+
+    return wrapper

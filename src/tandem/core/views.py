@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core import access, selectors, services
 from tandem.core.access import Need, OrgRequest
 from tandem.core.adapters import PENDING_INVITATION
+from tandem.core.cache import page_cached
 from tandem.core.decorators import org_view
 from tandem.core.errors import TandemError
 from tandem.core.forms import (
@@ -79,7 +80,7 @@ def org_home(request: OrgRequest) -> HttpResponse:
         "pending_invitations": lazy(lambda: selectors.invitation_list_pending(org).count()),
         "panels": lazy(lambda: home_panels(request.membership)),
     }
-    return render(request, "core/org_home.html", context)
+    return page_cached(request, lambda: render(request, "core/org_home.html", context))
 
 
 def _admin_posts(request: OrgRequest) -> None:

@@ -17,9 +17,8 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
-from tandem.core.access import lead, reader
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields
-from tandem.core.cache import CachedRows
+from tandem.core.access import Need, lead, reader
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, kept_read
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ValidationErrorOut
@@ -346,11 +345,11 @@ def _portfolio_rows(membership: Membership, filters: InitiativeFilters) -> Query
     description="Initiatives with their six alignment signals. Filter by `stage`, `department` (id), "
     "`sponsor_side`, a `missing` signal, or words in the title (`q`); order with `sort`.",
 )
+@kept_read(Need.READER)
 @paginate(Pages)
 def initiative_list(request: HttpRequest, slug: str, filters: Query[InitiativeFilters]) -> Any:
     membership = reader(request, slug)
-    rows = _portfolio_rows(membership, filters)  # fetched once per version of the organisation's data
-    return CachedRows[Initiative](membership.organization, "api:initiatives", rows, filters.model_dump_json())
+    return _portfolio_rows(membership, filters)
 
 
 @router.post(

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tandem.core.cache import org_changed
 from tandem.core.models import Side
 from tandem.surveys.models import Campaign, QuestionKind, TextAnalysis
 from tandem.surveys.results import ItemResult
@@ -234,5 +235,7 @@ def analyse_campaign(campaign: Campaign, *, embedder: TextEmbedder) -> int:
                     "result": result,
                 },
             )
+            # Cached results and pages of the organisation show the themes from now on.
+            org_changed(campaign.organization_id)
         analysed += 1
     return analysed

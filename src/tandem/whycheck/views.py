@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.access import Need, OrgRequest, refuse
-from tandem.core.decorators import org_view
+from tandem.core.decorators import cached_page, org_view
 from tandem.core.errors import Conflict
 from tandem.core.forms import form_status, form_submit, posted, render_form
 from tandem.core.models import Organization, Side
@@ -53,6 +53,7 @@ def _views(rounds: Sequence[WhyCheck], request: OrgRequest) -> list[selectors.Ro
 
 
 @org_view(Need.READER)
+@cached_page
 @require_GET
 def round_list(request: OrgRequest) -> HttpResponse:
     """Open rounds first (who has answered, never what), then revealed and closed ones with verdicts."""

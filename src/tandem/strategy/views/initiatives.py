@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from tandem.core import selectors as core_selectors
 from tandem.core.access import Need, OrgRequest
-from tandem.core.decorators import org_view
+from tandem.core.decorators import cached_page, org_view
 from tandem.core.forms import form_submit, posted, render_form
 from tandem.core.models import Organization
 from tandem.core.navigation import app_templates
@@ -124,6 +124,7 @@ def _listing(org: Organization, form: PortfolioFilterForm, number: str | None) -
 
 
 @org_view(Need.READER)
+@cached_page
 @require_GET
 def portfolio(request: OrgRequest) -> HttpResponse:
     """Every initiative with its six alignment signals; filters, sorting and gap counts."""
@@ -213,6 +214,7 @@ def _render_detail(
 
 
 @org_view(Need.READER)
+@cached_page
 @require_GET
 def initiative_detail(request: OrgRequest, initiative_id: int) -> HttpResponse:
     """Everything about one initiative: the why, the signals, the gate, measures, links, timeline."""

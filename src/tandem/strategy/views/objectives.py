@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from tandem.core.access import Need, OrgRequest
-from tandem.core.decorators import org_view
+from tandem.core.decorators import cached_page, org_view
 from tandem.core.forms import form_submit, posted, render_form
 from tandem.core.models import Organization
 from tandem.strategy import access, selectors, services
@@ -33,6 +33,7 @@ def _key_result_url(org: Organization, key_result: KeyResult) -> str:
 
 
 @org_view(Need.READER)
+@cached_page
 @require_GET
 def objective_list(request: OrgRequest) -> HttpResponse:
     """Objectives with their owners and key results, filterable by status."""
@@ -50,6 +51,7 @@ def objective_list(request: OrgRequest) -> HttpResponse:
 
 
 @org_view(Need.READER)
+@cached_page
 @require_GET
 def objective_tree(request: OrgRequest) -> HttpResponse:
     """Objectives → key results → contributing initiatives, and what hangs loose on both ends."""
@@ -84,6 +86,7 @@ def objective_edit(request: OrgRequest, objective_id: int) -> HttpResponse:
 
 
 @org_view(Need.READER)
+@cached_page
 @require_GET
 def objective_detail(request: OrgRequest, objective_id: int) -> HttpResponse:
     objective = access.objective_get_for_user(request.membership, objective_id)
