@@ -93,13 +93,13 @@ def test_a_page_is_kept_per_language(personas: Personas, initiative: Initiative)
     assert b'lang="nl"' in dutch
 
 
-def test_a_page_is_drawn_again_the_next_day(
+def test_a_page_is_drawn_again_the_next_hour(
     personas: Personas, initiative: Initiative, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     client = _signed_in(personas.owner)
     client.get(_url(initiative))
-    tomorrow = timezone.localdate() + dt.timedelta(days=1)
-    monkeypatch.setattr(timezone, "localdate", lambda: tomorrow)
+    later = timezone.localtime() + dt.timedelta(hours=1)
+    monkeypatch.setattr(timezone, "localtime", lambda *_: later)
     with CaptureQueriesContext(connection) as queries:
         client.get(_url(initiative))
     assert len(queries) > 3

@@ -107,6 +107,8 @@ def membership_get_for_user(
     if not getattr(user, "is_authenticated", False):
         raise NotFound()
     mine = list(memberships_for_user(user))
+    for m in mine:
+        m.user = user
     return _membership_among(mine, user=user, org_slug=org_slug, need=need, check_mfa=check_mfa)
 
 
@@ -140,6 +142,8 @@ def org_member(request: HttpRequest, slug: str, *, need: Need = Need.MEMBER) -> 
         require(known, need)
         return known
     mine = list(memberships_for_user(request.user))
+    for m in mine:
+        m.user = request.user  # the person in hand, not loaded again
     membership = _membership_among(mine, user=request.user, org_slug=slug, need=need, check_mfa=True)
     org_request = cast(OrgRequest, request)  # what the audit of a later refusal reads
     org_request.membership, org_request.org = membership, membership.organization

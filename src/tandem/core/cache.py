@@ -96,7 +96,8 @@ request_started.connect(forget_writes, dispatch_uid="tandem.core.cache.forget_wr
 #
 # A page (or an API answer) that shows nothing but its organisation's data, drawn for one member,
 # is kept whole under the data version: the next GET of the same address by the same member, in
-# the same language, time zone and day, is answered from memory after the access gate has run.
+# the same language, time zone and hour, is answered from memory after the access gate has run
+# (what changes with the clock, such as a key result going stale, shows within the hour).
 # The forms on a page carry a placeholder in place of the CSRF token, swapped for the request's
 # own token on every answer.
 
@@ -197,7 +198,7 @@ def _answer_key(request: OrgRequest) -> Hashable:
         request.headers.get("Accept", ""),
         get_language(),
         timezone.get_current_timezone_name(),
-        timezone.localdate(),
+        timezone.localtime().replace(minute=0, second=0, microsecond=0),  # redrawn hourly
         getattr(user, "display_name", ""),
         switcher,
         htmx,

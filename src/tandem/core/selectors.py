@@ -11,12 +11,12 @@ from tandem.core.models import ApiToken, AuditEvent, Department, Invitation, Mem
 
 
 def memberships_for_user(user: Any) -> QuerySet[Membership]:
-    """The person's active memberships with their organisations (and departments), by name: the
-    switcher, and the access gate, which picks the one of the page's organisation from them."""
+    """The person's active memberships with their organisations, by name: the switcher, and the
+    access gate, which picks the one of the page's organisation from them."""
     return (
         Membership.objects.for_user(user)
         .active()
-        .select_related("organization", "department", "user")
+        .select_related("organization")
         .order_by("organization__name")
     )
 
