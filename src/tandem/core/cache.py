@@ -13,6 +13,7 @@ the old version: figures for that organisation are computed afresh until the nex
 
 from __future__ import annotations
 
+import functools
 import secrets
 import threading
 from collections import OrderedDict
@@ -20,12 +21,14 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.signals import request_started
 from django.db.models import F
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import get_language
 
 from tandem.core.models import Organization
@@ -54,6 +57,19 @@ def org_changed(org: Organization | int) -> None:
     pk = org if isinstance(org, int) else org.pk
     Organization.objects.filter(pk=pk).update(data_version=F("data_version") + 1)
     _written().add(pk)
+
+
+@functools.cache
+def _version_sources() -> tuple[Callable[[Organization], Hashable], ...]:
+    paths = (getattr(config, "tandem_data_version", "") for config in apps.get_app_configs())
+    return tuple(import_string(path) for path in paths if path)
+
+
+def app_versions(org: Organization) -> tuple[Hashable, ...]:
+    """What the apps change in ``org`` without bumping its data version (each app's
+    ``AppConfig.tandem_data_version``, e.g. survey answers): a figure that shows such a thing is
+    cached under these as well (a ``part`` of ``org_cached``, ``page_cached`` or ``orgcache``)."""
+    return tuple(source(org) for source in _version_sources())
 
 
 def org_cached[T](org: Organization, name: str, compute: Callable[[], T], *parts: Hashable) -> T:
@@ -114,7 +130,7 @@ class KeptAnswer:
     headers: tuple[tuple[str, str], ...]
 
 
-def page_cached(request: OrgRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+def page_cached(request: OrgRequest, render: Callable[[], HttpResponse], *parts: Hashable) -> HttpResponse:
     """``render()``'s page, or the same page from this process's memory (see above).
 
     Only a plain 200 answer to a GET is kept, never one that set a cookie, one drawn while a
@@ -122,18 +138,18 @@ def page_cached(request: OrgRequest, render: Callable[[], HttpResponse]) -> Http
     """
     if not _may_keep(request) or _messages_waiting(request):
         return _with_token(request, _rendered_with_placeholder(request, render))
-    if (kept := kept_answer(request)) is not None:
+    if (kept := kept_answer(request, *parts)) is not None:
         return kept
     response = _rendered_with_placeholder(request, render)
-    keep_answer(request, response)
+    keep_answer(request, response, *parts)
     return _with_token(request, response)
 
 
-def kept_answer(request: OrgRequest) -> HttpResponse | None:
+def kept_answer(request: OrgRequest, *parts: Hashable) -> HttpResponse | None:
     """The answer kept for this request (see above), with the request's own CSRF token; or None."""
     if not _may_keep(request):
         return None
-    key = _answer_key(request)
+    key = (_answer_key(request), *parts)
     with _lock:
         kept = _answers.get(key)
         if kept is not None:
@@ -146,7 +162,7 @@ def kept_answer(request: OrgRequest) -> HttpResponse | None:
     return HttpResponse(content, headers=dict(kept.headers))
 
 
-def keep_answer(request: OrgRequest, response: HttpResponse) -> None:
+def keep_answer(request: OrgRequest, response: HttpResponse, *parts: Hashable) -> None:
     """Keep ``response`` for the next identical request, if it may be kept (see ``page_cached``)."""
     if not (_may_keep(request) and _keepable(request, response)):
         return
@@ -155,7 +171,7 @@ def keep_answer(request: OrgRequest, response: HttpResponse) -> None:
     size = len(kept.content)
     if size > settings.PAGE_CACHE_BYTES // 8:
         return  # one answer may not push out most others
-    key = _answer_key(request)
+    key = (_answer_key(request), *parts)
     with _lock:
         if key in _answers:
             return

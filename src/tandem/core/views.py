@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from tandem.core import access, selectors, services
 from tandem.core.access import Need, OrgRequest
 from tandem.core.adapters import PENDING_INVITATION
-from tandem.core.cache import page_cached
+from tandem.core.cache import app_versions, page_cached
 from tandem.core.decorators import org_view
 from tandem.core.errors import TandemError
 from tandem.core.forms import (
@@ -74,13 +74,15 @@ def org_home(request: OrgRequest) -> HttpResponse:
     org = request.org
     if request.session.get(LAST_ORG) != org.slug:  # write the session only when it changes
         request.session[LAST_ORG] = org.slug
+    versions = app_versions(org)  # the panels show survey answers, which leave the data version
     context = {  # lazy: the page is drawn once per version of the organisation's data
         "counts": lazy(lambda: selectors.member_counts_for_org(org)),
         "departments": lazy(lambda: selectors.department_list_for_org(org)[:20]),
         "pending_invitations": lazy(lambda: selectors.invitation_list_pending(org).count()),
         "panels": lazy(lambda: home_panels(request.membership)),
+        "versions": versions,
     }
-    return page_cached(request, lambda: render(request, "core/org_home.html", context))
+    return page_cached(request, lambda: render(request, "core/org_home.html", context), versions)
 
 
 def _admin_posts(request: OrgRequest) -> None:
