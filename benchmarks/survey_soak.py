@@ -15,7 +15,8 @@ Then, against the same server, the same respondents POST the same body to ``/ben
 as long: a bare Django view that inserts one row (the intake's floor, ``TANDEM_BENCH_FLOOR``).
 
 It prints submissions/s, p50 and p99 latency, the bare insert's rate beside them and the ratio, the non-2xx answers by status, the accepted (2xx)
-submissions, the responses stored in the database afterwards and whether the two are equal. The
+submissions, the responses stored in the database afterwards and whether the two are equal, and the CPU each
+request cost the server and the load generator, for the intake and for the bare insert. The
 exit status is 0 when every submission was accepted and stored once, 1 on a MISMATCH between
 accepted and stored (or used links), a non-2xx answer or too few links, 2 when it could not run.
 
@@ -55,7 +56,7 @@ RATE_LIMITS = {"TANDEM_SURVEY_RATE_PER_ADDRESS": "100000000", "TANDEM_SURVEY_RAT
 # Links made per second of load and client, on top of a floor: a fast machine answers each client in
 # a few milliseconds, and a run that runs out of links says so (and fails).
 LINKS_FLOOR = 20_000
-LINKS_PER_CLIENT_SECOND = 10
+LINKS_PER_CLIENT_SECOND = 20
 TEXT_ANSWER = "Involve IT before the solution is chosen, and agree one list of priorities."
 
 
@@ -73,6 +74,7 @@ class SoakResult:
     server_cpu_seconds: float | None
     server_log: str
     bare_insert: LoadResult | None = None
+    bare_server_cpu_seconds: float | None = None
 
     @property
     def accepted(self) -> int:
@@ -238,6 +240,10 @@ def _bare_plan(port: int, body: bytes, args: argparse.Namespace) -> LoadPlan:
     )
 
 
+def _spent(before: float | None, after: float | None) -> float | None:
+    return after - before if before is not None and after is not None else None
+
+
 def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
     """Set up one installation, load it, count what it stored, tear it down."""
     with BenchEnvironment(database_url) as environment:
@@ -262,7 +268,9 @@ def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
             sample = run_load(_plan(server.port, body, measured_paths, args, args.duration))
             after = server.cpu_seconds()
             _progress(f"the bare insert view for {args.duration:g} s...")
+            bare_before = server.cpu_seconds()
             bare = run_load(_bare_plan(server.port, body, args))
+            bare_after = server.cpu_seconds()
             log = server.log_tail()
         counted = _inside(environment, "count", "--campaign", str(prepared["campaign"]))
         return SoakResult(
@@ -274,9 +282,10 @@ def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
             warmup=summarize([warmup]) if warmup is not None else None,
             stored=counted["stored"],
             answered_links=counted["answered_links"],
-            server_cpu_seconds=after - before if before is not None and after is not None else None,
+            server_cpu_seconds=_spent(before, after),
             server_log=log,
             bare_insert=summarize([bare]),
+            bare_server_cpu_seconds=_spent(bare_before, bare_after),
         )
 
 
@@ -302,6 +311,24 @@ def postgres_url(args: argparse.Namespace) -> tuple[str | None, str]:
 
 def _rate(value: float) -> str:
     return f"{value:,.1f}" if value < 10 else f"{value:,.0f}"
+
+
+def _per_request(seconds: float | None, load: LoadResult) -> str:
+    return f"{1000 * seconds / load.requests:.2f} ms" if seconds is not None and load.requests else "-"
+
+
+def _cost(r: SoakResult) -> str:
+    """Server and load-generator CPU per request, for the intake and for the bare insert."""
+    text = (
+        f"submission {_per_request(r.server_cpu_seconds, r.load)} server, "
+        f"{_per_request(r.load.generator_cpu_seconds, r.load)} clients"
+    )
+    if r.bare_insert is not None:
+        text += (
+            f"; bare insert {_per_request(r.bare_server_cpu_seconds, r.bare_insert)} server, "
+            f"{_per_request(r.bare_insert.generator_cpu_seconds, r.bare_insert)} clients"
+        )
+    return text
 
 
 def report(results: list[SoakResult], args: argparse.Namespace) -> list[str]:
@@ -360,6 +387,7 @@ def report(results: list[SoakResult], args: argparse.Namespace) -> list[str]:
             f"  {r.database}: {r.links:,} personal links made in {r.prepare_seconds:.0f} s; "
             f"{r.answered_links:,} marked used afterwards"
         )
+        lines.append(f"    CPU per request: {_cost(r)}")
         statuses = {s: n for s, n in sorted(r.load.statuses.items()) if not 200 <= s < 300}
         if statuses or r.load.errors:
             problems = [f"{s} x{n}" for s, n in statuses.items()] + [

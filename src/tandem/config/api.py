@@ -100,9 +100,11 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 def _register_routers() -> None:
     from tandem.core.api import router as core_router
     from tandem.strategy.api import router as strategy_router
+    from tandem.surveys.api import public_router as survey_door
     from tandem.surveys.api import router as surveys_router
     from tandem.whycheck.api import router as whycheck_router
 
+    api.add_router("", survey_door)  # matched first: see surveys.api.public_router
     api.add_router("", core_router)
     api.add_router("", strategy_router)
     api.add_router("", whycheck_router)

@@ -12,6 +12,9 @@ class SurveysConfig(AppConfig):
     # What a new organisation gets from this app, in the transaction that creates it: its copy of
     # the shipped templates (a page that lists them never writes).
     tandem_org_created = "tandem.surveys.services.templates_install"
+    # What changes beside the organisation's data version: answers, which do not bump it
+    # (``selectors.answers_version``). Figures cached per data version are keyed on this too.
+    tandem_data_version = "tandem.surveys.selectors.answers_version"
     tandem_nav: ClassVar[list[tuple[object, ...]]] = [
         ("surveys:list", _("Surveys"), "internal", 30, ("surveys/",))
     ]

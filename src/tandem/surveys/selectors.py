@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -30,6 +32,7 @@ from tandem.surveys.models import (
     SurveySettings,
     SurveyTemplate,
     TextAnalysis,
+    campaign_status,
 )
 
 HOME_CAMPAIGNS = 3
@@ -66,19 +69,103 @@ def questions_answered_through(template_id: int) -> tuple[Question, ...]:
     return tuple(Question.objects.unscoped().filter(template_id=template_id))
 
 
-def link_from_token(token: str) -> SurveyLink:
-    """The link of a token, or NotFound (unknown, or a token of a rotated secret key)."""
+def _digest_of(token: str) -> str:
+    """The digest of a token that may name a link; NotFound for one that cannot."""
     if not token or len(token) > 100:
         raise NotFound()
+    return token_hash(token)
+
+
+def link_from_token(token: str) -> SurveyLink:
+    """The link of a token, or NotFound (unknown, or a token of a rotated secret key)."""
+    digest = _digest_of(token)
     link = (
         SurveyLink.objects.unscoped()  # the token is the scope: a public link belongs to no session
         .select_related("campaign__template", "campaign__organization", "organization")
-        .filter(token_hash=token_hash(token))
+        .filter(token_hash=digest)
         .first()
     )
     if link is None:
         raise NotFound()
     return link
+
+
+@dataclass(frozen=True)
+class LinkToAnswer:
+    """What answering through a personal link reads: the link, what its response will carry, and
+    its campaign's dates and template."""
+
+    pk: int
+    organization_id: int
+    campaign_id: int
+    side: str
+    department_id: int | None
+    answered: bool
+    template_id: int
+    opens_on: date
+    closes_on: date
+    closed_early: bool
+
+    def status_on(self, day: date) -> str:
+        """The campaign's status on ``day``."""
+        return campaign_status(
+            day=day, opens_on=self.opens_on, closes_on=self.closes_on, closed_early=self.closed_early
+        )
+
+
+# The public answer path is measured against a bare insert (benchmarks/survey_soak.py): its one
+# read is written in SQL, a twentieth of the cost of composing it through the ORM on every answer.
+_LINK_TO_ANSWER = """
+    SELECT link.id, link.organization_id, link.campaign_id, link.side, link.department_id,
+           link.answered, campaign.template_id, campaign.opens_on, campaign.closes_on,
+           campaign.closed_at IS NOT NULL
+    FROM surveys_surveylink link JOIN surveys_campaign campaign ON campaign.id = link.campaign_id
+    WHERE link.token_hash = %s
+"""
+
+
+def link_to_answer(token: str) -> LinkToAnswer:
+    """The link of a token with what answering through it needs, in one query; NotFound as
+    ``link_from_token``. The token is the scope: a public link belongs to no session."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LINK_TO_ANSWER, [_digest_of(token)])
+        row = cursor.fetchone()
+    if row is None:
+        raise NotFound()
+    pk, org_id, campaign_id, side, department_id, answered, template_id, opens_on, closes_on, closed = row
+    return LinkToAnswer(
+        pk,
+        org_id,
+        campaign_id,
+        side,
+        department_id,
+        bool(answered),
+        template_id,
+        opens_on,
+        closes_on,
+        bool(closed),
+    )
+
+
+def answers_version(org: Organization) -> tuple[date, int]:
+    """What every answer changes, read without writing: today, and how many responses the
+    campaigns that may still take one hold (those open today or yesterday, closed early or not).
+
+    Answers do not bump the organisation's data version (``core.cache.org_changed``): that one
+    row, updated by every respondent, would line up every answer of the organisation behind one
+    lock on PostgreSQL. A cached figure that counts answers is keyed on this as well. Within one
+    day, which campaigns count is fixed (moving a date or closing a campaign is a write that bumps
+    the data version) and only answers add responses to them, so the count rises with every answer
+    as it commits, in every process. Yesterday's campaigns count too: an answer accepted just
+    before midnight, or just before its campaign was closed, commits a moment later.
+    """
+    today = timezone.localdate()
+    taking = Campaign.objects.for_org(org).filter(
+        opens_on__lte=today, closes_on__gte=today - timedelta(days=1)
+    )
+    # Scoped through its campaigns: counted on the (campaign, side) index alone, where the
+    # organisation's index would make it read every response the organisation ever had.
+    return today, SurveyResponse.objects.unscoped().filter(campaign__in=taking).count()
 
 
 def audience_members(campaign: Campaign) -> list[Membership]:

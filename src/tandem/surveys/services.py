@@ -16,12 +16,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
-from tandem.core.cache import org_changed
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Department, Membership, Organization, Side
 from tandem.core.validation import check_date, clean_text
@@ -617,70 +616,102 @@ def _is_blank(value: Any) -> bool:
 
 def answers_clean(questions: Sequence[Question], raw: Mapping[str, Any]) -> dict[str, Any]:
     """The answers keyed by question id, every problem reported at once (field ``q<id>``)."""
-    known = {q.field_name for q in questions} | {str(q.pk) for q in questions}
+    named = [(question, question.field_name, str(question.pk)) for question in questions]
+    known = {name for _q, name, _key in named} | {key for _q, _name, key in named}
     errors: list[dict[str, str]] = []
     unknown = sorted(str(k) for k in raw if str(k) not in known)
     for key in unknown[:10]:
         errors.append({"field": key, "message": _("This survey has no such question.")})
     cleaned: dict[str, Any] = {}
-    for question in questions:
-        value = raw.get(question.field_name, raw.get(str(question.pk)))
+    for question, name, key in named:
+        value = raw.get(name, raw.get(key))
         if _is_blank(value):
             if question.required:
-                errors.append({"field": question.field_name, "message": _("Please answer this question.")})
+                errors.append({"field": name, "message": _("Please answer this question.")})
             continue
         try:
-            cleaned[str(question.pk)] = _clean_answer(question, value)
+            cleaned[key] = _clean_answer(question, value)
         except ValidationFailed as exc:
-            errors.append({"field": question.field_name, "message": exc.message})
-        if question.kind == QuestionKind.TEXT and cleaned.get(str(question.pk)) == "":
-            cleaned.pop(str(question.pk))
+            errors.append({"field": name, "message": exc.message})
+        if question.kind == QuestionKind.TEXT and cleaned.get(key) == "":
+            cleaned.pop(key)
     if errors:
         raise ValidationFailed(_("Some answers need another look."), extra={"errors": errors})
     return cleaned
 
 
-def _check_open(campaign: Campaign) -> None:
-    status = campaign.status
+def _check_open(status: str, opens_on: date) -> None:
     if status == CampaignStatus.SCHEDULED:
-        raise Conflict(
-            _("This survey opens on %(day)s.") % {"day": campaign.opens_on.isoformat()}, code="not_open"
-        )
+        raise Conflict(_("This survey opens on %(day)s.") % {"day": opens_on.isoformat()}, code="not_open")
     if status == CampaignStatus.CLOSED:
         raise Conflict(_("This survey has closed. Thank you for your interest."), code="closed")
+
+
+def _used() -> Conflict:
+    return Conflict(
+        _("This link has already been used to answer. Each link takes one response."), code="answered"
+    )
+
+
+# The two writes of an answer, in SQL like the read before them (``selectors.link_to_answer``):
+# composed through the ORM on every answer they would cost several times the database's own work.
+_RESPONSE_FIELDS = SurveyResponse._meta.concrete_fields
+_COLUMNS = ", ".join(str(field.column) for field in _RESPONSE_FIELDS)
+_VALUES = ", ".join("%s" for _field in _RESPONSE_FIELDS)
+_CLAIM_LINK = "UPDATE surveys_surveylink SET answered = %s WHERE id = %s AND answered = %s"
+_STORE_RESPONSE = f"INSERT INTO surveys_surveyresponse ({_COLUMNS}) VALUES ({_VALUES})"  # noqa: S608
+# PostgreSQL does both in one statement: one round trip, and no transaction to open and commit.
+_CLAIM_AND_STORE = f"""
+    WITH claimed AS (
+        UPDATE surveys_surveylink SET answered = true WHERE id = %s AND NOT answered RETURNING id
+    )
+    INSERT INTO surveys_surveyresponse ({_COLUMNS}) SELECT {_VALUES} FROM claimed
+"""  # noqa: S608 (column names from the model, values as parameters)
+
+
+def _store_once(link_pk: int, response: SurveyResponse) -> bool:
+    """Mark the link used and insert the response, both or neither; False when the link was
+    used already (by a concurrent answer too: the update waits for it and then finds no row)."""
+    row = [field.get_db_prep_save(getattr(response, field.attname), connection) for field in _RESPONSE_FIELDS]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(_CLAIM_AND_STORE, [link_pk, *row])
+            stored: int = cursor.rowcount
+            return stored == 1
+        with transaction.atomic():
+            cursor.execute(_CLAIM_LINK, [True, link_pk, False])
+            if cursor.rowcount != 1:
+                return False
+            cursor.execute(_STORE_RESPONSE, row)
+    return True
 
 
 def response_submit(*, token: str, answers: Mapping[str, Any]) -> SurveyResponse:
     """Store an anonymous response through a personal link, once.
 
-    The link is marked used and the response written in one transaction; the conditional update
-    makes a second submission through the same link (even a concurrent one) a Conflict, and a
-    failure leaves neither. The response row gets the link's side and department and today's
-    date: no time, no person, no pointer back.
+    The link is marked used and the response written atomically; the conditional update makes a
+    second submission through the same link (even a concurrent one) a Conflict, and a failure
+    leaves neither. The response row gets the link's side and department and today's date: no
+    time, no person, no pointer back.
+
+    The organisation's data version is left alone (``selectors.answers_version`` says why, and
+    what figures of answers are cached under instead), and everything is checked and prepared
+    before the write, so its locks are held for its own statements only.
     """
-    link = selectors.link_from_token(token)
-    campaign = link.campaign
-    _check_open(campaign)
+    link = selectors.link_to_answer(token)
+    today = timezone.localdate()
+    _check_open(link.status_on(today), link.opens_on)
     if link.answered:
-        raise Conflict(
-            _("This link has already been used to answer. Each link takes one response."), code="answered"
-        )
-    cleaned = answers_clean(list(selectors.questions_answered_through(campaign.template_id)), answers)
-    with transaction.atomic():
-        claimed = SurveyLink.objects.unscoped().filter(pk=link.pk, answered=False).update(answered=True)
-        if not claimed:
-            raise Conflict(
-                _("This link has already been used to answer. Each link takes one response."), code="answered"
-            )
-        response = SurveyResponse.objects.create(
-            organization=link.organization,
-            campaign=campaign,
-            side=link.side,
-            department_id=link.department_id,
-            submitted_on=timezone.localdate(),
-            answers=cleaned,
-        )
-        # The campaign's answered count moved. The last statement of the transaction, so the
-        # organisation row is locked only while the answer commits.
-        org_changed(link.organization_id)
+        raise _used()
+    response = SurveyResponse(
+        organization_id=link.organization_id,
+        campaign_id=link.campaign_id,
+        side=link.side,
+        department_id=link.department_id,
+        submitted_on=today,
+        answers=answers_clean(selectors.questions_answered_through(link.template_id), answers),
+    )
+    if not _store_once(link.pk, response):
+        raise _used()
+    response._state.adding, response._state.db = False, connection.alias  # as if loaded
     return response

@@ -9,7 +9,7 @@ and the page says so until it is stored.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from functools import partial
 from typing import Any, cast
 
@@ -23,7 +23,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.access import Need, OrgRequest
-from tandem.core.cache import org_cached
+from tandem.core.cache import org_cached, page_cached
 from tandem.core.decorators import org_view
 from tandem.core.errors import Conflict, NotFound, TandemError, ValidationFailed
 from tandem.core.forms import form_error_from, form_submit, posted, render_form
@@ -123,13 +123,18 @@ def campaign_new(request: OrgRequest) -> HttpResponse:
     return done or render_form(request, "surveys/campaign_form.html", {"form": form}, form)
 
 
-def _results_context(membership: Membership, campaign: Campaign) -> dict[str, Any]:
-    org = membership.organization  # results are computed once per version of its data
+def _results_context(
+    membership: Membership, campaign: Campaign, answers: Hashable | None = None
+) -> dict[str, Any]:
+    # Results are computed once per version of the organisation's data and of its answers
+    # (answers leave the data version alone: ``selectors.answers_version``).
+    org = membership.organization
+    answers = answers if answers is not None else selectors.answers_version(org)
+    compute = partial(selectors.campaign_results, campaign)
     return {
         "campaign": campaign,
-        "results": org_cached(
-            org, "campaign_results", lambda: selectors.campaign_results(campaign), campaign.pk
-        ),
+        "results": org_cached(org, "campaign_results", compute, campaign.pk, answers),
+        "answers_version": answers,
         "progress": selectors.campaign_progress(campaign),
         "can_manage": access.can_manage(membership),
         "sides_shown": ("business", "it", "partner"),
@@ -139,10 +144,12 @@ def _results_context(membership: Membership, campaign: Campaign) -> dict[str, An
 @org_view(Need.READER)
 @require_GET
 def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
-    """Progress while open; when closed, the results that may be shown."""
+    """Progress while open; when closed, the results that may be shown. Kept whole under the
+    data version and the answers' version (``core.cache.page_cached``)."""
     campaign = access.campaign_get_for_user(request.membership, campaign_id)
-    context = _results_context(request.membership, campaign)
-    return render(request, "surveys/campaign_detail.html", context)
+    answers = selectors.answers_version(request.org)
+    context = partial(_results_context, request.membership, campaign, answers)
+    return page_cached(request, lambda: render(request, "surveys/campaign_detail.html", context()), answers)
 
 
 @org_view(Need.READER)
