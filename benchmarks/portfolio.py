@@ -31,6 +31,7 @@ COUNTED = (DEMO, SMALL, LARGE)
 HOME = "/o/{slug}/"
 WHY_CHECKS = "/o/{slug}/why-checks/"
 INITIATIVE = "/o/{slug}/initiatives/{initiative}/"
+SURVEY = "/o/{slug}/surveys/{campaign}/"
 PORTFOLIO = "/o/{slug}/portfolio/"
 PORTFOLIO_FILTERED = "/o/{slug}/portfolio/?missing=shared&sort=-signals"
 API_LIST = "/api/v1/orgs/{slug}/initiatives?limit=50"
@@ -42,6 +43,8 @@ API_PATHS = {API_LIST}
 class _Prepared:
     tokens: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    # The first initiative and survey of the large organisation, named in its pages' addresses.
+    ids: dict[str, int | None] = field(default_factory=dict)
 
 
 # Per installation (data directory): several scenarios share one preparation.
@@ -85,9 +88,8 @@ def prepare(env: BenchEnvironment) -> None:
             "token", "create", "--email", OWNER_EMAIL, "--org", slug, "--name", "benchmark"
         ).strip()
     # Before statistics exist, see how SQLite would run the portfolio; then give it statistics.
-    searches = json.loads(_script(env, "analyze", "--slug", LARGE).strip().splitlines()[-1])[
-        "org_index_searches"
-    ]
+    analysed = json.loads(_script(env, "analyze", "--slug", LARGE).strip().splitlines()[-1])
+    searches, prepared.ids = analysed["org_index_searches"], analysed["ids"]
     if searches["before_analyze"]:
         prepared.notes.append(
             "warning   without planner statistics SQLite runs the portfolio's signal subqueries through "
@@ -118,6 +120,11 @@ def demo_bearer(env: BenchEnvironment) -> tuple[tuple[str, str], ...]:
     return (("Authorization", f"Bearer {prepared.tokens[DEMO]}"),)
 
 
+def at_scale(env: BenchEnvironment, path: str) -> str:
+    """``path`` with the large organisation's first ``{initiative}`` and ``{campaign}`` filled in."""
+    return path.format(**_prepared[env.data_dir].ids)
+
+
 # Queries per request of each scenario's path, filled by ``query_report`` for run.py's table.
 QUERIES: dict[str, int] = {}
 # Requests counted at every size, whether or not a scenario loads them.
@@ -127,6 +134,7 @@ COUNTED_TEMPLATES = {
     "portfolio_filtered": PORTFOLIO_FILTERED,
     "why_checks": WHY_CHECKS,
     "initiative": INITIATIVE,
+    "survey": SURVEY,
     "initiatives_api": API_LIST,
 }
 

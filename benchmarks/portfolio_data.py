@@ -345,12 +345,55 @@ def generate(*, slug: str, initiatives: int, owner_email: str) -> str:  # noqa: 
         SuccessMeasure.objects.bulk_create(measures, batch_size=batch)
         KeyResultLink.objects.bulk_create(kr_links, batch_size=batch)
         Transition.objects.bulk_create(transitions, batch_size=batch)
+    respondents = _closed_survey(org, owner, respondents=max(40, initiatives // 25))
     seconds = time.perf_counter() - started
     return (
-        f"generated {slug}: {len(rows):,} initiatives, {len(objectives)} objectives, {len(key_results)} key "
+        f"generated {slug}: {respondents} survey responses, {len(rows):,} initiatives, {len(objectives)} objectives, {len(key_results)} key "
         f"results, {len(measures):,} success measures, {len(kr_links):,} key-result links, "
         f"{len(department_links):,} department links, {len(transitions):,} transitions in {seconds:.1f} s"
     )
+
+
+def _closed_survey(org: Any, owner: Any, *, respondents: int) -> int:
+    """A closed partnership survey answered through ``respondents`` personal links (both sides,
+    the organisation's departments in turn), made through the services as people would."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tandem.core.models import Department, Membership, Side
+    from tandem.surveys import catalog, selectors, services
+    from tandem.surveys.models import AudienceKind, QuestionKind, SurveyTemplate
+
+    actor = Membership.objects.for_org(org).get(user=owner)
+    template = SurveyTemplate.objects.for_org(org).get(key=catalog.PARTNERSHIP.key)
+    departments = list(Department.objects.for_org(org).order_by("pk"))[:4]
+    today = timezone.localdate()
+    sides = (Side.BUSINESS, Side.IT)
+    campaign = services.campaign_create(
+        actor=actor,
+        template=template,
+        title="Partnership temperature",
+        opens_on=today - timedelta(days=7),
+        closes_on=today + timedelta(days=7),
+        audience=AudienceKind.EMAILS,
+        recipients=[
+            services.Recipient(
+                f"respondent{i}@bench.example", sides[i % 2], departments[i % len(departments)]
+            )
+            for i in range(respondents)
+        ],
+        send_email=False,
+    )
+    questions = list(template.questions.all())
+    for number, link in enumerate(campaign.links.order_by("pk")):
+        answers = {
+            q.field_name: "Agree one list of priorities." if q.kind == QuestionKind.TEXT else 2 + number % 4
+            for q in questions
+        }
+        services.response_submit(token=selectors.link_token(link), answers=answers)
+    services.campaign_close(actor=actor, campaign=campaign)
+    return respondents
 
 
 # A correlated subquery that SQLite answers through an organisation-wide index: every row of the
@@ -398,6 +441,19 @@ def analyze() -> None:
         cursor.execute("ANALYZE")
 
 
+def first_ids(slug: str) -> dict[str, int | None]:
+    """The first initiative and survey of ``slug``: what a page's address names."""
+    from tandem.core.models import Organization
+    from tandem.strategy.models import Initiative
+    from tandem.surveys.models import Campaign
+
+    org = Organization.objects.get(slug=slug)
+    return {
+        "initiative": Initiative.objects.for_org(org).order_by("pk").values_list("pk", flat=True).first(),
+        "campaign": Campaign.objects.for_org(org).order_by("pk").values_list("pk", flat=True).first(),
+    }
+
+
 def count_queries(
     *, orgs: list[str], owner_email: str, pages: dict[str, str], apis: dict[str, str], tokens: dict[str, str]
 ) -> list[dict[str, Any]]:
@@ -424,9 +480,9 @@ def count_queries(
             token = Client(HTTP_HOST=host)
             auth = {"Authorization": f"Bearer {tokens.get(slug, '')}"}
             requests += [(key, path, token, auth) for key, path in apis.items()]
-        first = Initiative.objects.for_org(org).order_by("pk").values_list("pk", flat=True).first()
+        ids = first_ids(slug)
         for key, template, client, headers in requests:
-            path = template.format(slug=slug, initiative=first)
+            path = template.format(slug=slug, **ids)
             client.get(path, headers=headers)  # warm-up: sessions, caches, the token's last use
             with CaptureQueriesContext(connection) as captured:
                 began = time.perf_counter()
@@ -484,7 +540,10 @@ def main(argv: list[str] | None = None) -> int:
         before = plan_check(args.slug)
         analyze()
         after = plan_check(args.slug)
-        print(json.dumps({"org_index_searches": {"before_analyze": before, "after_analyze": after}}))
+        ids = first_ids(args.slug)
+        print(
+            json.dumps({"org_index_searches": {"before_analyze": before, "after_analyze": after}, "ids": ids})
+        )
         return 0
     tokens = json.loads(os.environ.get("BENCH_TOKENS") or "{}")
     for row in count_queries(

@@ -25,7 +25,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import portfolio
@@ -312,6 +312,11 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the run in the or
                 if scenario.prepare is not None:
                     progress(f"preparing {scenario.key}...")
                     scenario.prepare(environment)
+            # Addresses naming generated rows ({initiative}, {campaign}) are known once prepared.
+            scenarios = [
+                replace(s, path=portfolio.at_scale(environment, s.path)) if "{" in s.path else s
+                for s in scenarios
+            ]
             notes = [line for hook in REPORTS for line in hook(environment, scenarios)]
             database = environment.database_description()
             with Server(environment, workers=args.workers, threads=args.threads) as server:

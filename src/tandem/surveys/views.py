@@ -146,10 +146,14 @@ def _results_context(
 def campaign_detail(request: OrgRequest, campaign_id: int) -> HttpResponse:
     """Progress while open; when closed, the results that may be shown. Kept whole under the
     data version and the answers' version (``core.cache.page_cached``)."""
-    campaign = access.campaign_get_for_user(request.membership, campaign_id)
     answers = selectors.answers_version(request.org)
-    context = partial(_results_context, request.membership, campaign, answers)
-    return page_cached(request, lambda: render(request, "surveys/campaign_detail.html", context()), answers)
+
+    def draw() -> HttpResponse:  # a kept page needs no campaign: it cannot change unversioned
+        campaign = access.campaign_get_for_user(request.membership, campaign_id)
+        context = _results_context(request.membership, campaign, answers)
+        return render(request, "surveys/campaign_detail.html", context)
+
+    return page_cached(request, draw, answers)
 
 
 @org_view(Need.READER)
