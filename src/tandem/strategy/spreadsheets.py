@@ -39,8 +39,12 @@ key-result links are added unless present. Two existing rows with the title, or 
 twice in the file, are row errors. Imported initiatives start at the idea stage, as every new
 initiative does; the Stage column of an export is ignored.
 
-Limits: 2 MB, 1,000 data rows, 60 columns, 64 MB of unzipped XLSX content. Old .xls files,
-other binaries and undecodable text (UTF-8 with or without BOM, then Windows-1252) are refused
+Limits: 2 MB, 1,000 data rows, 60 columns, 64 MB and a million elements of unzipped XLSX content,
+and 5,000 rows read in all, empty ones included: a few kilobytes of XLSX can hold millions of
+empty rows or cells (or one row numbered a million, which the reader pads out with empty ones),
+and a CSV file can be nothing but line breaks, so skipping empty rows must not mean reading them
+without end. A sheet that says it is larger than that is refused before a row is read. Old .xls
+files, other binaries and undecodable text (UTF-8 with or without BOM, then Windows-1252) are refused
 with a message, never a server error. The row limit is 1,000 rather than the 5,000 first asked
 for: going through the services costs about 20 queries and 5 ms of CPU per initiative row
 (measured on the 2-core reference machine), so 5,000 rows would hold SQLite's only write lock
@@ -55,6 +59,7 @@ import csv
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -90,6 +95,13 @@ MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000  # see the module docstring
 MAX_COLUMNS = 60
 MAX_UNZIPPED = 64 * 1024 * 1024
+# Every row read counts against this, empty or not; generous for empty rows between and below data.
+MAX_ROWS_READ = 5 * MAX_ROWS
+# Elements (counted as "<") in the whole unpacked workbook. openpyxl parses a sheet without a
+# <dimension> twice, the first time keeping every element in memory, and its shared strings in
+# full before the first row: tens of megabytes of "<c/>" or "<row/>" take a minute and gigabytes.
+# 1,000 full rows of 60 columns with their shared strings come to about half of this.
+MAX_MARKUP = 1_000_000
 KINDS = ("initiatives", "objectives")
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -169,19 +181,41 @@ class Sheet:
     skipped: int = 0
 
 
+def _markup(archive: zipfile.ZipFile) -> int:
+    """How many elements (``<``) the archive holds once unpacked, counted up to just past
+    ``MAX_MARKUP`` (a part's declared size is what it unpacks to: ``zipfile`` reads no further)."""
+    count = 0
+    for item in archive.infolist():
+        with archive.open(item) as part:
+            while count <= MAX_MARKUP and (chunk := part.read(1 << 20)):
+                count += chunk.count(b"<")
+    return count
+
+
 def _xlsx_rows(content: bytes) -> Iterator[Sequence[Any]]:
+    too_large = _("The workbook is too large once unpacked; save a smaller one.")
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            unzipped = sum(item.file_size for item in archive.infolist())
-    except zipfile.BadZipFile:
+            if sum(item.file_size for item in archive.infolist()) > MAX_UNZIPPED:
+                raise SpreadsheetError(too_large)
+            if _markup(archive) > MAX_MARKUP:
+                raise SpreadsheetError(too_large)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError, ValueError):
         raise SpreadsheetError(_("The file is damaged: it looks like XLSX but cannot be opened.")) from None
-    if unzipped > MAX_UNZIPPED:
-        raise SpreadsheetError(_("The workbook is too large once unpacked; save a smaller one."))
     book = None
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
         sheet = book.active if hasattr(book.active, "iter_rows") else book.worksheets[0]
-        yield from sheet.iter_rows(min_row=1, max_col=MAX_COLUMNS, values_only=True)
+        declared = sheet.max_row  # from the sheet's own <dimension>, when it has one
+        if declared is not None and declared > MAX_ROWS_READ:
+            raise SpreadsheetError(_too_many_rows(declared))
+        # Never past the bound, whatever the sheet declares: the reader pads a gap in the row
+        # numbers with empty rows, one by one.
+        yield from sheet.iter_rows(
+            min_row=1, max_row=MAX_ROWS_READ + 1, max_col=MAX_COLUMNS, values_only=True
+        )
+    except SpreadsheetError:
+        raise
     except Exception:  # openpyxl raises anything from KeyError to TypeError on a damaged workbook
         raise SpreadsheetError(_("The file could not be read as an XLSX workbook.")) from None
     finally:
@@ -211,11 +245,28 @@ def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _too_many_rows_read() -> str:
+    return _(
+        "The file has more than %(max)s rows, counting empty ones. "
+        "Delete the empty rows below your data, or split the file."
+    ) % {"max": f"{MAX_ROWS_READ:,}"}
+
+
+def _too_many_rows(count: int) -> str:
+    return _(
+        "The file has %(count)s rows, counting empty ones; Tandem reads at most %(max)s. "
+        "Delete the empty rows below your data, or split the file."
+    ) % {"count": f"{count:,}", "max": f"{MAX_ROWS_READ:,}"}
+
+
 def sheet_read(content: bytes) -> Sheet:
-    """The headers and non-empty rows of a CSV or XLSX file; ``SpreadsheetError`` otherwise."""
+    """The headers and non-empty rows of a CSV or XLSX file; ``SpreadsheetError`` otherwise, as
+    soon as more than ``MAX_ROWS_READ`` rows have been read, empty ones included."""
     sheet = Sheet(headers=[], rows=[])
     blanks = 0  # empty rows count as skipped only when a row follows them, not a sheet's tail
     for number, cells in enumerate(_file_rows(content), start=1):
+        if number > MAX_ROWS_READ:
+            raise SpreadsheetError(_too_many_rows_read())
         values = list(cells)[:MAX_COLUMNS]
         while values and _blank(values[-1]):
             values.pop()
