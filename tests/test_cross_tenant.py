@@ -3,10 +3,13 @@ and shows none of its data. A new URL pattern that this walk cannot fill fails t
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tandem.config.api import INVALID_FIELDS
 from tandem.core import services
 from tests.conftest import Objects, Personas, seed_objects
 from tests.url_walk import all_routes
@@ -89,6 +92,27 @@ def _assert_no_secrets(body: str, url: str) -> None:
         assert secret not in body, f"{url} shows {secret!r}"
 
 
+def _probe(client: Client, method: str, url: str) -> Any:
+    """``method`` on ``url`` with the probe body. The probe's fields are not every body's: the
+    API refuses fields it does not know before it looks anything up (the same 422 for every
+    organisation), so those are left out and the request sent again."""
+    body = dict(PROBE)
+    while True:
+        response = getattr(client, method)(url, content_type="application/json", data=body)
+        _assert_no_secrets(response.content.decode(), url)
+        if response.status_code != 422 or not url.startswith("/api/"):
+            return response
+        assert response.json()["detail"] == INVALID_FIELDS, f"{url}: {response.content!r}"
+        unknown = {
+            error["field"].split(".")[0]
+            for error in response.json()["errors"]
+            if error["message"].startswith("No such field")
+        }
+        if not unknown & body.keys():
+            return response
+        body = {key: value for key, value in body.items() if key not in unknown}
+
+
 def test_every_route_hides_the_other_organisation(personas: Personas, other_tenant: Objects) -> None:
     client = Client()
     client.force_login(personas.owner.user)  # an owner: role is never the reason for a refusal
@@ -113,7 +137,7 @@ def test_every_route_hides_the_other_organisation(personas: Personas, other_tena
             url = reverse(route.name, kwargs=kwargs)
             statuses = []
             for method in ("get", "post", "put", "patch", "delete"):
-                response = getattr(client, method)(url, content_type="application/json", data=PROBE)
+                response = _probe(client, method, url)
                 statuses.append(response.status_code)
                 _assert_no_secrets(response.content.decode(), url)
             assert set(statuses) <= {404, 405}, f"{url} answered {statuses}"

@@ -598,7 +598,8 @@ def test_a_refused_approval_names_every_missing_element_in_a_stable_body(persona
     response = send(client, "post", url, {"to": "approved", "reason": "Ready?"})
     assert response.status_code == 422
     body = response.json()
-    assert set(body) == {"detail", "missing"}
+    assert set(body) == {"detail", "errors", "missing"}
+    assert body["errors"] == [{"field": "to", "message": body["detail"]}]
     assert body["missing"] == list(BASE_GATE_CODES)
     assert body["detail"].startswith("The initiative cannot be approved yet.")
     assert Initiative.objects.for_org(personas.org).get(pk=initiative["id"]).stage == Stage.PROPOSED
@@ -618,6 +619,7 @@ def test_a_refused_approval_lists_only_what_is_missing_in_order(personas: Person
     body = send(client, "post", url, {"to": "approved"}).json()
     assert body == {
         "detail": body["detail"],
+        "errors": [{"field": "to", "message": body["detail"]}],
         "missing": ["success_measure", "shared_key_result", "end_user_input"],
     }
 

@@ -3,7 +3,10 @@ reveal and score a round (the approved initiative and its round are in ``tests/c
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+
+from django.utils import timezone
 
 from tandem.whycheck import services
 from tandem.whycheck.models import WhyCheck
@@ -56,6 +59,15 @@ def answer(p: Personas, r: WhyCheck, who: str, data: dict[str, Any]) -> None:
 def reveal(p: Personas, r: WhyCheck) -> WhyCheck:
     answer(p, r, "business_lead", BUSINESS_ANSWER)
     answer(p, r, "it_lead", IT_ANSWER)
+    r.refresh_from_db()
+    return r
+
+
+def deadline_passed(r: WhyCheck) -> WhyCheck:
+    """Move the round's deadline to yesterday: a round with a missing answer closes only then."""
+    WhyCheck.objects.for_org(r.organization).filter(pk=r.pk).update(
+        deadline=timezone.localdate() - timedelta(days=1)
+    )
     r.refresh_from_db()
     return r
 

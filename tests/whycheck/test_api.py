@@ -16,7 +16,15 @@ from tandem.strategy.models import Initiative, Stage
 from tandem.whycheck import services
 from tandem.whycheck.models import GateMode, Verdict, WhyCheck, WhyCheckSettings
 from tests.conftest import Personas, bearer, fields_of, send
-from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER, RESULT, answer, reveal, scored
+from tests.whycheck.conftest import (
+    BUSINESS_ANSWER,
+    IT_ANSWER,
+    RESULT,
+    answer,
+    deadline_passed,
+    reveal,
+    scored,
+)
 
 ACME = "/api/v1/orgs/acme"
 
@@ -56,7 +64,7 @@ def test_a_lead_starts_a_round(personas: Personas, approved: Initiative) -> None
     assert body["you"] == {
         "side": "it",
         "can_answer": True,
-        "can_close": True,
+        "can_close": False,  # not before the deadline
         "can_decide": False,
         "can_override": False,
     }
@@ -158,7 +166,7 @@ def test_the_second_answer_reveals_both_and_the_round_is_scoring(
         ({"why": "Because.", "measures": [{"name": "Churn", "unit": "u" * 31}]}, "measures.0.unit"),
         ({"why": "  ", "measures": [{"name": "Churn"}]}, "why"),
         ({"measures": [{"name": "Churn"}]}, "why"),
-        ({"why": "Because.", "measures": ["Churn"]}, "measures.0.name"),
+        ({"why": "Because.", "measures": ["Churn"]}, "measures.0"),
     ],
 )
 def test_a_bad_answer_is_a_422_naming_the_field(
@@ -170,11 +178,12 @@ def test_a_bad_answer_is_a_422_naming_the_field(
     assert not round_.answers.exists()
 
 
-def test_a_nan_target_is_a_422(personas: Personas, round_: WhyCheck) -> None:
+def test_a_nan_target_is_not_json_and_a_400(personas: Personas, round_: WhyCheck) -> None:
     raw = '{"why": "Because.", "measures": [{"name": "Churn", "target": NaN}]}'
     response = bearer(personas.it_lead).put(url(round_, "/answer"), raw, content_type="application/json")
-    assert response.status_code == 422
-    assert fields_of(response) == ["measures.0.target"]
+    assert response.status_code == 400
+    assert set(response.json()) == {"detail"}
+    assert not round_.answers.exists()
 
 
 # --- Reading -------------------------------------------------------------------------------------
@@ -260,6 +269,7 @@ def test_another_organisation_s_round_is_a_404(personas: Personas, round_: WhyCh
 
 def test_closing_reveals_what_was_answered(personas: Personas, round_: WhyCheck) -> None:
     answer(personas, round_, "business_lead", BUSINESS_ANSWER)
+    deadline_passed(round_)
     assert send(bearer(personas.member), "post", url(round_, "/close")).status_code == 404
     body = send(bearer(personas.it_lead), "post", url(round_, "/close")).json()
     assert body["status"] == "closed"

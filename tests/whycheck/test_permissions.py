@@ -22,7 +22,7 @@ from tandem.whycheck import services
 from tandem.whycheck.models import Verdict, WhyCheck
 from tests.conftest import ADMINS, INTERNAL, PERSONAS, Personas
 from tests.url_walk import all_url_names
-from tests.whycheck.conftest import BUSINESS_ANSWER, answer_post, reveal, scored
+from tests.whycheck.conftest import BUSINESS_ANSWER, answer_post, deadline_passed, reveal, scored
 
 STARTERS = ADMINS | {"business_lead", "it_lead"}
 CO_LEADS = {"business_lead", "it_lead"}
@@ -75,7 +75,8 @@ def world(personas: Personas, approved: Initiative) -> World:
         business_co_lead=personas.business_lead,
         it_co_lead=personas.it_lead,
     )
-    return World(approved, fresh, misaligned, partial, round_on(approved))
+    # Its deadline has passed, so that leads may close it while it waits for answers.
+    return World(approved, fresh, misaligned, partial, deadline_passed(round_on(approved)))
 
 
 PAGES = "/o/acme"

@@ -17,7 +17,7 @@ from tandem.strategy.services import GateRefused
 from tandem.whycheck import selectors, services
 from tandem.whycheck.models import GateMode, RoundStatus, WhyCheck, WhyCheckSettings
 from tests.conftest import Personas
-from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER
+from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER, deadline_passed
 
 
 def answer(p: Personas, r: WhyCheck, who: str, data: dict) -> None:  # type: ignore[type-arg]
@@ -130,7 +130,7 @@ def new_round(p: Personas, initiative: Initiative) -> WhyCheck:
 
 def test_an_aligned_round_lifts_the_pause(personas: Personas, round_: WhyCheck) -> None:
     services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
-    services.whycheck_close(actor=personas.owner, why_check=round_)
+    services.whycheck_close(actor=personas.owner, why_check=deadline_passed(round_))
     second = new_round(personas, round_.initiative)
     services.whycheck_apply_result(why_check=second, score=0.9, verdict="aligned", result={})
     initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
@@ -141,7 +141,7 @@ def test_needs_discussion_lifts_only_when_both_co_leads_record_the_decision(
     personas: Personas, round_: WhyCheck
 ) -> None:
     services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
-    services.whycheck_close(actor=personas.owner, why_check=round_)
+    services.whycheck_close(actor=personas.owner, why_check=deadline_passed(round_))
     second = new_round(personas, round_.initiative)
     services.whycheck_apply_result(why_check=second, score=0.6, verdict="partial", result={})
     initiative = Initiative.objects.for_org(personas.org).get(pk=round_.initiative_id)
@@ -183,7 +183,7 @@ def test_a_manual_pause_is_not_lifted_by_a_why_check(personas: Personas, round_:
 
 def test_closing_early_reveals_what_is_in(personas: Personas, round_: WhyCheck) -> None:
     answer(personas, round_, "business_lead", BUSINESS_ANSWER)
-    services.whycheck_close(actor=personas.owner, why_check=round_)
+    services.whycheck_close(actor=personas.owner, why_check=deadline_passed(round_))
     view = selectors.round_view(round_, personas.it_lead)
     assert view.answers["business"] is not None
     assert view.answers["it"] is None

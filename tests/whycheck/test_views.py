@@ -24,7 +24,16 @@ from tandem.strategy.models import Initiative, Stage
 from tandem.whycheck import services
 from tandem.whycheck.models import GateMode, RoundStatus, Verdict, WhyCheck, WhyCheckSettings
 from tests.conftest import Personas
-from tests.whycheck.conftest import BUSINESS_ANSWER, IT_ANSWER, RESULT, answer, answer_post, reveal, scored
+from tests.whycheck.conftest import (
+    BUSINESS_ANSWER,
+    IT_ANSWER,
+    RESULT,
+    answer,
+    answer_post,
+    deadline_passed,
+    reveal,
+    scored,
+)
 
 ClientFor = Callable[[str], Client]
 
@@ -380,6 +389,7 @@ def test_closing_a_round_shows_what_was_answered_to_everyone(
     personas: Personas, round_: WhyCheck, client_for: ClientFor
 ) -> None:
     answer(personas, round_, "business_lead", BUSINESS_ANSWER)
+    deadline_passed(round_)
     assert "Close the round" in body(client_for("it_lead").get(detail(round_)))
     assert "Close the round" not in body(client_for("member").get(detail(round_)))
     response = client_for("it_lead").post(f"{detail(round_)}close/")

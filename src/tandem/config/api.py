@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any, cast
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.parser import Parser
 from ninja.security import HttpBearer, django_auth
 
 from tandem.core.access import OrgRequest, audit_refusal
@@ -38,6 +42,26 @@ class TokenAuth(HttpBearer):
         return found
 
 
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _number(text: str) -> float | int:
+    """A JSON number with a fraction or exponent: ``9.0`` and ``9e0`` are the integer 9, as JSON
+    Schema counts them (``type: integer``), so an integer field takes them; ``9.5`` stays a float."""
+    value = float(text)
+    return int(value) if value.is_integer() else value
+
+
+class StrictJsonParser(Parser):
+    """Request bodies are JSON as the standard writes it: ``NaN`` and ``Infinity``, which Python
+    would read, are a 400 like any other unparsable body. A whole number is an integer however it
+    is written (``9``, ``9.0``, ``9e0``)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        return json.loads(request.body, parse_constant=_no_constant, parse_float=_number)
+
+
 class TandemAPI(NinjaAPI):
     def create_response(self, request: HttpRequest, data: Any, **kwargs: Any) -> HttpResponse:
         response = super().create_response(request, data, **kwargs)
@@ -56,7 +80,12 @@ api = TandemAPI(
     urls_namespace="api",
     auth=[TokenAuth(), django_auth],
     docs_url="/docs",
+    parser=StrictJsonParser(),
 )
+# What a 422 from the request's shape (not from a rule of the domain) says.
+INVALID_FIELDS = "The request has invalid fields."
+# The fields of ninja's own parameter locations, which are not part of a field's name.
+_LOCATIONS = ("body", "payload", "query", "path", "filters")
 
 
 def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpResponse:
@@ -65,9 +94,11 @@ def _error(request: HttpRequest, status: int, body: dict[str, Any]) -> HttpRespo
 
 @api.exception_handler(TandemError)
 def on_domain_error(request: HttpRequest, exc: TandemError) -> HttpResponse:
+    """The refusal's status and message; a 422 always names the fields at fault (``body`` when
+    the rule concerns the request as a whole), other refusals when they concern one field."""
     body: dict[str, Any] = {"detail": exc.message, **exc.extra}
-    if exc.field:
-        body["errors"] = [{"field": exc.field, "message": exc.message}]
+    if "errors" not in body and (exc.field or exc.status == 422):
+        body["errors"] = [{"field": exc.field or "body", "message": exc.message}]
     return _error(request, exc.status, body)
 
 
@@ -78,13 +109,21 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     return _error(request, 404, {"detail": "Not Found"})
 
 
+def _message(item: dict[str, Any]) -> str:
+    if item.get("type") == "extra_forbidden":
+        return _("No such field: check its name against the API reference.")
+    if item.get("type") == "model_type":
+        return _("Send a JSON object.")
+    return str(item.get("msg", "Invalid value"))
+
+
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = []
     for item in exc.errors:
-        loc = [str(part) for part in item.get("loc", []) if part not in ("body", "payload", "query", "path")]
-        errors.append({"field": ".".join(loc) or "body", "message": str(item.get("msg", "Invalid value"))})
-    return _error(request, 422, {"detail": "The request has invalid fields.", "errors": errors})
+        loc = [str(part) for part in item.get("loc", []) if part not in _LOCATIONS]
+        errors.append({"field": ".".join(loc) or "body", "message": _message(item)})
+    return _error(request, 422, {"detail": INVALID_FIELDS, "errors": errors})
 
 
 @api.exception_handler(AuthenticationError)
@@ -95,6 +134,12 @@ def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpRespons
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, {"detail": str(exc.message)})
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    """A body past ``DATA_UPLOAD_MAX_MEMORY_SIZE``: the client's mistake, answered, not logged."""
+    return _error(request, 413, {"detail": _("The request body is too large.")})
 
 
 def _register_routers() -> None:

@@ -28,8 +28,10 @@ from tandem.core.schemas import (
 )
 
 router = Router(tags=["core"])
+# The refusals every endpoint documents; those with a body add a body that is not JSON (400) and
+# one past the size limit (413).
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
-WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 413: ErrorOut}
 
 
 class Pages(LimitOffsetPagination):
@@ -61,14 +63,14 @@ def kept_read(need: Need) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
 
 
 @contextmanager
-def api_fields(names: Mapping[str, str]) -> Iterator[None]:
+def api_fields(names: Mapping[str, str], *, default: str = "") -> Iterator[None]:
     """Re-label a domain error's field (a service's name for it) with the request field that
-    carries it in the API (``names``: service field → request field)."""
+    carries it in the API (``names``: service field → request field); a refusal that names no
+    field is put on ``default`` when given."""
     try:
         yield
     except TandemError as exc:
-        if exc.field:
-            exc.field = names.get(exc.field, exc.field)
+        exc.field = names.get(exc.field, exc.field) if exc.field else (default or None)
         raise
 
 
@@ -121,7 +123,7 @@ def member_list(request: HttpRequest, slug: str) -> Any:
 
 @router.post(
     "/orgs/{slug}/members",
-    response={201: InvitationOut, **ERRORS},
+    response={201: InvitationOut, **WRITE_ERRORS},
     summary="Invite a person by e-mail (admins)",
     description="Creates an invitation and e-mails its link; the person becomes a member on accepting.",
 )
@@ -152,7 +154,7 @@ def member_invite(request: HttpRequest, slug: str, payload: InviteIn) -> Status[
 
 @router.patch(
     "/orgs/{slug}/members/{member_id}",
-    response={200: MemberOut, **ERRORS},
+    response={200: MemberOut, **WRITE_ERRORS},
     summary="Change a member's role, side, department, title or active state (admins)",
 )
 def member_update(request: HttpRequest, slug: str, member_id: int, payload: MemberPatchIn) -> MemberOut:

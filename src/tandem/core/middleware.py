@@ -102,15 +102,16 @@ MAX_QUERY_STRING = 4096
 class ErrorPagesMiddleware:
     """Answers with Tandem's own page where Django has none: 405 for an address that does not take
     the request's method (typically a reload of an address that only takes a form's POST), with a
-    link to the page it belongs to, and 414 for a query string longer than any page uses. The API
-    answers for itself."""
+    link to the page it belongs to, and 414 for a query string longer than any page uses. Under
+    ``/api/`` every answer is JSON: an error the API itself did not answer (an unknown address, a
+    method the address does not take) gets the API's error shape."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
-            return self.get_response(request)
+            return api_error(self.get_response(request))
         if len(request.META.get("QUERY_STRING", "")) > MAX_QUERY_STRING:
             return render(request, "414.html", {"back": request.path, "limit": MAX_QUERY_STRING}, status=414)
         response = self.get_response(request)
@@ -120,6 +121,18 @@ class ErrorPagesMiddleware:
             page["Allow"] = allowed
             return page
         return response
+
+
+def api_error(response: HttpResponse) -> HttpResponse:
+    """``response`` as the API answers an error: ``{"detail": …}`` in JSON, with its status and its
+    ``Allow`` and ``Retry-After`` headers; any other answer as it is."""
+    if response.status_code < 400 or response.get("Content-Type", "").startswith("application/json"):
+        return response
+    answer = JsonResponse({"detail": response.reason_phrase}, status=response.status_code)
+    for header in ("Allow", "Retry-After"):
+        if header in response:
+            answer[header] = response[header]
+    return answer
 
 
 def way_back(request: HttpRequest, allowed: str) -> str:

@@ -7,13 +7,13 @@ endpoint can hand a sliced queryset to the paginator and serialise it without ex
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
 
 from tandem.core.models import Side
+from tandem.core.schemas import ByValue, Day, InputSchema, Money, ValidationErrorOut
 from tandem.strategy.gate import signals_of
 from tandem.strategy.models import Initiative, KeyResult, Objective, ObjectiveStatus, Outcome, Stage
 from tandem.strategy.progress import Direction
@@ -37,10 +37,10 @@ GateCode = Literal[
 ]
 
 
-class GateRefusedOut(Schema):
-    """A refused approval: every missing element of the gate, as stable codes in a fixed order."""
+class GateRefusedOut(ValidationErrorOut):
+    """A refused approval: every missing element of the gate, as stable codes in a fixed order
+    (``errors`` names the field ``to``)."""
 
-    detail: str
     missing: list[GateCode]
 
 
@@ -103,26 +103,26 @@ class ObjectiveFilters(Schema):
     siloed: bool | None = Field(None, description="true: only siloed objectives; false: only shared ones")
 
 
-class ObjectiveIn(Schema):
-    title: str = Field(..., max_length=200)
+class ObjectiveIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=200)
     description: str = Field("", max_length=5000)
-    period_start: date
-    period_end: date
+    period_start: Day
+    period_end: Day
     business_owner_id: Id | None = Field(None, description="Membership id of a business-side member")
     it_owner_id: Id | None = Field(None, description="Membership id of an IT-side member")
-    status: ObjectiveStatus = Field(
+    status: ByValue[ObjectiveStatus] = Field(
         ObjectiveStatus.DRAFT, description="Anything but draft needs a business owner and an IT owner"
     )
 
 
-class ObjectivePatchIn(Schema):
-    title: str | None = Field(None, max_length=200)
+class ObjectivePatchIn(InputSchema):
+    title: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=5000)
-    period_start: date | None = None
-    period_end: date | None = None
+    period_start: Day | None = None
+    period_end: Day | None = None
     business_owner_id: Id | None = Field(None, description="Membership id; null removes the owner")
     it_owner_id: Id | None = Field(None, description="Membership id; null removes the owner")
-    status: ObjectiveStatus | None = None
+    status: ByValue[ObjectiveStatus] | None = None
 
 
 # --- Key results and check-ins -------------------------------------------------------------------
@@ -153,26 +153,26 @@ class KeyResultFilters(Schema):
     objective_id: Id | None = None
 
 
-class KeyResultIn(Schema):
-    metric: str = Field(..., max_length=200)
+class KeyResultIn(InputSchema):
+    metric: str = Field(..., min_length=1, max_length=200)
     unit: str = Field("", max_length=30)
-    direction: Direction = Direction.INCREASE
+    direction: ByValue[Direction] = Direction.INCREASE
     baseline: float
     target: float
     band_min: float | None = Field(None, description="Required when direction is within")
     band_max: float | None = Field(None, description="Required when direction is within")
-    due_date: date | None = None
+    due_date: Day | None = None
 
 
-class KeyResultPatchIn(Schema):
-    metric: str | None = Field(None, max_length=200)
+class KeyResultPatchIn(InputSchema):
+    metric: str | None = Field(None, min_length=1, max_length=200)
     unit: str | None = Field(None, max_length=30)
-    direction: Direction | None = None
+    direction: ByValue[Direction] | None = None
     baseline: float | None = None
     target: float | None = None
     band_min: float | None = None
     band_max: float | None = None
-    due_date: date | None = None
+    due_date: Day | None = None
 
 
 class CheckInOut(Schema):
@@ -185,7 +185,7 @@ class CheckInOut(Schema):
     created_at: datetime
 
 
-class CheckInIn(Schema):
+class CheckInIn(InputSchema):
     value: float
     confidence: int = Field(..., ge=0, le=10, description="How likely the target is met, from 0 to 10")
     note: str = Field("", max_length=2000)
@@ -199,9 +199,9 @@ class BudgetOut(Schema):
     currency: str
 
 
-class BudgetIn(Schema):
-    amount: Decimal = Field(..., ge=0, lt=10**12, description="A number or a decimal string")
-    currency: str = Field("EUR", min_length=3, max_length=3, description="Three-letter code")
+class BudgetIn(InputSchema):
+    amount: Money = Field(..., description="A number, or a decimal number as text (“1250.50”)")
+    currency: str = Field("EUR", pattern="^[A-Za-z]{3}$", description="Three-letter code")
 
 
 class EndUserInputOut(Schema):
@@ -211,9 +211,9 @@ class EndUserInputOut(Schema):
     waiver: str
 
 
-class EndUserInputIn(Schema):
+class EndUserInputIn(InputSchema):
     who: str | None = Field(None, max_length=200, description="Who was asked")
-    when: date | None = None
+    when: Day | None = None
     summary: str | None = Field(None, max_length=5000, description="What they said")
     waiver: str | None = Field(None, max_length=2000, description="Why nobody was asked")
 
@@ -237,12 +237,12 @@ class SuccessMeasureOut(Schema):
     key_result_id: int | None
 
 
-class SuccessMeasureIn(Schema):
-    name: str = Field(..., max_length=200)
+class SuccessMeasureIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=200)
     baseline: float | None = None
     target: float | None = Field(None, description="The approval gate needs one measure with a target")
     unit: str = Field("", max_length=30)
-    by_date: date | None = None
+    by_date: Day | None = None
     key_result_id: Id | None = None
 
 
@@ -252,7 +252,7 @@ class KeyResultLinkOut(Schema):
     contribution: str
 
 
-class KeyResultLinkIn(Schema):
+class KeyResultLinkIn(InputSchema):
     key_result_id: Id
     contribution: str = Field("", max_length=300, description="How the initiative moves the key result")
 
@@ -322,8 +322,8 @@ class InitiativeFilters(Schema):
     sort: Sort = "updated"
 
 
-class InitiativeIn(Schema):
-    title: str = Field(..., max_length=200)
+class InitiativeIn(InputSchema):
+    title: str = Field(..., min_length=1, max_length=200)
     summary: str = Field("", max_length=5000)
     business_outcome: str = Field("", max_length=5000, description="Why: the change the business needs")
     definition_of_success: str = Field("", max_length=5000)
@@ -331,14 +331,14 @@ class InitiativeIn(Schema):
     it_co_lead_id: Id | None = Field(None, description="Membership id of an IT-side member")
     sponsor_id: Id | None = Field(None, description="Membership id")
     budget: BudgetIn | None = None
-    start_date: date | None = None
-    target_date: date | None = None
+    start_date: Day | None = None
+    target_date: Day | None = None
     department_ids: list[Id] = Field(default_factory=list, max_length=100)
     end_user_input: EndUserInputIn | None = None
 
 
-class InitiativePatchIn(Schema):
-    title: str | None = Field(None, max_length=200)
+class InitiativePatchIn(InputSchema):
+    title: str | None = Field(None, min_length=1, max_length=200)
     summary: str | None = Field(None, max_length=5000)
     business_outcome: str | None = Field(None, max_length=5000)
     definition_of_success: str | None = Field(None, max_length=5000)
@@ -346,14 +346,14 @@ class InitiativePatchIn(Schema):
     it_co_lead_id: Id | None = Field(None, description="Membership id; null removes the co-lead")
     sponsor_id: Id | None = Field(None, description="Membership id; null removes the sponsor")
     budget: BudgetIn | None = Field(None, description="null removes the budget")
-    start_date: date | None = None
-    target_date: date | None = None
+    start_date: Day | None = None
+    target_date: Day | None = None
     department_ids: list[Id] | None = Field(None, max_length=100, description="Replaces the departments")
     end_user_input: EndUserInputIn | None = Field(None, description="Only the keys sent change")
 
 
-class TransitionIn(Schema):
-    to: Stage
+class TransitionIn(InputSchema):
+    to: ByValue[Stage]
     reason: str = Field("", max_length=2000, description="Required to pause or cancel")
-    outcome_achieved: Outcome | None = Field(None, description="Required to close")
+    outcome_achieved: ByValue[Outcome] | None = Field(None, description="Required to close")
     lessons_learned: str = Field("", max_length=5000)

@@ -8,8 +8,10 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
@@ -477,10 +479,18 @@ def initiative_update(
     end_user_input_waiver: str | Unchanged = UNCHANGED,
 ) -> Initiative:
     """Change the given fields of an initiative (``None`` clears one; ``departments`` replaces
-    them); never its stage: see ``initiative_transition``."""
-    changes = _initiative_apply(initiative, _given(locals(), skip=("actor", "initiative", "departments")))
+    them); never its stage: see ``initiative_transition``. When the co-leads change, every app's
+    ``tandem_co_leads_changed`` hook (an AppConfig attribute naming a function) is called in the
+    same transaction as ``hook(actor=, initiative=, previous=(business id, IT id))``."""
+    fields = _given(locals(), skip=("actor", "initiative", "departments"))
+    previous = (initiative.business_co_lead_id, initiative.it_co_lead_id)
+    changes = _initiative_apply(initiative, fields)
     with transaction.atomic():
         initiative.save()
+        if previous != (initiative.business_co_lead_id, initiative.it_co_lead_id):
+            for config in apps.get_app_configs():  # e.g. the why check voids a round waiting for answers
+                if hook := getattr(config, "tandem_co_leads_changed", ""):
+                    import_string(hook)(actor=actor, initiative=initiative, previous=previous)
         names = _set_departments(initiative, None if isinstance(departments, Unchanged) else departments)
         if names is not None:
             changes["departments"] = [None, names]

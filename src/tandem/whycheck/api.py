@@ -28,10 +28,10 @@ from tandem.whycheck.schemas import (
     DecisionIn,
     OverrideIn,
     RoundFilters,
-    SettingsIn,
-    SettingsOut,
     StartIn,
     WhyCheckOut,
+    WhyCheckSettingsIn,
+    WhyCheckSettingsOut,
     round_out,
 )
 
@@ -41,8 +41,9 @@ router = Router(tags=["why check"])
 ORG = "/orgs/{slug}"
 ROUND = ORG + "/why-checks/{why_check_id}"
 BLIND = (
-    " Answers obey the blind rule: until both co-leads have answered (or the round is closed) a "
-    "co-lead sees only their own answer and everyone else sees only `answered`."
+    " Answers obey the blind rule: until both co-leads have answered (or the round is closed) an "
+    "answer is shown to its author alone and everyone else sees only `answered`. When the "
+    "initiative's co-leads change, an open round is voided (`status` `voided`) and its answers deleted."
 )
 # Rounds as lists load their people once, not per row.
 RELATED = ("started_by__user", "business_decision_by__user", "it_decision_by__user", "override_by")
@@ -148,9 +149,10 @@ def why_check_detail(request: HttpRequest, slug: str, why_check_id: int) -> WhyC
     response={200: WhyCheckOut, **WRITE_ERRORS},
     summary="Give or revise your answer (the co-leads)",
     description="Only the business co-lead and the IT co-lead answer, each for their own side (404 "
-    "for anyone else). An answer can be revised until the reveal; the second answer reveals both "
-    "and starts the comparison. After the reveal the round takes no answers (409). Errors name the "
-    "field, e.g. `measures.0.target`.",
+    "for anyone else). An answer can be revised by its author until the reveal; the second answer "
+    "reveals both and starts the comparison. After the reveal, or once the round is voided because "
+    "the co-leads changed, the round takes no answers (409). Errors name the field, e.g. "
+    "`measures.0.target`.",
 )
 def why_check_answer(request: HttpRequest, slug: str, why_check_id: int, payload: AnswerIn) -> WhyCheckOut:
     membership = reader(request, slug)
@@ -164,8 +166,10 @@ def why_check_answer(request: HttpRequest, slug: str, why_check_id: int, payload
     ROUND + "/close",
     response={200: WhyCheckOut, **WRITE_ERRORS},
     summary="Close a why check (owners, admins, leads)",
-    description="Ends the round, typically after its deadline: what was answered is shown to everyone, "
-    "and with both answers in it is compared as usual. Closing a closed round changes nothing.",
+    description="Ends the round after its deadline: what was answered is shown to everyone, and with "
+    "both answers in it is compared as usual. A round waiting for an answer cannot be closed before "
+    "its deadline has passed (409), so that nobody reads one answer before giving their own; a "
+    "revealed round can be closed at any time. Closing a closed or voided round changes nothing.",
 )
 def why_check_close(request: HttpRequest, slug: str, why_check_id: int) -> WhyCheckOut:
     membership = lead(request, slug)
@@ -209,24 +213,26 @@ def why_check_override(
 
 @router.get(
     ORG + "/why-check-settings",
-    response={200: SettingsOut, **ERRORS},
+    response={200: WhyCheckSettingsOut, **ERRORS},
     summary="The organisation's why-check settings",
     description="`gate`: `required` when a misaligned latest why check blocks an initiative's "
     "approval, `advisory` when it is only shown.",
 )
-def why_check_settings(request: HttpRequest, slug: str) -> SettingsOut:
+def why_check_settings(request: HttpRequest, slug: str) -> WhyCheckSettingsOut:
     membership = reader(request, slug)
-    return SettingsOut(gate=selectors.settings_for(org=membership.organization).gate)  # type: ignore[arg-type]
+    return WhyCheckSettingsOut(gate=selectors.settings_for(org=membership.organization).gate)  # type: ignore[arg-type]
 
 
 @router.put(
     ORG + "/why-check-settings",
-    response={200: SettingsOut, **WRITE_ERRORS},
+    response={200: WhyCheckSettingsOut, **WRITE_ERRORS},
     summary="Change the why-check settings (owners, admins)",
     description="Choose whether a misaligned why check blocks approval (`required`) or is only shown "
     "(`advisory`). The change is audited.",
 )
-def why_check_settings_update(request: HttpRequest, slug: str, payload: SettingsIn) -> SettingsOut:
+def why_check_settings_update(
+    request: HttpRequest, slug: str, payload: WhyCheckSettingsIn
+) -> WhyCheckSettingsOut:
     membership = admin(request, slug)
     settings = services.settings_update(actor=membership, gate=payload.gate)
-    return SettingsOut(gate=settings.gate)  # type: ignore[arg-type]
+    return WhyCheckSettingsOut(gate=settings.gate)  # type: ignore[arg-type]

@@ -9,6 +9,9 @@ class WhyCheckConfig(AppConfig):
     label = "whycheck"
     verbose_name = "The why check"
     tandem_initiative_sections: ClassVar[list[str]] = ["whycheck/_initiative_link.html"]
+    # Called by strategy's ``initiative_update`` when an initiative's co-leads change: an open
+    # round is voided, so that a new co-lead never reads or overwrites an answer given before.
+    tandem_co_leads_changed = "tandem.whycheck.services.whycheck_void_for_co_leads"
     tandem_nav: ClassVar[list[tuple[object, ...]]] = [
         ("whycheck:list", _("Why checks"), "internal", 15, ("why-checks/",))
     ]

@@ -459,6 +459,8 @@ def _play(org: Organization, people: dict[str, Membership], spec: RoundSpec, tod
         clock.transitions_at(moment)
     if spec.closed is not None:
         who, days_ago = spec.closed
+        # A round with a missing answer closes only after its deadline: give it its past one first.
+        WhyCheck.objects.for_org(org).filter(pk=round_.pk).update(deadline=changes["deadline"])
         services.whycheck_close(actor=people[who], why_check=round_)
         moment = _at(today, days_ago, 9)
         changes.update(revealed_at=moment, closed_at=moment)

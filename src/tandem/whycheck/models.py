@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Membership, Organization, OrgScopedModel, Side
@@ -18,6 +19,8 @@ class RoundStatus(models.TextChoices):
     OPEN = "open", _("Waiting for answers")
     REVEALED = "revealed", _("Revealed")
     CLOSED = "closed", _("Closed")
+    # The initiative's co-leads changed while the round waited: its answers were deleted unread.
+    VOIDED = "voided", _("Voided: the co-leads changed")
 
 
 class Verdict(models.TextChoices):
@@ -93,6 +96,11 @@ class WhyCheck(OrgScopedModel):
     def is_revealed(self) -> bool:
         """Answers are visible to everyone once both are in or the round was closed."""
         return self.status in (RoundStatus.REVEALED, RoundStatus.CLOSED)
+
+    @property
+    def deadline_passed(self) -> bool:
+        """The day to answer by is over (answers are due by the end of the deadline day)."""
+        return self.deadline < timezone.localdate()
 
     @property
     def decided(self) -> bool:

@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import Field
 
 from tandem.core.models import Side
+from tandem.core.schemas import ByValue, Day, InputSchema
 from tandem.whycheck.models import GateMode, RoundStatus, Verdict, WhyAnswer
 from tandem.whycheck.selectors import RoundView
 
@@ -25,52 +26,58 @@ SideKey = Literal["business", "it"]
 # --- Input ---------------------------------------------------------------------------------------
 
 
-class StartIn(Schema):
-    deadline: date | None = Field(
+class StartIn(InputSchema):
+    deadline: Day | None = Field(
         None, description="Answer by this date (today or later); defaults to seven days from today"
     )
 
 
-class MeasureIn(Schema):
-    name: str = Field(..., max_length=200, description="What is measured, e.g. “Claims settled within a day”")
+class MeasureIn(InputSchema):
+    name: str = Field(
+        ..., min_length=1, max_length=200, description="What is measured, e.g. “Claims settled within a day”"
+    )
     target: float | None = Field(None, description="The number to reach", allow_inf_nan=False)
     unit: str | None = Field(None, max_length=30, description="%, EUR, days, …")
-    by: date | None = Field(None, description="When the target is to be reached")
+    by: Day | None = Field(None, description="When the target is to be reached")
 
 
-class AnswerIn(Schema):
-    why: str = Field(..., max_length=4000, description="Why are we doing this? A few sentences")
+class AnswerIn(InputSchema):
+    why: str = Field(..., min_length=1, max_length=4000, description="Why are we doing this? A few sentences")
     measures: list[MeasureIn] = Field(
         ..., min_length=1, max_length=5, description="One to five success measures"
     )
 
 
-class DecisionIn(Schema):
-    note: str = Field(..., max_length=2000, description="What the co-leads agreed")
+class DecisionIn(InputSchema):
+    note: str = Field(..., min_length=1, max_length=2000, description="What the co-leads agreed")
 
 
-class OverrideIn(Schema):
-    reason: str = Field(..., max_length=2000, description="Why the misaligned verdict is set aside")
+class OverrideIn(InputSchema):
+    reason: str = Field(
+        ..., min_length=1, max_length=2000, description="Why the misaligned verdict is set aside"
+    )
 
 
 class RoundFilters(Schema):
-    status: RoundStatus | None = Field(None, description="open (waiting for answers), revealed or closed")
+    status: RoundStatus | None = Field(
+        None, description="open (waiting for answers), revealed, closed or voided (the co-leads changed)"
+    )
 
 
-class SettingsIn(Schema):
-    gate: GateMode = Field(
+class WhyCheckSettingsIn(InputSchema):
+    gate: ByValue[GateMode] = Field(
         ..., description="required: a misaligned why check blocks approval; advisory: it is only shown"
     )
 
 
-class SettingsOut(Schema):
+class WhyCheckSettingsOut(Schema):
     gate: GateMode
 
 
 # --- Output --------------------------------------------------------------------------------------
 
 
-class PersonOut(Schema):
+class RoundPersonOut(Schema):
     """A member of the organisation (the id is the membership's)."""
 
     id: int
@@ -92,7 +99,7 @@ class MeasureOut(Schema):
 
 class AnswerOut(Schema):
     side: SideKey
-    author: PersonOut | None
+    author: RoundPersonOut | None
     why: str
     measures: list[MeasureOut]
     submitted_at: datetime
@@ -137,7 +144,7 @@ class ComparisonOut(Schema):
 
 
 class DecisionOut(Schema):
-    by: PersonOut | None
+    by: RoundPersonOut | None
     at: datetime
 
 
@@ -160,7 +167,9 @@ class EffectOut(Schema):
 class YouOut(Schema):
     side: SideKey | None = Field(description="Your side when you co-lead the initiative")
     can_answer: bool
-    can_close: bool
+    can_close: bool = Field(
+        description="You may close the round now: a revealed one, or an open one after its deadline"
+    )
     can_decide: bool
     can_override: bool
 
@@ -168,12 +177,16 @@ class YouOut(Schema):
 class WhyCheckOut(Schema):
     id: int
     initiative: InitiativeRefOut
-    status: RoundStatus
+    status: RoundStatus = Field(
+        description="open (waiting for answers), revealed (both answered), closed (ended after the "
+        "deadline, or after the reveal) or voided (the co-leads changed while it was open: its answers "
+        "were deleted unread)"
+    )
     deadline: date
     created_at: datetime
     revealed_at: datetime | None
-    closed_at: datetime | None
-    co_leads: dict[SideKey, PersonOut | None]
+    closed_at: datetime | None = Field(description="When the round was closed or voided")
+    co_leads: dict[SideKey, RoundPersonOut | None]
     answered: AnsweredOut = Field(description="Whether each side has answered (never what)")
     answers: AnswersOut = Field(description="Only the answers you may see: before the reveal, your own")
     scoring: bool = Field(description="Revealed with both answers, the comparison is being computed")
@@ -265,10 +278,10 @@ def comparison_of(result: dict[str, Any]) -> ComparisonOut | None:
     )
 
 
-def _person(membership: Any) -> PersonOut | None:
+def _person(membership: Any) -> RoundPersonOut | None:
     if membership is None:
         return None
-    return PersonOut(id=membership.pk, name=membership.user.display_name)
+    return RoundPersonOut(id=membership.pk, name=membership.user.display_name)
 
 
 def _answer(answer: WhyAnswer | None) -> AnswerOut | None:

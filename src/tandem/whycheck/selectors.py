@@ -23,6 +23,14 @@ def side_of(*, membership: Membership, initiative: Initiative) -> str | None:
     return None
 
 
+def can_close_now(round_: WhyCheck) -> bool:
+    """A revealed round closes at any time; an open one only once its deadline has passed, so that
+    closing early never reveals a single answer to someone who has not answered yet."""
+    if round_.status == RoundStatus.REVEALED:
+        return True
+    return round_.status == RoundStatus.OPEN and round_.deadline_passed
+
+
 def settings_for(*, org: Organization) -> WhyCheckSettings:
     """The organisation's why-check settings: the defaults, unsaved, until an admin changes them."""
     return WhyCheckSettings.objects.filter(organization=org).first() or WhyCheckSettings(organization=org)
@@ -56,8 +64,9 @@ class RoundView:
 
 
 def round_view(round_: WhyCheck, membership: Membership, answers: list[WhyAnswer] | None = None) -> RoundView:
-    """The round as ``membership`` may see it: both answers after the reveal, before it only
-    their own (if they are a co-lead), never the other side's."""
+    """The round as ``membership`` may see it: both answers after the reveal, before it only the
+    answers they wrote themselves. Authorship decides, not the initiative's co-leads of today: a
+    co-lead named after an answer was given never sees it."""
     if answers is None:
         answers = list(WhyAnswer.objects.for_org(round_.organization).filter(why_check=round_))
     by_side = {a.side: a for a in answers}
@@ -65,14 +74,18 @@ def round_view(round_: WhyCheck, membership: Membership, answers: list[WhyAnswer
     if round_.is_revealed:
         visible: dict[str, WhyAnswer | None] = {s: by_side.get(s) for s in (Side.BUSINESS, Side.IT)}
     else:
-        visible = {my_side: by_side.get(my_side)} if my_side else {}
+        visible = {my_side: None} if my_side else {}
+        visible.update({a.side: a for a in answers if a.author_id == membership.pk})
+    given = by_side.get(my_side) if my_side else None
+    # Nobody revises an answer someone else gave: the side's answer must be missing or their own.
+    may_answer = my_side is not None and (given is None or given.author_id == membership.pk)
     return RoundView(
         round=round_,
         my_side=my_side,
         answered={s: s in by_side for s in (Side.BUSINESS, Side.IT)},
         answers=visible,
-        can_answer=my_side is not None and round_.status == RoundStatus.OPEN,
-        can_close=can_start(membership) and round_.status != RoundStatus.CLOSED,
+        can_answer=may_answer and round_.status == RoundStatus.OPEN,
+        can_close=can_start(membership) and can_close_now(round_),
         can_decide=my_side is not None and round_.verdict == Verdict.PARTIAL,
         can_override=membership.is_admin
         and round_.verdict == Verdict.MISALIGNED

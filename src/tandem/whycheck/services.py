@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from tandem.core.access import Need, refuse, require
@@ -125,22 +126,26 @@ def whycheck_submit_answer(
     ``measures`` are ``{name, target, unit, by}`` each, checked here whoever sends them."""
     from tandem.whycheck.tasks import score_why_check
 
-    side = _co_lead_side(actor, why_check)
-    if why_check.status != RoundStatus.OPEN:
-        raise Conflict(_("The answers are revealed: this round no longer takes answers."))
+    _co_lead_side(actor, why_check)
+    _check_open(why_check)
     text = clean_text(why, field="why", max_length=4000, required=True)
     clean = _clean_measures(measures)
     with transaction.atomic():
         locked = WhyCheck.objects.for_org(actor.organization).select_for_update().get(pk=why_check.pk)
-        if locked.status != RoundStatus.OPEN:
-            raise Conflict(_("The answers are revealed: this round no longer takes answers."))
+        _check_open(locked)
+        # The co-leads as stored now: a change voids the round, and the lock above waits for it.
+        side = _co_lead_side(actor, locked)
         answer, created = WhyAnswer.objects.for_org(actor.organization).get_or_create(
             why_check=locked,
             side=side,
             defaults={"organization": actor.organization, "author": actor, "why": text, "measures": clean},
         )
         if not created:
-            answer.why, answer.measures, answer.author = text, clean, actor
+            if answer.author_id != actor.pk:
+                raise Conflict(
+                    _("Someone else answered for your side in this round; only they can revise it.")
+                )
+            answer.why, answer.measures = text, clean
             answer.save()
         # The audit trail says that an answer came in, never what it says (the blind rule).
         audit_record(
@@ -157,6 +162,16 @@ def whycheck_submit_answer(
     return answer
 
 
+def _check_open(why_check: WhyCheck) -> None:
+    """``Conflict`` unless the round still takes answers."""
+    if why_check.status == RoundStatus.VOIDED:
+        raise Conflict(
+            _("This round was voided because the co-leads changed; a new round asks the current ones.")
+        )
+    if why_check.status != RoundStatus.OPEN:
+        raise Conflict(_("The answers are revealed: this round no longer takes answers."))
+
+
 def _reveal(why_check: WhyCheck) -> None:
     why_check.status = RoundStatus.REVEALED
     why_check.revealed_at = timezone.now()
@@ -164,30 +179,93 @@ def _reveal(why_check: WhyCheck) -> None:
 
 
 def whycheck_close(*, actor: Membership, why_check: WhyCheck) -> WhyCheck:
-    """End a round before both answered (deadline passed): what is in is shown; with both answers
-    it is scored as usual."""
+    """End a round: what is in is shown, and with both answers it is scored as usual. An open round
+    closes only once its deadline has passed (``Conflict`` before: closing early would show one
+    answer to the other side, who could then answer knowing it); a revealed one at any time. A
+    closed or voided round is left as it is."""
     from tandem.whycheck.tasks import score_why_check
 
-    if why_check.status == RoundStatus.CLOSED:
-        return why_check
     with transaction.atomic():
-        answers = WhyAnswer.objects.for_org(actor.organization).filter(why_check=why_check).count()
-        was_open = why_check.status == RoundStatus.OPEN
+        locked = WhyCheck.objects.for_org(actor.organization).select_for_update().get(pk=why_check.pk)
+        if locked.status in (RoundStatus.CLOSED, RoundStatus.VOIDED):
+            why_check.refresh_from_db()
+            return why_check
+        if not selectors.can_close_now(locked):
+            when = date_format(locked.deadline, "j F Y")
+            raise Conflict(
+                _(
+                    "This round waits for both answers until its deadline, %(date)s. It can be closed "
+                    "after that, so that nobody reads one answer before giving their own."
+                )
+                % {"date": when}
+            )
+        answers = WhyAnswer.objects.for_org(actor.organization).filter(why_check=locked).count()
+        was_open = locked.status == RoundStatus.OPEN
         if was_open:
-            why_check.revealed_at = timezone.now()
-        why_check.status = RoundStatus.CLOSED
-        why_check.closed_at = timezone.now()
-        why_check.save(update_fields=["status", "revealed_at", "closed_at"])
+            locked.revealed_at = timezone.now()
+        locked.status = RoundStatus.CLOSED
+        locked.closed_at = timezone.now()
+        locked.save(update_fields=["status", "revealed_at", "closed_at"])
         audit_record(
             action="why_check.closed",
             actor=actor.user,
             organization=actor.organization,
-            target=why_check,
+            target=locked,
             data={"answers": answers},
         )
         if was_open and answers == 2:
-            transaction.on_commit(lambda: score_why_check.enqueue(why_check_id=why_check.pk))
+            transaction.on_commit(lambda: score_why_check.enqueue(why_check_id=locked.pk))
+    why_check.refresh_from_db()
     return why_check
+
+
+def whycheck_void_for_co_leads(
+    *, actor: Membership, initiative: Initiative, previous: tuple[int | None, int | None]
+) -> WhyCheck | None:
+    """The initiative's co-leads changed from ``previous`` (business, IT membership ids): its open
+    round ends as voided, the answers given in it are deleted unread (nobody, an admin or the
+    database's reader included, can see them later), and the old and the new co-leads are told.
+    ``None`` when the co-leads are the same or no round was open. Called by the strategy app in the
+    transaction that changes the initiative (``WhyCheckConfig.tandem_co_leads_changed``)."""
+    from tandem.whycheck.tasks import notify_why_check
+
+    now = (initiative.business_co_lead_id, initiative.it_co_lead_id)
+    if now == tuple(previous):
+        return None
+    org = initiative.organization
+    with transaction.atomic():
+        round_ = (
+            WhyCheck.objects.for_org(org)
+            .select_for_update()
+            .filter(initiative=initiative, status=RoundStatus.OPEN)
+            .first()
+        )
+        if round_ is None:
+            return None
+        answered = sorted(
+            WhyAnswer.objects.for_org(org).filter(why_check=round_).values_list("side", flat=True)
+        )
+        WhyAnswer.objects.for_org(org).filter(why_check=round_).delete()
+        round_.status, round_.closed_at = RoundStatus.VOIDED, timezone.now()
+        round_.save(update_fields=["status", "closed_at"])
+        sides = zip((Side.BUSINESS, Side.IT), previous, now, strict=True)
+        # Who changed and which sides had answered: never what an answer said.
+        audit_record(
+            action="why_check.voided",
+            actor=actor.user,
+            organization=org,
+            target=round_,
+            summary=initiative.title,
+            data={
+                "co_leads": {str(side): [old, new] for side, old, new in sides if old != new},
+                "answers_deleted": answered,
+            },
+        )
+        told = sorted({pk for pk in (*previous, *now) if pk is not None})
+        transaction.on_commit(
+            lambda: notify_why_check.enqueue(why_check_id=round_.pk, event="voided", member_ids=told)
+        )
+    return round_
 
 
 def _initiative_now(why_check: WhyCheck) -> Initiative:

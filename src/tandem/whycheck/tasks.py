@@ -14,7 +14,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.core import text
-from tandem.whycheck.models import WhyAnswer, WhyCheck
+from tandem.core.models import Membership
+from tandem.whycheck.models import RoundStatus, WhyAnswer, WhyCheck
 
 
 def _answer(row: WhyAnswer) -> Any:
@@ -87,17 +88,29 @@ def _drift(round_: WhyCheck, answers: dict[str, Any], embedder: Any) -> dict[str
 
 
 @task()
-def notify_why_check(*, why_check_id: int, event: str) -> int:
-    """E-mail both co-leads: a round started (answer by the deadline) or found them misaligned."""
+def notify_why_check(*, why_check_id: int, event: str, member_ids: list[int] | None = None) -> int:
+    """E-mail the co-leads: a round started (answer by the deadline), found them misaligned, or was
+    voided because the co-leads changed (then ``member_ids``: the old and the new ones, still active
+    members of the organisation)."""
     round_ = (
         WhyCheck.objects.unscoped()
         .select_related("initiative__business_co_lead__user", "initiative__it_co_lead__user", "organization")
         .filter(pk=why_check_id)
         .first()
     )
-    if round_ is None:
-        return 0
-    leads = [m for m in (round_.initiative.business_co_lead, round_.initiative.it_co_lead) if m is not None]
+    if round_ is None or (event == "started" and round_.status != RoundStatus.OPEN):
+        return 0  # nothing to ask for any more: the round was revealed, closed or voided meanwhile
+    if member_ids is None:
+        leads = [
+            m for m in (round_.initiative.business_co_lead, round_.initiative.it_co_lead) if m is not None
+        ]
+    else:
+        leads = list(
+            Membership.objects.for_org(round_.organization)
+            .filter(pk__in=member_ids, is_active=True)
+            .select_related("user")
+            .order_by("pk")
+        )
     link = settings.SITE_URL + reverse(
         "whycheck:detail", kwargs={"org_slug": round_.organization.slug, "why_check_id": round_.pk}
     )

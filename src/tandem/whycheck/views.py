@@ -165,6 +165,7 @@ def _render_detail(
     answer_form: AnswerForm | None = None,
     decision_form: DecisionForm | None = None,
     override_form: OverrideForm | None = None,
+    close_form: forms.Form | None = None,
 ) -> HttpResponse:
     """The round's page, with a refused form kept as posted (and the page's own address)."""
     view = selectors.round_view(round_, request.membership)
@@ -178,15 +179,18 @@ def _render_detail(
         "comparison": comparison,
         "scoring": round_.is_revealed and both and round_.scored_at is None,
         "both": both,
-        "overdue": round_.status == RoundStatus.OPEN and round_.deadline < timezone.localdate(),
+        "overdue": round_.status == RoundStatus.OPEN and round_.deadline_passed,
         "answer_form": answer_form or (AnswerForm(answer=view.my_answer) if view.can_answer else None),
         "decision_form": decision_form
         or (DecisionForm() if view.can_decide and not view.i_decided else None),
         "override_form": override_form or (OverrideForm() if view.can_override else None),
         "can_close": view.can_close and round_.status == RoundStatus.OPEN,
+        # A lead sees why an open round cannot be closed yet (its deadline has not passed).
+        "closes_later": access.can_start(request.membership) and round_.status == RoundStatus.OPEN,
+        "close_form": close_form,
     }
     page = _detail_url(request.org, round_)
-    forms_ = (answer_form, decision_form, override_form)
+    forms_ = (answer_form, decision_form, override_form, close_form)
     return render_form(request, "whycheck/round_detail.html", context, *forms_, page_url=page)
 
 
@@ -242,11 +246,14 @@ def _saved(answer: WhyAnswer) -> str:
 @org_view(Need.LEAD)
 @require_POST
 def close(request: OrgRequest, why_check_id: int) -> HttpResponse:
-    """End a round before both answered: what is in is shown, and two answers are compared."""
+    """End a round after its deadline: what is in is shown, and two answers are compared. Before
+    the deadline the refusal is shown on the round's page (409)."""
     round_ = access.why_check_get_for_user(request.membership, why_check_id)
-    services.whycheck_close(actor=request.membership, why_check=round_)
-    messages.success(request, _("The why check is closed: the answers given are shown to everyone."))
-    return redirect(_detail_url(request.org, round_))
+    form = forms.Form(request.POST)
+    shut = partial(services.whycheck_close, actor=request.membership, why_check=round_)
+    said = _("The why check is closed: the answers given are shown to everyone.")
+    done = form_submit(request, form, shut, to=_detail_url(request.org, round_), message=said, fields=False)
+    return done or _render_detail(request, round_, close_form=form)
 
 
 @org_view(Need.READER)
