@@ -196,6 +196,7 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     [(_link, survey_token)] = surveys.invitations_create(
         actor=owner, campaign=campaign, recipients=[respondent], send_email=False
     )
+    assert survey_token is not None  # handed out: shown this once
     return {
         "org_slug": lambda: org.slug,
         "slug": lambda: org.slug,

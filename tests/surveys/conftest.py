@@ -23,7 +23,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tandem.core.models import Department, Membership, Side
-from tandem.surveys import services
+from tandem.surveys import selectors, services
 from tandem.surveys.models import Campaign, Question, SurveyResponse, SurveyTemplate
 from tandem.surveys.services import QuestionInput, Recipient
 from tests.conftest import Personas
@@ -83,7 +83,8 @@ def question(campaign: Campaign, kind: str) -> Question:
 def invite(
     campaign: Campaign, side: str, department: Department | None = None, email: str = ""
 ) -> tuple[Any, str]:
-    """A new personal link (and its token) for a fresh address with that side and department."""
+    """A personal link (and its token) for a fresh address with that side and department, or for
+    ``email``'s link: the token as its person has it (a link already invited is not shown again)."""
     email = email or f"respondent{next(_addresses)}@example.org"
     actor = campaign.created_by
     assert actor is not None
@@ -93,7 +94,7 @@ def invite(
         recipients=[Recipient(email=email, side=side, department=department)],
         send_email=False,
     )
-    return link, token
+    return link, token or selectors.link_token(link)
 
 
 def submit(
@@ -183,6 +184,7 @@ def invite_sides(
     )
     tokens: dict[str, list[str]] = {side: [] for side in counts}
     for link, token in links:
+        assert token is not None  # handed out: shown this once
         tokens[link.side].append(token)
     return Invited(campaign, tokens)
 

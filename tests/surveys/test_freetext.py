@@ -189,8 +189,16 @@ def test_analysing_again_replaces_the_analysis(personas: Personas) -> None:
 def test_an_analysis_under_another_threshold_is_not_used(personas: Personas) -> None:
     campaign = close(text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES}))
     freetext.analyse_campaign(campaign, embedder=WordsEmbedder())
-    settings_update(actor=personas.owner, threshold=6)
+    TextAnalysis.objects.for_org(personas.org).update(threshold=6)
     assert campaign_results(campaign).text_analyses == {}
+
+
+def test_a_closed_campaigns_analysis_outlives_a_threshold_change(personas: Personas) -> None:
+    campaign = close(text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES}))
+    freetext.analyse_campaign(campaign, embedder=WordsEmbedder())
+    settings_update(actor=personas.owner, threshold=6)
+    campaign.refresh_from_db()
+    assert campaign_results(campaign).text_analyses != {}
 
 
 def test_an_open_campaign_is_not_analysed(personas: Personas) -> None:

@@ -25,7 +25,7 @@ from tandem.core.models import Department, Membership
 from tandem.core.schemas import ErrorOut, ValidationErrorOut
 from tandem.core.services import link_base_url
 from tandem.surveys import access, ratelimit, selectors, services
-from tandem.surveys.models import Campaign, SurveyLink, SurveyTemplate
+from tandem.surveys.models import Campaign, SurveyTemplate
 from tandem.surveys.schemas import (
     AnswersIn,
     CampaignIn,
@@ -336,10 +336,12 @@ def _members(membership: Membership, ids: Sequence[int]) -> list[Membership]:
     SURVEY + "/invitations",
     response={201: LinksOut, **WRITE_ERRORS},
     summary="Invite more people to a campaign (owners, admins)",
-    description="Personal links for members (by membership id) and for e-mail addresses. Someone "
-    "already invited keeps their link and gets it back. New links are e-mailed when `send_email` "
-    "(on the opening day). Each `url` answers once; treat it like a password. A closed campaign "
-    "takes no invitations (409).",
+    description="Personal links for members (by membership id) and for e-mail addresses. With "
+    "`send_email` the new links are e-mailed (on the opening day) and never shown; without it "
+    "their `url` and `token` are in this answer, this once (`delivery` `hand`): hand each to its "
+    "person, and treat it like a password. Someone already invited keeps their link, which is not "
+    "shown again (`earlier`). Nothing says who has answered. A closed campaign takes no "
+    "invitations (409).",
 )
 def survey_invite(
     request: HttpRequest, slug: str, survey_id: int, payload: InvitationsIn
@@ -354,12 +356,13 @@ def survey_invite(
         send_email=payload.send_email,
         base_url=link_base_url(request),
     )
-    return Status(201, LinksOut(links=[_link_out(request, link, token) for link, token in links]))
+    return Status(201, LinksOut(links=[_link_out(request, invitation) for invitation in links]))
 
 
-def _link_out(request: HttpRequest, link: SurveyLink, token: str) -> LinkOut:
-    url = request.build_absolute_uri(reverse("surveys:respond", args=[token]))
-    return LinkOut(email=link.email, side=link.side, url=url, token=token, answered=link.answered)  # type: ignore[arg-type]
+def _link_out(request: HttpRequest, invitation: services.Invitation) -> LinkOut:
+    link, token = invitation
+    url = request.build_absolute_uri(reverse("surveys:respond", args=[token])) if token else None
+    return LinkOut(email=link.email, side=link.side, delivery=invitation.delivery, url=url, token=token)  # type: ignore[arg-type]
 
 
 @router.get(
@@ -397,7 +400,9 @@ def survey_settings(request: HttpRequest, slug: str) -> SettingsOut:
     response={200: SettingsOut, **WRITE_ERRORS},
     summary="Change the survey settings (owners, admins)",
     description="Set the anonymity threshold, from 3 to 50. The change is audited and applies to "
-    "every result at once, past campaigns included.",
+    "new campaigns and to those not yet closed. A closed campaign keeps the threshold it closed "
+    "with (its `threshold` in the results), so its figures never change: two looks at one "
+    "campaign under two thresholds would differ by exactly the people only one of them hides.",
 )
 def survey_settings_update(request: HttpRequest, slug: str, payload: SettingsIn) -> SettingsOut:
     membership = admin(request, slug)
@@ -419,8 +424,7 @@ def survey_settings_update(request: HttpRequest, slug: str, payload: SettingsIn)
 )
 def survey_response_form(request: HttpRequest, token: str) -> PublicSurveyOut:
     link = selectors.link_from_token(token)
-    threshold = selectors.settings_for(link.organization).threshold
-    return public_survey_out(link.campaign, answered=link.answered, threshold=threshold)
+    return public_survey_out(link.campaign, answered=link.answered, threshold=link.campaign.threshold)
 
 
 @public_router.post(
@@ -428,8 +432,10 @@ def survey_response_form(request: HttpRequest, token: str) -> PublicSurveyOut:
     auth=None,
     response={
         201: ThanksOut,
+        400: ErrorOut,
         404: ErrorOut,
         409: ConflictOut,
+        413: ErrorOut,
         422: ValidationErrorOut,
         429: ErrorOut,
     },

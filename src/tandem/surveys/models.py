@@ -167,6 +167,14 @@ class Campaign(OrgScopedModel):
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     closed_at = models.DateTimeField(null=True, blank=True, help_text="Set when closed before its date.")
+    # The anonymity threshold its results are shown at: the organisation's when the campaign was
+    # created, following a settings change until the campaign closes, then fixed for good. Two
+    # looks at one campaign under two thresholds would differ by the people only one of them hides.
+    threshold = models.PositiveSmallIntegerField(
+        _("anonymity threshold"),
+        default=DEFAULT_THRESHOLD,
+        validators=[MinValueValidator(MIN_THRESHOLD), MaxValueValidator(50)],
+    )
     created_by = models.ForeignKey(
         Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

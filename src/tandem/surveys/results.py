@@ -3,6 +3,11 @@ what may be shown. The results page, the printable report, the CSV and XLSX expo
 and the API all read a ``CampaignResults`` and nothing else, so suppression holds the same way
 everywhere.
 
+A question's figures come from its answers; a maturity criterion's and the overall level's come
+from the figures of their questions alone (``_derived``), so that no combination of figures
+isolates a respondent who skipped a question. The threshold is the campaign's own, fixed once it
+has closed (``Campaign.threshold``), so a campaign is never shown under two thresholds.
+
 Results exist only for a closed campaign. While it is open, two looks at the results a response
 apart would show that one response by difference; so an open campaign shows how many have
 answered, nothing more.
@@ -54,11 +59,13 @@ class GroupResult:
 
 @dataclass(frozen=True)
 class Comparison:
-    """IT against the business on one item (both groups shown)."""
+    """IT against the business on one item (both groups shown). A criterion and the overall level
+    are compared on their parts' figures alone: the gap of the means and the mean of the parts'
+    rank-biserial correlations, with no test of their own (``u``, ``p_value`` and ``cohens_d`` None)."""
 
     gap: float  # IT mean minus business mean
-    u: float
-    p_value: float
+    u: float | None
+    p_value: float | None
     rank_biserial: float  # positive: IT tends to answer higher
     effect: str  # negligible, small, medium, large
     cohens_d: float | None
@@ -246,49 +253,93 @@ def item_result(
     )
 
 
+def _derived(key: str, label: str, kind: str, parts: Sequence[ItemResult]) -> ItemResult:
+    """A criterion (from its questions) or the overall level (from the criteria), computed from the
+    figures ``parts`` show and from nothing else: per group, the mean of the parts' means, shown
+    only where the group is shown in every part that anyone answered.
+
+    Computed from the responses instead (each respondent's mean over the questions they answered),
+    it would reveal people by difference: a respondent who skips one of two questions counts in
+    the criterion with the other answer alone, so twice the criterion's sum minus the two
+    questions' sums is that answer. A figure that follows from shown figures reveals nothing more.
+    It has no distribution, spread or test of its own for the same reason; ``n`` is the most
+    answers any of its parts had."""
+    parts = [p for p in parts if p.sides]  # a question nobody answered has no figures to take
+    departments = {g.key: g.label for p in parts for g in p.departments}
+
+    def group(group_key: str, label: str, figures: Sequence[GroupResult | None]) -> GroupResult:
+        if not figures or any(g is None or g.suppressed or g.mean is None for g in figures):
+            return GroupResult(key=group_key, label=label, suppressed=True)
+        shown = [g for g in figures if g is not None]
+        return GroupResult(
+            key=group_key,
+            label=label,
+            suppressed=False,
+            n=max(g.n or 0 for g in shown),
+            mean=fmean(g.mean for g in shown if g.mean is not None),
+        )
+
+    def department(p: ItemResult, key: str) -> GroupResult | None:
+        return next((g for g in p.departments if g.key == key), None)
+
+    sides = tuple(
+        group(side, _side_label(side), [p.side(side) for p in parts])
+        for side in SIDES
+        if any(p.side(side) is not None for p in parts)
+    )
+    shown = (group(d, name, [department(p, d) for p in parts]) for d, name in departments.items())
+    shown_departments = tuple(g for g in shown if not g.suppressed)
+    by_side = {g.key: g for g in sides}
+    return ItemResult(
+        key=key,
+        label=label,
+        kind=kind,
+        help_text="",
+        overall=group("all", _("Everyone"), [p.overall for p in parts]),
+        sides=sides,
+        departments=tuple(sorted(shown_departments, key=lambda g: g.label.casefold())),
+        hidden_departments=any(p.hidden_departments for p in parts)
+        or len(shown_departments) < len(departments),
+        excluded_sides=tuple(sorted({s for p in parts for s in p.excluded_sides})),
+        comparison=_derived_comparison(parts, by_side),
+    )
+
+
+def _derived_comparison(parts: Sequence[ItemResult], sides: Mapping[str, GroupResult]) -> Comparison | None:
+    """IT against the business on a derived item: the gap of its means, and the mean of its
+    parts' rank-biserial correlations as its effect (every part compared, or no comparison)."""
+    it, business = sides.get(Side.IT), sides.get(Side.BUSINESS)
+    if it is None or business is None or it.mean is None or business.mean is None:
+        return None
+    compared = [p.comparison for p in parts]
+    if not compared or any(c is None for c in compared):
+        return None
+    effect = fmean(c.rank_biserial for c in compared if c is not None)
+    return Comparison(
+        gap=it.mean - business.mean,
+        u=None,
+        p_value=None,
+        rank_biserial=effect,
+        effect=stats.effect_label(effect),
+        cohens_d=None,
+    )
+
+
 def _maturity(
-    responses: Sequence[SurveyResponse],
-    questions: Sequence[Question],
-    threshold: int,
-    departments: Mapping[int, Department],
+    items: Mapping[str, ItemResult], questions: Sequence[Question]
 ) -> tuple[tuple[ItemResult, ...], ItemResult | None]:
-    by_criterion: dict[str, list[str]] = {}
+    """The maturity criteria (each from its scored questions) and the overall level (from the
+    criteria), from the questions' shown figures (``_derived``)."""
+    by_criterion: dict[str, list[ItemResult]] = {}
     for q in questions:
         if q.criterion and q.kind in SCALES:
-            by_criterion.setdefault(q.criterion, []).append(str(q.pk))
+            by_criterion.setdefault(q.criterion, []).append(items[q.field_name])
     if not by_criterion:
         return (), None
-    rows: dict[str, list[_Row]] = {name: [] for name in by_criterion}
-    overall: list[_Row] = []
-    for response in responses:
-        levels = []
-        for name, keys in by_criterion.items():
-            values = [response.answers[k] for k in keys if isinstance(response.answers.get(k), int | float)]
-            if values:
-                mean = fmean(values)
-                rows[name].append(_Row(response.side, response.department_id, mean))
-                levels.append(mean)
-        if len(levels) == len(by_criterion):
-            overall.append(_Row(response.side, response.department_id, fmean(levels)))
     criteria = tuple(
-        item_result(
-            key=f"criterion:{name}",
-            label=name,
-            kind="criterion",
-            rows=rows[name],
-            threshold=threshold,
-            departments=departments,
-        )
-        for name in by_criterion
+        _derived(f"criterion:{name}", name, "criterion", parts) for name, parts in by_criterion.items()
     )
-    level = item_result(
-        key=OVERALL_KEY,
-        label=_("Overall alignment maturity"),
-        kind=OVERALL_KEY,
-        rows=overall,
-        threshold=threshold,
-        departments=departments,
-    )
+    level = _derived(OVERALL_KEY, _("Overall alignment maturity"), OVERALL_KEY, criteria)
     return criteria, level
 
 
@@ -298,7 +349,6 @@ def _maturity(
 def campaign_results_from(
     *,
     campaign: Campaign,
-    threshold: int,
     invited: int,
     responses: Sequence[SurveyResponse],
     departments: Mapping[int, Department],
@@ -306,7 +356,8 @@ def campaign_results_from(
     analyses: dict[str, dict[str, Any]],
 ) -> CampaignResults:
     """Everything that may be shown about a campaign, suppression applied, from rows already read
-    (``selectors.campaign_results`` reads them)."""
+    (``selectors.campaign_results`` reads them), at the campaign's own threshold."""
+    threshold = campaign.threshold
     base = partial(
         CampaignResults, campaign=campaign, threshold=threshold, invited=invited, responses=len(responses)
     )
@@ -337,7 +388,7 @@ def campaign_results_from(
             % {"n": threshold},
         )
     items = [_question_item(q, responses, threshold, departments) for q in questions]
-    criteria, maturity = _maturity(responses, questions, threshold, departments)
+    criteria, maturity = _maturity({i.key: i for i in items}, questions)
     return base(
         available=True,
         counts=(counts_item.overall, *counts_item.sides),

@@ -15,6 +15,7 @@ from ninja import Schema
 from pydantic import Field
 
 from tandem.core.models import Side
+from tandem.core.schemas import ByValue, Day, InputSchema
 from tandem.surveys.models import (
     AudienceKind,
     Campaign,
@@ -24,6 +25,7 @@ from tandem.surveys.models import (
     SurveyTemplate,
 )
 from tandem.surveys.results import CampaignResults, GroupResult, ItemResult
+from tandem.surveys.services import Delivery
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Choice = Annotated[str, Field(max_length=120)]
@@ -33,11 +35,11 @@ SHOWN_SIDES = (Side.BUSINESS, Side.IT)
 # --- Input ---------------------------------------------------------------------------------------
 
 
-class QuestionIn(Schema):
-    kind: QuestionKind = Field(
+class QuestionIn(InputSchema):
+    kind: ByValue[QuestionKind] = Field(
         ..., description="likert (agreement 1–5), score (0–10), single or multiple choice, or text"
     )
-    text: str = Field(..., max_length=300, description="The question or statement")
+    text: str = Field(..., min_length=1, max_length=300, description="The question or statement")
     help_text: str = Field("", max_length=500)
     criterion: str = Field(
         "", max_length=80, description="Maturity criterion of a scored question; its level is the mean"
@@ -48,57 +50,57 @@ class QuestionIn(Schema):
     required: bool = True
 
 
-class TemplateIn(Schema):
-    name: str = Field(..., max_length=120)
+class TemplateIn(InputSchema):
+    name: str = Field(..., min_length=1, max_length=120)
     description: str = Field("", max_length=1000)
-    questions: list[QuestionIn] = Field(..., max_length=60, description="One to 60 questions, in order")
+    questions: list[QuestionIn] = Field(
+        ..., min_length=1, max_length=60, description="One to 60 questions, in order"
+    )
 
 
-class TemplateCopyIn(Schema):
+class TemplateCopyIn(InputSchema):
     name: str = Field("", max_length=120, description="Name of the copy; defaults to “<name> (copy)”")
 
 
-class RecipientIn(Schema):
-    email: str = Field(..., max_length=254)
-    side: Side = Field(..., description="The side the person's response will count for")
+class RecipientIn(InputSchema):
+    email: str = Field(..., min_length=1, max_length=254, json_schema_extra={"format": "email"})
+    side: ByValue[Side] = Field(..., description="The side the person's response will count for")
     department_id: Id | None = Field(None, description="The department the response will count for")
 
 
-class CampaignIn(Schema):
+class CampaignIn(InputSchema):
     template_id: Id
     title: str = Field("", max_length=160, description="Defaults to the template's name")
-    opens_on: date
-    closes_on: date
-    audience: AudienceKind = Field(
+    opens_on: Day
+    closes_on: Day
+    audience: ByValue[AudienceKind] = Field(
         AudienceKind.ALL,
         description="all (active members), department, side, or emails (only the recipients)",
     )
     department_id: Id | None = Field(None, description="The department surveyed, for audience department")
-    side: Side | None = Field(None, description="The side surveyed, for audience side")
+    side: ByValue[Side] | None = Field(None, description="The side surveyed, for audience side")
     recipients: list[RecipientIn] = Field(
         default_factory=list, max_length=2000, description="People invited by e-mail address"
     )
     send_email: bool = Field(True, description="E-mail the links on the opening day, and reminders")
 
 
-class CampaignPatchIn(Schema):
+class CampaignPatchIn(InputSchema):
     title: str | None = Field(None, max_length=160)
-    closes_on: date | None = None
+    closes_on: Day | None = None
 
 
-class InvitationsIn(Schema):
+class InvitationsIn(InputSchema):
     members: list[Id] = Field(default_factory=list, max_length=2000, description="Membership ids")
     recipients: list[RecipientIn] = Field(default_factory=list, max_length=2000)
     send_email: bool = Field(True, description="E-mail the new links (when the campaign is open)")
 
 
-class SettingsIn(Schema):
-    threshold: int = Field(
-        ..., ge=-(2**31), le=2**31, description="The anonymity threshold: 3 to 50 responses"
-    )
+class SettingsIn(InputSchema):
+    threshold: int = Field(..., ge=3, le=50, description="The anonymity threshold: 3 to 50 responses")
 
 
-class AnswersIn(Schema):
+class AnswersIn(InputSchema):
     answers: dict[str, Any] = Field(
         ...,
         description="Keyed by the questions' `field`: an integer for likert and score, one option "
@@ -156,11 +158,20 @@ class CampaignOut(Schema):
 
 
 class LinkOut(Schema):
+    """One person invited. Whether they have answered is never said (here or anywhere): a flag
+    per person would let whoever invites watch who answers when."""
+
     email: str
     side: Side
-    url: str = Field(description="The personal link to the survey; whoever holds it can answer once")
-    token: str
-    answered: bool
+    delivery: Delivery = Field(
+        description="`hand`: `url` and `token` are in this answer, this once — hand them to the "
+        "person yourself. `email`: the link is e-mailed to the person (on the opening day) and is "
+        "never shown. `earlier`: invited before; the link is not shown again."
+    )
+    url: str | None = Field(
+        description="The personal link, only when `delivery` is `hand`; whoever holds it can answer once"
+    )
+    token: str | None = Field(description="The token in `url`, only when `delivery` is `hand`")
 
 
 class LinksOut(Schema):

@@ -26,7 +26,6 @@ from tandem.surveys.models import (
     AudienceKind,
     Campaign,
     Question,
-    QuestionKind,
     SurveyLink,
     SurveyResponse,
     SurveySettings,
@@ -253,10 +252,11 @@ def campaign_progress(campaign: Campaign) -> dict[str, int]:
     }
 
 
-def campaign_results(campaign: Campaign, *, threshold: int | None = None) -> results.CampaignResults:
-    """Everything that may be shown about a campaign, suppression applied (``results``)."""
+def campaign_results(campaign: Campaign) -> results.CampaignResults:
+    """Everything that may be shown about a campaign, suppression applied (``results``) at the
+    campaign's own threshold, which is fixed once it has closed: its figures never change."""
     org = campaign.organization
-    threshold = threshold if threshold is not None else settings_for(org).threshold
+    threshold = campaign.threshold
     responses = list(
         SurveyResponse.objects.for_org(org).filter(campaign=campaign).only("side", "department", "answers")
     )
@@ -266,23 +266,11 @@ def campaign_results(campaign: Campaign, *, threshold: int | None = None) -> res
     )
     return results.campaign_results_from(
         campaign=campaign,
-        threshold=threshold,
         invited=SurveyLink.objects.for_org(org).filter(campaign=campaign).count(),
         responses=responses,
         departments={d.pk: d for d in Department.objects.for_org(org)} if closed else {},
         questions=list(campaign.template.questions.all()) if closed else [],
         analyses={f"q{a.question_id}": a.result for a in analyses} if closed else {},
-    )
-
-
-def closed_campaigns_with_texts(org: Organization) -> QuerySet[Campaign]:
-    """The closed campaigns of the organisation that asked a free-text question."""
-    today = timezone.localdate()
-    return (
-        Campaign.objects.for_org(org)
-        .filter(Q(closed_at__isnull=False) | Q(closes_on__lt=today))
-        .filter(template__questions__kind=QuestionKind.TEXT)
-        .distinct()
     )
 
 
@@ -307,14 +295,14 @@ def template_in_use(template: SurveyTemplate) -> bool:
     return template.campaigns.exists()
 
 
-def template_trends(campaigns: list[Campaign], *, threshold: int) -> dict[str, list[results.TrendPoint]]:
+def template_trends(campaigns: list[Campaign]) -> dict[str, list[results.TrendPoint]]:
     """Every numeric item across the closed ``campaigns`` of one template, oldest first; each point
-    obeys its own campaign's suppression."""
+    obeys its own campaign's suppression, at its own threshold."""
     closed = [c for c in sorted(campaigns, key=lambda c: (c.opens_on, c.pk)) if c.is_closed]
-    return results.trends_from([campaign_results(c, threshold=threshold) for c in closed])
+    return results.trends_from([campaign_results(c) for c in closed])
 
 
-def template_trend_items(template: SurveyTemplate, *, threshold: int) -> list[dict[str, Any]]:
+def template_trend_items(template: SurveyTemplate) -> list[dict[str, Any]]:
     """Each numeric item of the template with its points across closed campaigns and its scale."""
     questions = list(template.questions.all())
     campaigns = list(
@@ -324,7 +312,7 @@ def template_trend_items(template: SurveyTemplate, *, threshold: int) -> list[di
     )
     labels = _trend_labels(questions)
     items = []
-    for key, points in template_trends(campaigns, threshold=threshold).items():
+    for key, points in template_trends(campaigns).items():
         label, scale = labels.get(key, (key, (1, 5)))
         items.append({"key": key, "label": label, "points": points, "low": scale[0], "high": scale[-1]})
     return items

@@ -11,6 +11,7 @@ import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from enum import StrEnum
 from functools import partial
 from typing import Any
 
@@ -55,7 +56,9 @@ MAIL_HOUR = 9
 
 
 def settings_update(*, actor: Membership, threshold: Any) -> SurveySettings:
-    """Set the anonymity threshold (at least 3)."""
+    """Set the anonymity threshold (at least 3) for new campaigns and those not yet closed. A
+    closed campaign keeps the threshold it closed with: its results were shown at that one, and
+    the same results at another would differ by exactly the people only one of them hides."""
     try:
         value = int(threshold)
     except (TypeError, ValueError):
@@ -68,22 +71,26 @@ def settings_update(*, actor: Membership, threshold: Any) -> SurveySettings:
         )
     if value > 50:
         raise ValidationFailed(_("Keep the threshold at 50 or below."), field="threshold")
-    row, _created = SurveySettings.objects.get_or_create(organization=actor.organization)
-    before = row.threshold
-    row.threshold = value
-    row.save(update_fields=["threshold"])
-    audit_record(
-        action="surveys.settings_updated",
-        actor=actor.user,
-        organization=actor.organization,
-        summary=f"anonymity threshold {before} → {value}",
-        data={"threshold": value},
-    )
-    if value != before:  # groupings were computed for the old threshold: group again
-        for campaign_id in selectors.closed_campaigns_with_texts(actor.organization).values_list(
-            "pk", flat=True
-        ):
-            _enqueue_analysis(campaign_id)
+    org = actor.organization
+    with transaction.atomic():
+        row, _created = SurveySettings.objects.select_for_update().get_or_create(organization=org)
+        before = row.threshold
+        row.threshold = value
+        row.save(update_fields=["threshold"])
+        # Closing is by date as well as by hand: "not closed" is decided on today's date, in
+        # the same transaction, as ``Campaign.is_closed`` decides it.
+        following = (
+            Campaign.objects.for_org(org)
+            .filter(closed_at__isnull=True, closes_on__gte=timezone.localdate())
+            .update(threshold=value)
+        )
+        audit_record(
+            action="surveys.settings_updated",
+            actor=actor.user,
+            organization=org,
+            summary=f"anonymity threshold {before} → {value}",
+            data={"threshold": value, "campaigns_following": following},
+        )
     return row
 
 
@@ -451,6 +458,7 @@ def campaign_create(
             side=side if audience == AudienceKind.SIDE else "",
             opens_on=opens_on,
             closes_on=closes_on,
+            threshold=selectors.settings_for(org).threshold,
             created_by=actor,
         )
         invited = invitations_create(
@@ -461,6 +469,7 @@ def campaign_create(
             send_email=send_email,
             base_url=base_url,
             audit=False,
+            reveal=False,  # the links are delivered by e-mail, or handed out through an invitation
         )
         if send_email:
             _schedule_reminders(campaign, base_url)
@@ -515,20 +524,41 @@ def campaign_close(*, actor: Membership, campaign: Campaign) -> Campaign:
     return locked
 
 
-def invitations_create(
-    *,
-    actor: Membership,
-    campaign: Campaign,
-    members: Sequence[Membership] = (),
-    recipients: Sequence[Recipient] = (),
-    send_email: bool = True,
-    base_url: str = "",
-    audit: bool = True,
-) -> list[tuple[SurveyLink, str]]:
-    """Personal links for members and addresses, with their tokens. Someone already invited keeps
-    their link (and gets it back); the new links are e-mailed when ``send_email``."""
-    if campaign.is_closed:
-        raise Conflict(_("This campaign is closed; it takes no more invitations."))
+class Delivery(StrEnum):
+    """How a personal link reaches its person. A link's token is shown at most once, to the
+    admin who hands it out, and never when the link is e-mailed: the e-mail's recipient is then
+    the only one who holds it, so nobody can answer in their place."""
+
+    HAND = "hand"  # shown in this answer, this once: the admin hands it to the person
+    EMAIL = "email"  # e-mailed to the person on the opening day; never shown
+    EARLIER = "earlier"  # invited before: the link is not shown again
+    PENDING = "pending"  # made with a campaign started without e-mail: not delivered yet
+
+
+class Invitation(tuple[SurveyLink, str | None]):
+    """A person's link with its token when ``delivery`` is ``HAND`` (``None`` otherwise); unpacks
+    as ``(link, token)``."""
+
+    delivery: Delivery
+
+    def __new__(cls, link: SurveyLink, token: str | None, delivery: Delivery) -> Invitation:
+        invitation = super().__new__(cls, (link, token))
+        invitation.delivery = delivery
+        return invitation
+
+    @property
+    def link(self) -> SurveyLink:
+        return self[0]
+
+    @property
+    def token(self) -> str | None:
+        return self[1]
+
+
+def _wanted(
+    members: Sequence[Membership], recipients: Sequence[Recipient]
+) -> dict[str, tuple[str, Department | None, Membership | None]]:
+    """Everyone to invite by address, checked: members first, then recipients."""
     if len(members) + len(recipients) > MAX_RECIPIENTS:
         raise ValidationFailed(
             _("Invite at most %(n)s people at once.") % {"n": MAX_RECIPIENTS}, field="recipients"
@@ -544,6 +574,57 @@ def invitations_create(
                 field=f"recipients.{i}.side",
             )
         wanted.setdefault(email, (recipient.side, recipient.department, None))
+    return wanted
+
+
+def _deliver_earlier_links(
+    actor: Membership, campaign: Campaign, links: Sequence[SurveyLink], *, send_email: bool, day: date
+) -> dict[int, Delivery]:
+    """Deliver, as asked now, the links that a campaign started without e-mail left undelivered
+    (no e-mail sent or due, never handed out): e-mail them, or hand out the token of those made
+    for an address, once, to the admin who started the campaign. A member's link is never handed
+    out later: the member finds it on their own home page, and may have answered through it."""
+    waiting = [link.pk for link in links if link.sent_count == 0 and link.last_sent_on is None]
+    if not send_email:
+        if actor.pk != campaign.created_by_id:
+            return {}
+        waiting = [link.pk for link in links if link.pk in waiting and link.membership_id is None]
+    # Claimed under the write lock, so that two admins asking at once cannot both get a token.
+    claimed = list(
+        SurveyLink.objects.for_org(campaign.organization)
+        .select_for_update()
+        .filter(pk__in=waiting, sent_count=0, last_sent_on=None)
+        .values_list("pk", flat=True)
+    )
+    SurveyLink.objects.for_org(campaign.organization).filter(pk__in=claimed).update(last_sent_on=day)
+    return dict.fromkeys(claimed, Delivery.EMAIL if send_email else Delivery.HAND)
+
+
+def invitations_create(
+    *,
+    actor: Membership,
+    campaign: Campaign,
+    members: Sequence[Membership] = (),
+    recipients: Sequence[Recipient] = (),
+    send_email: bool = True,
+    base_url: str = "",
+    audit: bool = True,
+    reveal: bool = True,
+) -> list[Invitation]:
+    """Personal links for members and addresses, in address order. A new link is e-mailed when
+    ``send_email``; otherwise its token is in the answer (``Delivery.HAND``), this once, unless
+    ``reveal`` is false (a campaign being started: ``Delivery.PENDING``). Someone already invited
+    keeps their link and never gets its token again; a link left pending is delivered now as asked
+    (``_deliver_earlier_links``).
+
+    A link records that its delivery is settled in ``last_sent_on`` while ``sent_count`` is 0: the
+    day its e-mail is due, or the day it was handed out."""
+    if campaign.is_closed:
+        raise Conflict(_("This campaign is closed; it takes no more invitations."))
+    wanted = _wanted(members, recipients)
+    today = timezone.localdate()
+    mail_day = max(campaign.opens_on, today)
+    settled_on = mail_day if send_email else today if reveal else None
     with transaction.atomic():
         existing = {link.email: link for link in campaign.links.filter(email__in=list(wanted))}
         new = [
@@ -551,21 +632,48 @@ def invitations_create(
             for email, (side, department, membership) in wanted.items()
             if email not in existing
         ]
+        for link in new:
+            link.last_sent_on = settled_on
         SurveyLink.objects.bulk_create(new)
         created = list(campaign.links.filter(email__in=[link.email for link in new]))
-        if send_email and created:
-            _schedule_mail(campaign, [link.pk for link in created], base_url)
-        if audit and created:
+        delivered = _deliver_earlier_links(
+            actor,
+            campaign,
+            list(existing.values()),
+            send_email=send_email,
+            day=mail_day if send_email else today,
+        )
+        first = Delivery.EMAIL if send_email else Delivery.HAND if reveal else Delivery.PENDING
+        delivery = {link.pk: first for link in created} | delivered
+        emailed = [pk for pk, how in delivery.items() if how == Delivery.EMAIL]
+        if emailed:
+            _schedule_mail(campaign, emailed, base_url)
+        if delivery:
+            _start_shuffling(campaign)
+        if audit and delivery:
+            handed = sum(how == Delivery.HAND for how in delivery.values())
             audit_record(
                 action="surveys.invitations_created",
                 actor=actor.user,
                 organization=actor.organization,
                 target=campaign,
-                summary=f"{len(created)} new links",
+                summary=f"{len(created)} new links; {len(emailed)} e-mailed, {handed} shown to hand out",
+                data={"created": len(created), "emailed": len(emailed), "handed_out": handed},
             )
-    links = [*existing.values(), *created]
-    links.sort(key=lambda link: link.email)
-    return [(link, link_rekey(link=link)) for link in links]
+    links = sorted([*existing.values(), *created], key=lambda link: link.email)
+    return [_invitation(link, delivery.get(link.pk, Delivery.EARLIER)) for link in links]
+
+
+def _invitation(link: SurveyLink, delivery: Delivery) -> Invitation:
+    return Invitation(link, link_rekey(link=link) if delivery == Delivery.HAND else None, delivery)
+
+
+def _start_shuffling(campaign: Campaign) -> None:
+    """Have the campaign's responses rewritten in no order while it takes answers (PostgreSQL):
+    queued in the caller's transaction, so it goes with the links or not at all."""
+    from tandem.surveys.tasks import responses_shuffle_start  # tasks import services
+
+    responses_shuffle_start(campaign, run_after=_mail_time(campaign.opens_on))
 
 
 # --- Answers --------------------------------------------------------------------------------------------

@@ -12,27 +12,31 @@ revealed set may be smaller than the threshold (an empty set reveals nothing).
 
 A side smaller than the threshold is left out of every figure, the total included (see
 ``publishable``). Other groups are first suppressed when they are smaller than the threshold.
-The hidden sides merge into
-one row (the total minus the shown sides), the hidden departments (and respondents without a
-department) into one column, and the respondents fall into the cells of that grid. A set of cells
-is revealed exactly when its indicator is ``a[row] + b[column]`` on the non-empty cells for some
-numbers ``a``, ``b`` (the span of row and column indicators). There are at most four rows, so
-``search`` tries every row potential (integers within the number of rows, the first row fixed at
-zero) and works out the columns: a column whose rows carry two potentials is forced, a column whose
-rows share one potential may be in or out. The smallest non-empty revealed set of each potential is
-then known, and one under the threshold is a breach. A breach is mended by hiding one more group
-(the department or side whose hiding removes that set, smallest first; else the smallest
-department, then the smallest side) and the search runs again until no breach is left. With only
-the total left nothing can be worked out, so the loop ends.
+The hidden sides merge into one row (the total minus the shown sides), the hidden departments
+(and respondents without a department) into one column, and the respondents fall into the cells
+of that grid. Every combination of the shown figures is ``a[row] + b[column]`` on the cells for
+some numbers ``a``, ``b`` (the span of row and column indicators). A combination *isolates* the
+respondents of the cells where it is not zero: its value depends on their answers alone. That
+covers sums (the total minus two sides is the third side) and differences alike: a side minus a
+department can be one person's answer minus another's, and on a scale from 1 to 5 a difference
+of 4 gives both away. No combination may isolate fewer people than the threshold.
 
-The tests check the result against a brute force over every sum and difference of the shown
-groups.
+There are at most four rows, so ``search`` tries every partition of the rows into classes of
+equal potential (at most fifteen); each column then zeroes the class that weighs most in it, and
+what is left is the smallest set that partition isolates. A combination that is zero on every
+cell but those of one column is that column itself. One under the threshold is a breach. A
+breach is mended by hiding one more group (one that hiding clears every breach, else one that
+holds a cell of the breach; departments before sides, smallest first) and the search runs again
+until no breach is left. With only the total left nothing can be worked out, so the loop ends.
+
+``tests/surveys/test_suppression.py`` checks the result against a brute force over every sum and
+difference of the shown groups, and ``test_suppression_property.py`` every figure of a campaign
+together.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from dataclasses import dataclass
 
 HIDDEN = object()  # the merged row or column of hidden groups
@@ -85,37 +89,40 @@ def _grid(
     return grid
 
 
+def _partitions(rows: list[Hashable]) -> Iterator[list[list[Hashable]]]:
+    """Every way to split ``rows`` into non-empty classes."""
+    if not rows:
+        yield []
+        return
+    first, rest = rows[0], rows[1:]
+    for partition in _partitions(rest):
+        for i in range(len(partition)):
+            yield [*partition[:i], [first, *partition[i]], *partition[i + 1 :]]
+        yield [[first], *partition]
+
+
 def search(grid: Mapping[Cell, int], threshold: int) -> frozenset[Cell] | None:
-    """The cells of a revealed set smaller than ``threshold``, or None when there is none."""
+    """The cells of a set that some combination of the shown groups isolates with fewer than
+    ``threshold`` respondents, or None when there is none."""
     rows = sorted({r for r, _c in grid}, key=_order)
     columns: dict[Hashable, dict[Hashable, int]] = {}
     for (r, c), count in grid.items():
         columns.setdefault(c, {})[r] = count
-    span = len(rows) - 1
-    for rest in itertools.product(range(-span, span + 1), repeat=len(rows) - 1):
-        potential = dict(zip(rows, (0, *rest), strict=True))
-        forced: list[Cell] = []
-        free: list[tuple[int, Hashable]] = []
-        feasible = True
+    for partition in _partitions(rows):
+        block = {r: i for i, members in enumerate(partition) for r in members}
+        isolated: list[Cell] = []
         for c, counts in columns.items():
-            values = {potential[r] for r in counts}
-            low, high = min(values), max(values)
-            if high - low > 1:
-                feasible = False
-                break
-            if high == low:
-                free.append((sum(counts.values()), c))
-            else:  # b = -low: rows at the high potential are in, the others out
-                forced.extend((r, c) for r in counts if potential[r] == high)
-        if not feasible:
-            continue
-        size = sum(grid[cell] for cell in forced)
-        if size == 0 and free:
-            smallest, column = min(free, key=lambda item: (item[0], _order(item[1])))
-            if smallest < threshold:
-                return frozenset((r, column) for r in columns[column])
-        elif 0 < size < threshold:
-            return frozenset(forced)
+            weights = [0] * len(partition)
+            for r, count in counts.items():
+                weights[block[r]] += count
+            zeroed = max(range(len(partition)), key=lambda i: weights[i])
+            isolated.extend((r, c) for r in counts if block[r] != zeroed)
+        size = sum(grid[cell] for cell in isolated)
+        if 0 < size < threshold:
+            return frozenset(isolated)
+    column = min(columns, key=lambda c: (sum(columns[c].values()), _order(c)), default=None)
+    if column is not None and sum(columns[column].values()) < threshold:
+        return frozenset((r, column) for r in columns[column])
     return None
 
 
@@ -123,47 +130,7 @@ def _order(key: Hashable) -> tuple[int, str]:
     return (1, "") if key is HIDDEN else (0, str(key))
 
 
-def _still_revealed(
-    breach: frozenset[Cell],
-    cells: Mapping[Cell, int],
-    sides: frozenset[Hashable],
-    departments: frozenset[Hashable],
-    original: Mapping[Cell, frozenset[Cell]],
-) -> bool:
-    """Whether the respondents of ``breach`` stay exactly a revealed set with fewer groups shown."""
-    members = {cell for merged in breach for cell in original[merged]}
-    grid = _grid(cells, sides, departments)
-    # The breach as a 0/1 vector over the new grid; a merged cell that is half in cannot be it.
-    vector: dict[Cell, int] = {}
-    for cell, count in cells.items():
-        if count <= 0:
-            continue
-        key = _merged(cell, sides, departments)
-        value = 1 if cell in members else 0
-        if vector.setdefault(key, value) != value:
-            return False
-    # Solve x = a[row] + b[column] on the grid's bipartite graph, one component at a time.
-    a: dict[Hashable, int] = {}
-    b: dict[Hashable, int] = {}
-    edges = list(grid)
-    for start, _c in edges:
-        if start in a:
-            continue
-        a[start] = 0
-        changed = True
-        while changed:
-            changed = False
-            for r, c in edges:
-                if r in a and c not in b:
-                    b[c] = vector[(r, c)] - a[r]
-                    changed = True
-                elif c in b and r not in a:
-                    a[r] = vector[(r, c)] - b[c]
-                    changed = True
-    return all(a[r] + b[c] == vector[(r, c)] for r, c in edges)
-
-
-def publishable(cells: Mapping[Cell, int], threshold: int) -> Published:  # noqa: C901 (the suppression search, kept whole so its privacy argument reads in one place)
+def publishable(cells: Mapping[Cell, int], threshold: int) -> Published:
     """The groups of a question (or of a campaign) whose figures may be shown.
 
     ``cells`` maps (side, department) to the number of respondents with an answer; respondents
@@ -191,22 +158,13 @@ def publishable(cells: Mapping[Cell, int], threshold: int) -> Published:  # noqa
         breach = search(grid, threshold)
         if breach is None:
             return Published(total=True, sides=sides, departments=departments, excluded=excluded)
-        original: dict[Cell, set[Cell]] = {}
-        for cell, count in cells.items():
-            if count > 0:
-                original.setdefault(_merged(cell, sides, departments), set()).add(cell)
-        frozen = {merged: frozenset(value) for merged, value in original.items()}
         candidates = [("d", d) for d in sorted(departments, key=lambda d: (department_sizes[d], str(d)))]
         candidates += [("s", s) for s in sorted(sides, key=lambda s: (sizes[s], str(s)))]
-        for kind, group in candidates:
-            fewer_sides = sides - {group} if kind == "s" else sides
-            fewer_departments = departments - {group} if kind == "d" else departments
-            if not _still_revealed(breach, cells, fewer_sides, fewer_departments, frozen):
-                sides, departments = fewer_sides, fewer_departments
-                break
-        else:
-            kind, group = candidates[0]
-            if kind == "d":
-                departments = departments - {group}
-            else:
-                sides = sides - {group}
+        fewer = [
+            (sides - {group} if kind == "s" else sides, departments - {group} if kind == "d" else departments)
+            for kind, group in candidates
+        ]
+        involved = {key for cell in breach for key in cell}
+        clearing = [i for i, (s, d) in enumerate(fewer) if search(_grid(cells, s, d), threshold) is None]
+        touching = [i for i, (_kind, group) in enumerate(candidates) if group in involved]
+        sides, departments = fewer[(clearing or touching or [0])[0]]

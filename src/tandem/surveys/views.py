@@ -228,16 +228,18 @@ def _invite(request: OrgRequest, form: InviteForm, campaign: Campaign) -> HttpRe
     except TandemError as error:
         form_error_from(form, error)
         return None
-    links = [_link_row(request, link, token) for link, token in invited]
+    links = [_link_row(request, invitation) for invitation in invited]
     return render(request, "surveys/invite_done.html", {"campaign": campaign, "links": links})
 
 
-def _link_row(request: HttpRequest, link: SurveyLink, token: str) -> dict[str, Any]:
+def _link_row(request: HttpRequest, invitation: services.Invitation) -> dict[str, Any]:
+    """One person invited: the link only when it is handed out now; never whether they answered."""
+    link, token = invitation
     return {
         "email": link.email,
         "side": link.get_side_display(),
-        "answered": link.answered,
-        "url": request.build_absolute_uri(reverse("surveys:respond", args=[token])),
+        "delivery": invitation.delivery,
+        "url": request.build_absolute_uri(reverse("surveys:respond", args=[token])) if token else "",
     }
 
 
@@ -410,9 +412,7 @@ def template_delete(request: OrgRequest, template_id: int) -> HttpResponse:
 def template_trend(request: OrgRequest, template_id: int) -> HttpResponse:
     """The means of each numeric item across the template's closed campaigns, each suppressed alike."""
     template = access.template_get_for_user(request.membership, template_id)
-    threshold = selectors.settings_for(request.org).threshold
-    items = selectors.template_trend_items(template, threshold=threshold)
-    context = {"template": template, "items": items, "threshold": threshold}
+    context = {"template": template, "items": selectors.template_trend_items(template)}
     return render(request, "surveys/trend.html", context)
 
 
@@ -491,7 +491,7 @@ def _questionnaire(
     context = {
         "campaign": link.campaign,
         "org_name": link.organization.name,
-        "threshold": selectors.settings_for(link.organization).threshold,
+        "threshold": link.campaign.threshold,
         "fields": _fields(questions, answers or {}, errors),
         "summary": error.message if error else "",
         "error_count": len(errors),

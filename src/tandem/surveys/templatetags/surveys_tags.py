@@ -44,13 +44,15 @@ def gap_sentence(comparison: Comparison | None) -> str:
         head = _("IT rates this %(gap).1f lower than the business") % {"gap": -gap}
     else:
         head = _("IT rates this %(gap).1f higher than the business") % {"gap": gap}
+    if comparison.p_value is None:  # a criterion or the overall level: no test of its own
+        return f"{head} ({effect})."
     return f"{head} ({effect}, {p_text(comparison.p_value)})."
 
 
 @register.filter
 def chance_text(comparison: Comparison | None) -> str:
     """What the p-value means, in plain words."""
-    if comparison is None:
+    if comparison is None or comparison.p_value is None:
         return ""
     if comparison.p_value < 0.05:
         return _("A difference this size is unlikely to be chance.")
