@@ -99,6 +99,8 @@ class BenchEnvironment:
                 "TANDEM_LOG_LEVEL": "WARNING",
                 "TANDEM_BENCH_FLOOR": "true",
                 "TANDEM_DEMO_PASSWORD": self.demo_password,
+                # Nothing is e-mailed during a measurement; production mode wants the choice said.
+                "TANDEM_EMAIL_BACKEND": "console",
             }
         )
         if self.database_url:

@@ -308,6 +308,8 @@ def production_env(data_dir: Path, **variables: str) -> dict[str, str]:
         TANDEM_DEBUG="false",
         TANDEM_SECRET_KEY=random_secret_key(),
         TANDEM_ALLOWED_HOSTS=ALLOWED_HOST,
+        TANDEM_EMAIL_BACKEND="smtp",
+        TANDEM_EMAIL_HOST="mail.example.com",
         **variables,
     )
 
@@ -331,7 +333,10 @@ def test_production_mode_reads_the_secret_key_from_secret_key_file(tmp_path: Pat
     key_file = tmp_path / "secret_key"
     key_file.write_text(key + "\n", encoding="utf-8")
     env_vars = clean_env(
-        tmp_path / "data", TANDEM_SECRET_KEY_FILE=str(key_file), TANDEM_ALLOWED_HOSTS=ALLOWED_HOST
+        tmp_path / "data",
+        TANDEM_SECRET_KEY_FILE=str(key_file),
+        TANDEM_ALLOWED_HOSTS=ALLOWED_HOST,
+        TANDEM_EMAIL_BACKEND="smtp",
     )
     code = 'import json; from django.conf import settings; print("RESULT", json.dumps({"key": settings.SECRET_KEY}))'
     assert shell_json(code, env_vars=env_vars, cwd=tmp_path) == {"key": key}
@@ -346,7 +351,7 @@ def test_production_mode_refuses_both_secret_key_and_secret_key_file(tmp_path: P
     assert "TANDEM_SECRET_KEY or TANDEM_SECRET_KEY_FILE, not both" in done.stderr
 
 
-def test_check_deploy_passes_with_only_debug_off_a_secret_key_and_allowed_hosts(tmp_path: Path) -> None:
+def test_check_deploy_passes_with_debug_off_a_secret_key_allowed_hosts_and_smtp(tmp_path: Path) -> None:
     done = tandem(
         "check",
         "--deploy",

@@ -32,6 +32,25 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 DEBUG = env_bool("TANDEM_DEBUG", False)
 DEMO = env_bool("TANDEM_DEMO", False)
 DATA_DIR = env_path("TANDEM_DATA_DIR", Path.cwd() / "var")
+
+
+def _private_dir(path: Path) -> None:
+    """Create ``path`` readable by this account only (0700) when it is missing.
+
+    The data directory holds the database, its WAL, the secret key and (file backend)
+    e-mails carrying sign-in links. A directory the operator created already is left as it is:
+    its mode is theirs to choose (docs/operations.md, "Files and permissions").
+    """
+    if not path.is_dir():
+        # mode= is masked by the umask, which can only take bits away: never wider than 0700.
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+# Created here, before anything writes into it, so that nothing Tandem keeps there is readable by
+# other accounts of the machine. Commands that need no data (e.g. `tandem whycheck compare`) must
+# start even when it cannot be created; whatever needs it then reports the problem.
+with contextlib.suppress(OSError):
+    _private_dir(DATA_DIR)
 # Served over HTTPS (directly or behind a TLS-terminating proxy): HTTPS-only cookies, HSTS, redirect.
 HTTPS = env_bool("TANDEM_HTTPS", not (DEBUG or DEMO))
 
@@ -50,7 +69,7 @@ def _secret_key() -> str:
     # The local demo keeps a generated key under the data directory so sessions survive restarts.
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        _private_dir(DATA_DIR)
         path.write_text(secrets.token_urlsafe(64), encoding="utf-8")
         path.chmod(0o600)
     return path.read_text(encoding="utf-8").strip()
@@ -143,8 +162,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     if str(_database["NAME"]) != ":memory:":
         # Commands that need no database (e.g. `tandem whycheck compare`) must start even when this
         # directory cannot be created; the database itself then reports the problem when used.
+        # The database files themselves are made 0600 when Tandem connects (tandem.core.receivers).
         with contextlib.suppress(OSError):
-            Path(str(_database["NAME"])).parent.mkdir(parents=True, exist_ok=True)
+            _private_dir(Path(str(_database["NAME"])).parent)
 DATABASES = {"default": _database}
 
 CACHES = {
@@ -244,6 +264,10 @@ if env_bool("TANDEM_BEHIND_PROXY", False):
 _SILENCED_HSTS = [] if not HTTPS or SECURE_HSTS_PRELOAD else ["security.W021"]
 
 # --- E-mail ----------------------------------------------------------------------------------------
+# Production must say where e-mail goes: password resets, invitations and personal survey links are
+# secrets, and the console and file backends hand them to whoever reads the log or the data directory.
+# The demo and debug modes write them to the console unless told otherwise.
+EMAIL_BACKEND_CHOSEN = env_str("TANDEM_EMAIL_BACKEND").strip() != ""
 _email_backend = env_choice("TANDEM_EMAIL_BACKEND", "console", ("console", "smtp", "file"))
 _mailers: dict[str, dict[str, Any]] = {
     "console": {"BACKEND": "django.core.mail.backends.console.EmailBackend"},
@@ -271,9 +295,10 @@ if _email_backend == "smtp":
         },
     }
 MAILERS = {"default": _mailer}
-# Until SMTP is configured, production writes e-mails to the server log (the console backend), so
-# invitations are not lost; `tandem serve` says so at start-up. Django's deploy check calls that a
-# development backend; for a self-hosted product it is the documented default.
+# An explicit TANDEM_EMAIL_BACKEND=console or file is allowed in production (a trial, a mail relay
+# that reads the files); it is refused only when nobody chose it (tandem.core.checks, at start-up).
+# Django's deploy check calls such a backend an error; Tandem's own check (tandem.W001) warns instead
+# and says that the links land in the log or the data directory, and `tandem serve` says so too.
 _SILENCED_MAIL = ["mail.E001"] if _email_backend != "smtp" else []
 DEFAULT_FROM_EMAIL = env_str("TANDEM_DEFAULT_FROM_EMAIL", "Tandem <tandem@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -320,13 +345,23 @@ NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 200
 
 # --- Logging -------------------------------------------------------------------------------------------
+# Every line goes through one handler that masks the tokens of survey links, invitations and
+# password resets (tandem.core.logs): Django logs the address of a refused request ("Not Found:
+# /s/<token>/"). Django's own handlers for "django" and "django.server" are replaced by it.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"scrub_secrets": {"()": "tandem.core.logs.ScrubSecrets"}},
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["scrub_secrets"]}
+    },
     "root": {"handlers": ["console"], "level": env_str("TANDEM_LOG_LEVEL", "INFO").upper()},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": [], "propagate": True},
+        "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        "django.db.backends": {"level": "WARNING"},
+    },
 }
 
 # --- Language models ---------------------------------------------------------------------------------

@@ -493,3 +493,29 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
             target=token,
             summary=token.name,
         )
+
+
+def api_token_revoke_all_for_user(*, user: User, reason: str, request: HttpRequest | None = None) -> int:
+    """Revoke every live token of ``user`` in every organisation (after a password reset or change:
+    whoever learnt the old password may have made one); one audit record per organisation.
+    Returns how many tokens were revoked."""
+    now = timezone.now()
+    with transaction.atomic():
+        # The user's own related manager is scoped to them; tokens span their organisations.
+        live = list(user.api_tokens.filter(revoked_at=None).select_related("organization"))
+        if not live:
+            return 0
+        user.api_tokens.filter(pk__in=[token.pk for token in live]).update(revoked_at=now)
+        by_org: dict[int, list[ApiToken]] = {}
+        for token in live:
+            by_org.setdefault(token.organization_id, []).append(token)
+        for tokens in by_org.values():
+            audit_record(
+                action="api_token.revoked",
+                actor=user,
+                organization=tokens[0].organization,
+                summary=", ".join(token.name for token in tokens),
+                data={"reason": reason, "tokens": [token.prefix for token in tokens]},
+                request=request,
+            )
+    return len(live)
