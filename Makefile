@@ -40,6 +40,8 @@ $(VENV)/.installed-dev: requirements/dev.lock pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	@touch $@ $(VENV)/.installed-base
 
+# `tandem demo` leaves var/local.env (TANDEM_DEMO=true): .venv/bin/tandem then works in a new shell
+# in this folder too (docs/configuration.md, "The local demo marker").
 run: $(VENV)/.installed-base
 	TANDEM_DEMO=$${TANDEM_DEMO:-true} $(BIN)/tandem upgrade --verbosity 0
 	TANDEM_DEMO=$${TANDEM_DEMO:-true} $(BIN)/tandem demo

@@ -109,6 +109,44 @@ def demo_password() -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+LOCAL_MARKER_TEXT = """\
+# Written by `tandem demo` for the local demo kept in this directory (docs/configuration.md,
+# "The local demo marker"). The `tandem` command started in the folder that holds this directory
+# reads it when neither TANDEM_DEMO nor TANDEM_DEBUG nor another TANDEM_DATA_DIR is set, and then
+# runs in demo mode. Delete this file to stop that.
+TANDEM_DEMO=true
+"""
+
+
+def local_marker_write() -> Path | None:
+    """Leave the marker (``tandem.cli.LOCAL_MARKER``) that lets a new shell find this demo.
+
+    Written only for a data directory that Tandem set up for the demo itself: demo mode is on, the
+    database is the default SQLite file in it and the secret key is the one generated there. Any
+    other set-up (a key or a database of the operator's choosing) could not be found again from the
+    marker alone, so none is written. Returns the marker's path, or None.
+    """
+    from tandem.cli import LOCAL_MARKER  # the reader; imports nothing of Django
+
+    data_dir = Path(settings.DATA_DIR)
+    database = settings.DATABASES["default"]
+    key_file = data_dir / "secret_key"
+    if not (
+        settings.DEMO
+        and database["ENGINE"] == "django.db.backends.sqlite3"
+        and Path(str(database["NAME"])) == data_dir / "tandem.sqlite3"
+        and key_file.is_file()
+        and key_file.read_text(encoding="utf-8").strip() == settings.SECRET_KEY
+    ):
+        return None
+    path = data_dir / LOCAL_MARKER
+    if path.is_symlink():  # not Tandem's own: left alone, and the reader ignores it
+        return None
+    path.write_text(LOCAL_MARKER_TEXT, encoding="utf-8")
+    path.chmod(0o600)  # the reader trusts only a marker no other account can change
+    return path
+
+
 def demo_seed(*, password: str) -> tuple[Organization, bool]:
     """Create the demo organisation once; returns it and whether it was created now."""
     existing = Organization.objects.filter(slug=DEMO_SLUG).first()

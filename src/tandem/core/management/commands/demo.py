@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tandem.core.demo import DEMO_SLUG, OWNER_EMAIL, demo_password, demo_seed
+from tandem.core.demo import DEMO_SLUG, OWNER_EMAIL, demo_password, demo_seed, local_marker_write
 
 
 class Command(BaseCommand):
@@ -18,3 +18,9 @@ class Command(BaseCommand):
             "Other demo people (same password): cio@example.com, sales.lead@example.com, "
             "architect@example.com, developer@example.com, partner@cloudline.example."
         )
+        marker = local_marker_write()
+        if marker is not None and marker.parent.name == "var":
+            self.stdout.write(
+                f"The tandem command started in {marker.parent.parent} uses this demo "
+                f"(e.g. tandem token create --email {OWNER_EMAIL} --org {DEMO_SLUG}); see {marker}."
+            )

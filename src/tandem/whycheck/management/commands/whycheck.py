@@ -4,6 +4,11 @@ Each input line is ``{"id": ..., "business": {"why": "...", "measures": [...]}, 
 keys such as "label" are ignored); each output line is ``{"id", "score", "verdict", "explanation"}``
 or, for a line that cannot be read, ``{"id", "error"}`` with a message on stderr and exit status 1
 at the end. Nothing here touches the ORM, so the command runs where no database exists.
+
+The ``tandem`` command starts it through :func:`run_without_settings`, on minimal settings of its own
+instead of Tandem's: those would demand a secret key in production mode and create a data directory,
+neither of which scoring needs. Under Tandem's settings (``call_command``, the test suite) it runs as
+any other command.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from typing import IO, Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from tandem.config.env import env_str
 from tandem.whycheck import scoring
 
 BATCH = 32  # pairs embedded together: batching is several times faster than one by one
@@ -31,6 +37,27 @@ class Row:
     id: object
     pair: tuple[scoring.Answer, scoring.Answer] | None
     error: str = ""
+
+
+def run_without_settings(argv: list[str]) -> None:
+    """Run ``tandem whycheck ...`` (``argv`` as the ``tandem`` command got it) on minimal settings.
+
+    Tandem's settings module is not loaded: no secret key is asked for, no data directory or database
+    is created or opened (``DATABASES`` is empty, so any use of the ORM fails loudly). The one setting
+    the command reads, the embedding engine, comes from the same variables as in
+    ``tandem.config.settings`` (``TEXT_EMBEDDER``); ``--engine`` overrides it.
+    """
+    import django
+
+    if not settings.configured:
+        settings.configure(
+            TEXT_EMBEDDER=env_str("TANDEM_TEXT_EMBEDDER", env_str("TANDEM_WHYCHECK_EMBEDDER", "default")),
+            INSTALLED_APPS=[],
+            DATABASES={},
+            USE_TZ=True,
+        )
+    django.setup()
+    Command().run_from_argv(argv)
 
 
 class Command(BaseCommand):
