@@ -104,7 +104,8 @@ def why_check_start(
     response={200: list[WhyCheckOut], **ERRORS},
     summary="List an initiative's why checks",
     description="Every round on one initiative, newest first, with its score and verdict once "
-    "revealed: the history of how well the co-leads agree." + BLIND,
+    "revealed: the history of how well the co-leads agree. `superseded_by` names the later round "
+    "whose verdict is in force instead of an earlier one's." + BLIND,
 )
 @paginate(Pages)
 def why_check_list_for_initiative(request: HttpRequest, slug: str, initiative_id: int) -> Any:
@@ -183,8 +184,8 @@ def why_check_close(request: HttpRequest, slug: str, why_check_id: int) -> WhyCh
     response={200: WhyCheckOut, **WRITE_ERRORS},
     summary="Record the decision that settles a “needs discussion” verdict (the co-leads)",
     description="Each co-lead records what they agreed; when both have, a pause an earlier why check "
-    "caused lifts. Only for a round whose verdict is partial (409 otherwise); 404 for anyone but the "
-    "co-leads.",
+    "caused lifts. Only for a round whose verdict is partial and that is not superseded by a later "
+    "round with a verdict (`superseded_by`; 409 otherwise); 404 for anyone but the co-leads.",
 )
 def why_check_decision(
     request: HttpRequest, slug: str, why_check_id: int, payload: DecisionIn
@@ -200,7 +201,9 @@ def why_check_decision(
     response={200: WhyCheckOut, **WRITE_ERRORS},
     summary="Override a misaligned verdict (owners, admins)",
     description="Sets the verdict aside with a reason, which is audited: the pause lifts and the "
-    "approval gate stops blocking. Only for a misaligned round, once (409 otherwise).",
+    "approval gate stops blocking. Only for a misaligned round, once, and not once a later round of "
+    "the initiative has a verdict (`superseded_by`: the later verdict is in force; 409 otherwise, "
+    "naming the later round).",
 )
 def why_check_override(
     request: HttpRequest, slug: str, why_check_id: int, payload: OverrideIn

@@ -1,5 +1,9 @@
 """The why check's element of the approval gate: the latest scored round must not be misaligned
-(unless an admin overrode it), when the organisation makes the why check required."""
+(unless an admin overrode it), when the organisation makes the why check required.
+
+"Latest" is the round started last among those with a verdict, not the one scored last: a round
+scored late (its comparison delayed) is superseded by a later round with a verdict
+(``selectors.with_superseded``) and must not steer the gate."""
 
 from __future__ import annotations
 
@@ -16,7 +20,7 @@ def _annotate(org: Any) -> dict[str, Any]:
     latest = (
         WhyCheck.objects.unscoped()
         .filter(initiative=OuterRef("pk"), scored_at__isnull=False)
-        .order_by("-scored_at", "-id")
+        .order_by("-created_at", "-id")
     )
     mode = WhyCheckSettings.objects.filter(organization=OuterRef("organization")).values("gate")[:1]
     return {

@@ -170,8 +170,12 @@ class YouOut(Schema):
     can_close: bool = Field(
         description="You may close the round now: a revealed one, or an open one after its deadline"
     )
-    can_decide: bool
-    can_override: bool
+    can_decide: bool = Field(
+        description="You may record your decision on this “needs discussion” round (false once superseded)"
+    )
+    can_override: bool = Field(
+        description="You may override this misaligned verdict (false once overridden or superseded)"
+    )
 
 
 class WhyCheckOut(Schema):
@@ -194,6 +198,14 @@ class WhyCheckOut(Schema):
     verdict: Verdict | None = Field(description="aligned, partial (needs discussion) or misaligned")
     comparison: ComparisonOut | None
     effect: EffectOut | None = Field(description="What the verdict did, after the reveal")
+    superseded_by: int | None = Field(
+        description="The id of the later round of the same initiative that superseded this one, or "
+        "null. A revealed or closed round is superseded once a later round has ended (revealed or "
+        "closed) with a verdict: that verdict is in force instead. A superseded round no longer "
+        "pauses the initiative or blocks its approval, and takes no override and no decision (409). "
+        "A later round that is open, voided, closed with one answer or still scoring supersedes "
+        "nothing."
+    )
     you: YouOut
 
 
@@ -345,6 +357,7 @@ def round_out(view: RoundView) -> WhyCheckOut:
         verdict=_verdict(r.verdict) if revealed else None,
         comparison=comparison_of(r.result) if revealed else None,
         effect=_effect(view),
+        superseded_by=view.superseded_by,
         you=YouOut(
             side=view.my_side,  # type: ignore[arg-type]
             can_answer=view.can_answer,

@@ -333,10 +333,19 @@ def whycheck_apply_result(
 
 def whycheck_record_decision(*, actor: Membership, why_check: WhyCheck, note: str) -> WhyCheck:
     """A co-lead records the decision that settles a "needs discussion" verdict; when both have,
-    a pause caused by a why check lifts."""
+    a pause caused by a why check lifts. A superseded round (``selectors.with_superseded``) takes
+    none: ``Conflict`` naming the later round."""
     side = _co_lead_side(actor, why_check)
     if why_check.verdict != Verdict.PARTIAL:
         raise Conflict(_("Only a round that needs discussion takes a decision."))
+    if (later := selectors.later_round_id(why_check)) is not None:
+        raise Conflict(
+            _(
+                "This round was superseded by round %(round)s, a later why check on the same initiative: "
+                "its verdict is the one in force, so this round takes no more decisions."
+            )
+            % {"round": later}
+        )
     text = clean_text(note, field="note", max_length=2000, required=True)
     now = timezone.now()
     with transaction.atomic():
@@ -366,10 +375,19 @@ def whycheck_record_decision(*, actor: Membership, why_check: WhyCheck, note: st
 
 def whycheck_override(*, actor: Membership, why_check: WhyCheck, reason: str) -> WhyCheck:
     """An owner or admin sets a misaligned verdict aside: the pause lifts and the gate no longer
-    blocks. Needs a reason; audited."""
+    blocks. Needs a reason; audited. A superseded round (``selectors.with_superseded``) has no
+    effect left to set aside: ``Conflict`` naming the later round."""
     require(actor, Need.ADMIN)
     if why_check.verdict != Verdict.MISALIGNED:
         raise Conflict(_("Only a misaligned round can be overridden."))
+    if (later := selectors.later_round_id(why_check)) is not None:
+        raise Conflict(
+            _(
+                "This round was superseded by round %(round)s, a later why check on the same initiative: "
+                "its verdict is the one in force, so this round can no longer be overridden."
+            )
+            % {"round": later}
+        )
     if why_check.override_at is not None:
         raise Conflict(_("This round was already overridden."))
     text = clean_text(reason, field="reason", max_length=2000, required=True)
