@@ -122,6 +122,7 @@ def _measure(name: str, data: Path, limit: int | None, vectors_path: Path | None
         "pairs": len(pairs.scores),
         "sentences": len(texts),
         "spearman": split_correlations(pairs, vectors, texts),
+        "displayed": _displayed_correlations(pairs, vectors, texts, embedder),
         "load_seconds": sum(loads.values()) if loads else first_call,
         "first_call_seconds": first_call,
         "sentences_per_second": len(texts) / batch_seconds,
@@ -129,6 +130,34 @@ def _measure(name: str, data: Path, limit: int | None, vectors_path: Path | None
         "base_mb": base_mb,
         "peak_mb": peak_mb,
     }
+
+
+def _displayed_correlations(
+    pairs: Any, vectors: np.ndarray, texts: list[str], embedder: Any
+) -> dict[str, float]:
+    """Spearman x 100 of the score the why check shows (``scoring.compare`` of two answers without
+    measures, what ``tandem whycheck compare`` prints) against the human scores, per split."""
+    from tandem.text.sts import SPLITS, spearman
+    from tandem.whycheck import scoring
+
+    known = dict(zip(texts, vectors, strict=True))
+
+    class Known:  # the vectors already computed; anything else (a cleaned variant) from the engine
+        name, version = embedder.name, embedder.version
+
+        def embed(self, batch: list[str]) -> np.ndarray:
+            missing = [t for t in batch if t not in known]
+            if missing:
+                known.update(zip(missing, embedder.embed(missing), strict=True))
+            return np.array([known[t] for t in batch])
+
+    engine = Known()
+    results = {}
+    for name in SPLITS:
+        answers = [(scoring.Answer(a), scoring.Answer(b)) for a, b in pairs.split(name)]
+        shown = [c.score for c in scoring.compare_many(answers, embedder=engine, themes=False, batch=256)]
+        results[name] = 100.0 * spearman(shown, pairs.scores)
+    return results
 
 
 def _peak_mb() -> float:
@@ -179,6 +208,16 @@ def _print_table(results: dict[str, dict[str, Any]], data: Path) -> None:
             f"{result['peak_mb']:.0f}",
         ]
         print(f"{label:<18}  " + "  ".join(f"{c:>12}" for c in cells))
+    print(
+        "\nthe why check's displayed score (two answers without measures) against the raw cosine, Spearman x 100"
+    )
+    print("  ".join(f"{h:>12}" if i else f"{h:<18}" for i, h in enumerate(["engine", *SPLITS])))
+    for name, result in results.items():
+        cells = [
+            f"{result['displayed'][s]:.1f} ({result['displayed'][s] - result['spearman'][s]:+.1f})"
+            for s in SPLITS
+        ]
+        print(f"{name:<18}  " + "  ".join(f"{c:>12}" for c in cells))
     if published:
         others = ", ".join(f"{m} {f}" for m, f in published.items() if m != "__source__")
         print(f"\npublished ({published['__source__']}): {others}")

