@@ -44,7 +44,11 @@ RESULT: dict[str, Any] = {
     "only_business": [],
     "only_it": [{"name": "Mainframe transactions retired", "target": 100.0, "unit": "%", "by": None}],
     "explanation": "Misaligned (agreement 0.31). The whys state different purposes (0.20).",
-    "details": {"themes_only_business": ["customers"], "themes_only_it": ["mainframe"]},
+    "details": {
+        "themes_only_business": ["customers"],
+        "themes_only_it": ["mainframe"],
+        "bands": {"aligned_from": 0.63, "misaligned_below": 0.31},
+    },
     "drift": {
         "business": {"score": 0.91, "verdict": "aligned", "explanation": "Close to the approved record."},
         "it": {"score": 0.12, "verdict": "misaligned", "explanation": "Far from the approved record."},

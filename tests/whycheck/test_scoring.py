@@ -642,7 +642,11 @@ def test_a_dutch_answer_and_its_english_translation_are_aligned(default_engine) 
         "We moeten het datacenter sluiten en alle servers naar de cloud verhuizen voordat het huurcontract afloopt.",
         (measure("Servers gemigreerd", 100, "%"), measure("Hostingkosten", -30, "%")),
     )
-    assert compare(dutch, english, embedder=default_engine).verdict == "aligned"
+    translated = compare(dutch, english, embedder=default_engine)
+    assert translated.verdict == "aligned"
+    # The translation's words are not named as differences.
+    assert "the same purpose" in translated.explanation
+    assert "speaks of" not in translated.explanation
     assert compare(english, unrelated, embedder=default_engine).verdict == "misaligned"
 
 

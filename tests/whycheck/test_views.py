@@ -306,6 +306,8 @@ def test_after_scoring_the_page_explains_the_verdict(
     assert "Only the IT why speaks of: mainframe" in page
     assert "Close to the approved record." in page
     assert "Far from the approved record." in page
+    # The bands the verdict (and the drift) were judged with.
+    assert "from 0.63 the answers are aligned; from 0.31 up to 0.63 they need discussion" in page
     assert "The misaligned verdict paused the initiative." in page
     assert "flagged for review" in page
 

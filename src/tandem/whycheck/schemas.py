@@ -131,6 +131,13 @@ class DriftOut(Schema):
     explanation: str
 
 
+class BandsOut(Schema):
+    aligned_from: float = Field(description="A score from here is aligned")
+    misaligned_below: float = Field(
+        description="A score below this is misaligned; in between: needs discussion"
+    )
+
+
 class ComparisonOut(Schema):
     explanation: str = Field(description="The comparison in plain words")
     purpose: float | None = Field(description="Similarity of the two whys, from 0 to 1")
@@ -141,6 +148,9 @@ class ComparisonOut(Schema):
     themes_only_business: list[str] = Field(description="Key words of the business why the IT why lacks")
     themes_only_it: list[str] = Field(description="Key words of the IT why the business why lacks")
     drift: dict[SideKey, DriftOut] = Field(description="Each answer against the initiative's record")
+    bands: BandsOut | None = Field(
+        None, description="The score bands the round was judged with (also those of the drift)"
+    )
 
 
 class DecisionOut(Schema):
@@ -287,7 +297,15 @@ def comparison_of(result: dict[str, Any]) -> ComparisonOut | None:
         themes_only_business=_strings(details.get("themes_only_business")),
         themes_only_it=_strings(details.get("themes_only_it")),
         drift=drift,  # type: ignore[arg-type]
+        bands=_bands(details.get("bands")),
     )
+
+
+def _bands(data: object) -> BandsOut | None:
+    """The bands a stored result names; None for a result scored before they were stored."""
+    bands = _mapping(data)
+    low, high = _number(bands.get("misaligned_below")), _number(bands.get("aligned_from"))
+    return BandsOut(aligned_from=high, misaligned_below=low) if low is not None and high is not None else None
 
 
 def _person(membership: Any) -> RoundPersonOut | None:

@@ -29,11 +29,6 @@ if TYPE_CHECKING:
     from tandem.text.embedding import Embedder
 
 Verdict = Literal["aligned", "partial", "misaligned"]
-VERDICT_WORDS: dict[Verdict, str] = {
-    "aligned": "aligned",
-    "partial": "needs discussion",
-    "misaligned": "misaligned",
-}
 
 
 @dataclass(frozen=True)
@@ -99,7 +94,24 @@ class Calibration:
     engine_version: str = ""  # the engine version it was fitted on ("" for the face-value default)
 
 
-BUSINESS_AND_IT = ("the business", "IT")  # how the explanation names the two sides
+def _(text: str) -> str:
+    """``text`` in the active language when Django's settings are configured (the worker, the pages,
+    the command line), as written otherwise (the benchmarks): the scorer itself needs no Django."""
+    try:
+        from django.conf import settings
+        from django.utils.translation import gettext
+    except ImportError:  # pragma: no cover (Django is a dependency of the package)
+        return text
+    return gettext(text) if settings.configured else text
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a constant for translation; ``_`` translates it where it is used."""
+    return text
+
+
+# How the explanation names the two sides (translated where the explanation is written).
+BUSINESS_AND_IT = (gettext_noop("the business"), gettext_noop("IT"))
 
 # Tolerances in the comparison of a matched pair of measures, chosen by hand (plain business sense,
 # not fitted): targets within 10 % of each other and dates within 31 days are the same commitment.
@@ -498,7 +510,7 @@ def match_measures(
         for j, b in enumerate(second):
             similarity = name_similarity(a, b, vectors, calibration)
             if similarity >= calibration.match_threshold:
-                agreement, _ = compare_targets(a, b, BUSINESS_AND_IT)
+                agreement, _issues = compare_targets(a, b, BUSINESS_AND_IT)
                 tie = tuple(sorted((_measure_key(a), _measure_key(b))))
                 candidates.append((-similarity, -agreement, tie, i, j))
     # Equally similar names: the pair whose numbers agree first, then by content (side-blind).
@@ -527,7 +539,7 @@ def _number(value: float) -> str:
 
 def _show(m: Measure) -> str:
     if m.target is None:
-        return "no target"
+        return _("no target")
     return f"{_number(m.target)} {m.unit}".strip()
 
 
@@ -538,62 +550,92 @@ def compare_targets(a: Measure, b: Measure, sides: tuple[str, str]) -> tuple[flo
     ua, ub = normalise_unit(a.unit), normalise_unit(b.unit)
     if not _units_compatible(ua, ub):
         agreement *= 1 - UNIT_CONFLICT_PENALTY
-        issues.append(f"different units ({a.unit or 'none'} vs {b.unit or 'none'})")
+        issues.append(
+            _("different units (%(a)s vs %(b)s)") % {"a": a.unit or _("none"), "b": b.unit or _("none")}
+        )
     gap = _target_gap(a, b, ua, ub)
     if gap is not None and gap > TARGET_TOLERANCE + 1e-9:
         agreement *= 1 - min(1.0, (gap - TARGET_TOLERANCE) / (1 - TARGET_TOLERANCE))
-        issues.append(f"targets differ: {_show(a)} vs {_show(b)} ({round(gap * 100)}% apart)")
+        issues.append(
+            _("targets differ: %(a)s vs %(b)s (%(gap)s%% apart)")
+            % {"a": _show(a), "b": _show(b), "gap": round(gap * 100)}
+        )
     elif (a.target is None) != (b.target is None):
-        issues.append(f"{sides[0] if a.target is None else sides[1]} gave no target")
+        issues.append(_("%(side)s gave no target") % {"side": sides[0] if a.target is None else sides[1]})
     if a.by is not None and b.by is not None:
         days = abs((a.by - b.by).days)
         if days > DATE_TOLERANCE_DAYS:
             span = min(1.0, (days - DATE_TOLERANCE_DAYS) / (365 - DATE_TOLERANCE_DAYS))
             agreement *= 1 - DATE_CONFLICT_MAX_PENALTY * span
-            issues.append(f"dates differ: {a.by.isoformat()} vs {b.by.isoformat()} ({days} days apart)")
+            issues.append(
+                _("dates differ: %(a)s vs %(b)s (%(days)s days apart)")
+                % {"a": a.by.isoformat(), "b": b.by.isoformat(), "days": days}
+            )
     elif (a.by is None) != (b.by is None):
-        issues.append(f"{sides[0] if a.by is None else sides[1]} gave no date")
+        issues.append(_("%(side)s gave no date") % {"side": sides[0] if a.by is None else sides[1]})
     return agreement, issues
 
 
 # --- Comparison ----------------------------------------------------------------------------------
 
 
+SAME_PURPOSE = 0.75  # from here the explanation says "the same purpose" and names no one-sided words
+
+
 def _purpose_words(score: float) -> str:
-    if score >= 0.75:
-        return "the same purpose"
+    if score >= SAME_PURPOSE:
+        return _("the same purpose")
     if score >= 0.5:
-        return "closely related purposes"
+        return _("closely related purposes")
     if score >= 0.25:
-        return "partly related purposes"
-    return "different purposes"
+        return _("partly related purposes")
+    return _("different purposes")
 
 
 def _one_sided_words(
     first: list[str], second: str, whys: tuple[str, str], vectors: TextVectors, calibration: Calibration
 ) -> list[str]:
-    """Key words of the first why with nothing close in the second (no word of the same stem, no key
-    word near in meaning), most telling first: nearest to their own why and farthest from the other."""
+    """Key words of the first why with nothing close in the second, most telling first: nearest to
+    their own why and farthest from the other. A word has its counterpart when the other why has a
+    word of the same stem, a word near in meaning, or a word that is its nearest and has it as its
+    own nearest while at least half as near (mutual nearest words: how "vaste" finds "fixed" across
+    the languages, even when single words sit further apart than whole sentences)."""
     stems = {_strip_accents(word.lower())[:5] for word in _key_words(second, limit=None)}
     others = _key_words(second)
     ranked = []
     for word in first:
         if _strip_accents(word.lower())[:5] in stems:
             continue
-        best = max((vectors.cosine(word, other) for other in others), default=0.0)
-        if _rescale(best, calibration.name_low, calibration.name_high) < calibration.word_threshold:
+        cosines = [vectors.cosine(word, other) for other in others]
+        best = max(cosines, default=0.0)
+        near = _rescale(best, calibration.name_low, calibration.name_high)
+        # Mutual nearest words count from half the usual nearness: translations, not strangers.
+        if near >= calibration.word_threshold / 2 and _mutual(
+            word, others[cosines.index(best)], first, vectors
+        ):
+            continue
+        if near < calibration.word_threshold:
             telling = vectors.cosine(word, whys[0]) - vectors.cosine(word, whys[1])
             ranked.append((-telling, word))
     ranked.sort()
     return [word for _, word in ranked]
 
 
+def _mutual(word: str, other: str, words: list[str], vectors: TextVectors) -> bool:
+    """Whether ``word`` is the nearest of ``words`` to ``other`` (``other`` being nearest to it)."""
+    return max(words, key=lambda w: (vectors.cosine(other, w), w)) == word
+
+
 def _theme_line(only_first: list[str], only_second: list[str], sides: tuple[str, str]) -> str:
     parts = []
     if only_first:
-        parts.append(f"only {sides[0]} speaks of {', '.join(only_first)}")
+        parts.append(
+            _("only %(side)s speaks of %(words)s") % {"side": sides[0], "words": ", ".join(only_first)}
+        )
     if only_second:
-        parts.append(f"only {sides[1]} speaks of {', '.join(only_second)}")
+        parts.append(
+            _("only %(side)s speaks of %(words)s") % {"side": sides[1], "words": ", ".join(only_second)}
+        )
     return "; ".join(parts)
 
 
@@ -611,8 +653,14 @@ def _explain(
     themes: tuple[list[str], list[str]],
     sides: tuple[str, str],
 ) -> str:
-    sentences = [f"{VERDICT_WORDS[verdict].capitalize()} (agreement {score:.2f})."]
-    purpose_line = f"The whys state {_purpose_words(purpose)} ({purpose:.2f})"
+    verdict_words = {"aligned": _("Aligned"), "partial": _("Needs discussion"), "misaligned": _("Misaligned")}
+    sentences = [
+        _("%(verdict)s (agreement %(score).2f).") % {"verdict": verdict_words[verdict], "score": score}
+    ]
+    purpose_line = _("The whys state %(purpose)s (%(value).2f)") % {
+        "purpose": _purpose_words(purpose),
+        "value": purpose,
+    }
     theme_line = _theme_line(themes[0], themes[1], sides)
     sentences.append(f"{purpose_line}: {theme_line}." if theme_line else f"{purpose_line}.")
     if pairs:
@@ -620,18 +668,18 @@ def _explain(
             p.business.name if p.business.name == p.it.name else f"{p.business.name} = {p.it.name}"
             for p in pairs
         )
-        sentences.append(f"Shared measures: {names}.")
+        sentences.append(_("Shared measures: %(names)s.") % {"names": names})
     elif only_first or only_second:
-        sentences.append("No measure in common.")
+        sentences.append(_("No measure in common."))
     else:
-        sentences.append("Neither named a measure.")
-    if only_first:
-        sentences.append(f"Only {sides[0]} named: {'; '.join(_describe_measure(m) for m in only_first)}.")
-    if only_second:
-        sentences.append(f"Only {sides[1]} named: {'; '.join(_describe_measure(m) for m in only_second)}.")
+        sentences.append(_("Neither named a measure."))
+    for side, only in ((sides[0], only_first), (sides[1], only_second)):
+        if only:
+            named = "; ".join(_describe_measure(m) for m in only)
+            sentences.append(_("Only %(side)s named: %(measures)s.") % {"side": side, "measures": named})
     conflicts = [f"{p.business.name}: {', '.join(p.issues)}" for p in pairs if p.issues]
     if conflicts:
-        sentences.append(f"To settle: {'; '.join(conflicts)}.")
+        sentences.append(_("To settle: %(conflicts)s.") % {"conflicts": "; ".join(conflicts)})
     return " ".join(sentences)
 
 
@@ -711,7 +759,7 @@ def compare_with_record(
         record,
         embedder=embedder,
         calibration=calibration,
-        sides=("this answer", "the approved record"),
+        sides=(gettext_noop("this answer"), gettext_noop("the approved record")),
     )
 
 
@@ -807,6 +855,7 @@ def _compare(
     themes: bool,
     embedder: Embedder,
 ) -> Comparison:
+    sides = (_(sides[0]), _(sides[1]))
     matched, rest_a, rest_b = match_measures(first.measures, second.measures, vectors, calibration)
     pairs = []
     for i, j, similarity in matched:
@@ -830,7 +879,9 @@ def _compare(
 
     themes_a: list[str] = []
     themes_b: list[str] = []
-    if themes:
+    # Whys that state the same purpose differ in wording, not in what they say: naming their
+    # one-sided words would list paraphrases and translations ("vaste" / "fixed") as differences.
+    if themes and purpose < SAME_PURPOSE:
         whys = (_clean(first.why), _clean(second.why))
         themes_a = _one_sided_words(_key_words(first.why), second.why, whys, vectors, calibration)
         themes_b = _one_sided_words(_key_words(second.why), first.why, whys[::-1], vectors, calibration)
@@ -842,6 +893,7 @@ def _compare(
         "purpose_cosine": round(vectors.cosine(_clean(first.why), _clean(second.why)), 6),
         "measures_given": measures is not None,
         "features": dict(zip(FEATURES, (round(v, 6) for v in values), strict=True)),
+        "bands": {"aligned_from": calibration.aligned_from, "misaligned_below": calibration.misaligned_below},
         "themes_only_business": themes_a,
         "themes_only_it": themes_b,
     }
