@@ -4,10 +4,8 @@ needing no key, no database and no data directory (docs/configuration.md, "The l
 from __future__ import annotations
 
 import json
-import os
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,31 +14,15 @@ from django.test import override_settings
 
 from tandem import cli
 from tandem.core.demo import local_marker_write
+from tests.core.conftest import bare_env, run_tandem
 
 ROOT = Path(__file__).resolve().parents[2]
 PAIRS = ROOT / "tests" / "data" / "whycheck_pairs.jsonl"
 
 
-def bare_env(**variables: str) -> dict[str, str]:
-    """This process's environment without any TANDEM_* setting or settings module: a new shell."""
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("TANDEM_") and key != "DJANGO_SETTINGS_MODULE"
-    }
-    return {**base, **variables}
-
-
 def tandem(*args: str, cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own interpreter and CLI)
-        [sys.executable, "-W", "ignore", "-m", "tandem.cli", *args],
-        env=bare_env(**variables),
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    """``tandem args`` as a new shell in ``cwd`` runs it (no Tandem variable but ``variables``)."""
+    return run_tandem(*args, env_vars=bare_env(**variables), cwd=cwd, timeout=180)
 
 
 def demo_mode(cwd: Path, **variables: str) -> subprocess.CompletedProcess[str]:

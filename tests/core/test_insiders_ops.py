@@ -9,7 +9,6 @@ import re
 import secrets
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -21,6 +20,7 @@ from django.test import Client, override_settings
 from tandem.core import checks, services
 from tandem.core.models import AuditEvent, Membership
 from tests.conftest import Personas
+from tests.core.conftest import clean_env, run_tandem
 from tests.factories import PASSWORD, MembershipFactory
 
 ALLOWED_HOST = "tandem.example.com"
@@ -30,14 +30,7 @@ NEW_PASSWORD = "a brand new long passphrase"
 # --- A fresh `tandem` process ----------------------------------------------------------------------
 
 
-def environment(data_dir: Path, **variables: str) -> dict[str, str]:
-    """This process's environment without any Tandem setting, plus ``variables``."""
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("TANDEM_") and key != "DJANGO_SETTINGS_MODULE"
-    }
-    return {**base, "TANDEM_DATA_DIR": str(data_dir), **variables}
+environment = clean_env
 
 
 def production(data_dir: Path, **variables: str) -> dict[str, str]:
@@ -51,17 +44,8 @@ def production(data_dir: Path, **variables: str) -> dict[str, str]:
 
 
 def tandem(*args: str, env_vars: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own interpreter and CLI)
-        [sys.executable, "-W", "ignore", "-m", "tandem.cli", *args],
-        env=env_vars,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-        # The usual umask: the files would be world-readable if Tandem left their mode to it.
-        preexec_fn=lambda: os.umask(0o022),
-    )
+    # The usual umask: the files would be world-readable if Tandem left their mode to it.
+    return run_tandem(*args, env_vars=env_vars, cwd=cwd, preexec_fn=lambda: os.umask(0o022))
 
 
 def mode(path: Path) -> int:

@@ -5,19 +5,17 @@ from __future__ import annotations
 
 import ast
 import json
-import os
 import re
 import secrets
 import stat
 import string
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from tandem.config import env
+from tests.core.conftest import clean_env, run_tandem
 
 ROOT = Path(__file__).resolve().parents[2]
 SRC = ROOT / "src"
@@ -270,26 +268,7 @@ def random_secret_key() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(60))
 
 
-def clean_env(data_dir: Path, **variables: str) -> dict[str, str]:
-    """This process's environment without any TANDEM_* setting or settings module, plus ``variables``."""
-    base = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith("TANDEM_") and key != "DJANGO_SETTINGS_MODULE"
-    }
-    return {**base, "TANDEM_DATA_DIR": str(data_dir), **variables}
-
-
-def tandem(*args: str, env_vars: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(  # noqa: S603 (our own interpreter and CLI)
-        [sys.executable, "-W", "ignore", "-m", "tandem.cli", *args],
-        env=env_vars,
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+tandem = run_tandem
 
 
 def shell_json(code: str, *, env_vars: dict[str, str], cwd: Path) -> dict[str, object]:
