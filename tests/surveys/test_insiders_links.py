@@ -125,14 +125,19 @@ def test_a_handed_out_link_is_shown_once(personas: Personas, client_for: ClientF
     assert first[0]["token"] not in page
 
 
-def test_another_admin_cannot_take_the_links_of_a_campaign_started_without_email(personas: Personas) -> None:
-    campaign = make_campaign(
+def started_without_email(personas: Personas) -> Campaign:
+    """A campaign for ``TARGET`` alone, started by the owner without e-mail: its link is pending."""
+    return make_campaign(
         personas.owner,
         questions=likert_only(1),
         audience=AudienceKind.EMAILS,
         recipients=[services.Recipient(TARGET, Side.IT)],
         send_email=False,
     )
+
+
+def test_another_admin_cannot_take_the_links_of_a_campaign_started_without_email(personas: Personas) -> None:
+    campaign = started_without_email(personas)
     [link] = invite_api(bearer(personas.admin), campaign, TARGET).json()["links"]
     assert (link["delivery"], link["token"]) == ("earlier", None)
     [mine] = invite_api(bearer(personas.owner), campaign, TARGET).json()["links"]
@@ -152,13 +157,7 @@ def test_a_members_link_is_not_handed_out_once_the_campaign_is_open(personas: Pe
 
 
 def test_a_link_left_undelivered_and_asked_for_by_email_is_emailed_not_shown(personas: Personas) -> None:
-    campaign = make_campaign(
-        personas.owner,
-        questions=likert_only(1),
-        audience=AudienceKind.EMAILS,
-        recipients=[services.Recipient(TARGET, Side.IT)],
-        send_email=False,
-    )
+    campaign = started_without_email(personas)
     [link] = invite_api(bearer(personas.owner), campaign, TARGET, send_email=True).json()["links"]
     assert (link["delivery"], link["token"]) == ("email", None)
     [again] = invite_api(bearer(personas.owner), campaign, TARGET).json()["links"]
