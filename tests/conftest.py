@@ -193,7 +193,7 @@ def seed_objects(owner: Membership, label: str) -> Objects:
         recipients=[respondent],
         send_email=False,
     )
-    [(_link, survey_token)] = surveys.invitations_create(
+    [(_link, survey_token, _delivery)] = surveys.invitations_create(
         actor=owner, campaign=campaign, recipients=[respondent], send_email=False
     )
     assert survey_token is not None  # handed out: shown this once

@@ -88,7 +88,7 @@ def invite(
     email = email or f"respondent{next(_addresses)}@example.org"
     actor = campaign.created_by
     assert actor is not None
-    [(link, token)] = services.invitations_create(
+    [(link, token, _delivery)] = services.invitations_create(
         actor=actor,
         campaign=campaign,
         recipients=[Recipient(email=email, side=side, department=department)],
@@ -183,7 +183,7 @@ def invite_sides(
         actor=personas.owner, campaign=campaign, recipients=recipients, send_email=False
     )
     tokens: dict[str, list[str]] = {side: [] for side in counts}
-    for link, token in links:
+    for link, token, _delivery in links:
         assert token is not None  # handed out: shown this once
         tokens[link.side].append(token)
     return Invited(campaign, tokens)

@@ -291,7 +291,7 @@ def test_inviting_someone_twice_gives_back_the_same_link(personas: Personas) -> 
         send_email=False,
     )
     assert SurveyLink.objects.for_org(personas.org).count() == before + 1
-    assert [link.email for link, _token in again] == ["itlead@acme.test", "new@example.org"]
+    assert [link.email for link, _token, _delivery in again] == ["itlead@acme.test", "new@example.org"]
     first = SurveyLink.objects.for_org(personas.org).get(campaign=campaign, email="itlead@acme.test")
     assert again[0][0].pk == first.pk
     assert again[0][0].side == Side.IT
@@ -301,7 +301,7 @@ def test_a_token_leads_back_to_its_link(personas: Personas) -> None:
     campaign = make_campaign(
         personas.owner, audience=AudienceKind.EMAILS, recipients=[Recipient("first@example.org", Side.IT)]
     )
-    for link, token in services.invitations_create(
+    for link, token, _delivery in services.invitations_create(
         actor=personas.owner, campaign=campaign, members=[personas.admin, personas.it_lead], send_email=False
     ):
         assert token is not None
@@ -484,13 +484,13 @@ def test_after_a_secret_key_change_a_handed_out_link_keeps_working_and_is_not_sh
     campaign = make_campaign(
         personas.owner, audience=AudienceKind.EMAILS, recipients=[Recipient("first@example.org", Side.IT)]
     )
-    [(link, old)] = services.invitations_create(
+    [(link, old, _delivery)] = services.invitations_create(
         actor=personas.owner, campaign=campaign, members=[personas.it_lead], send_email=False
     )
     settings.SECRET_KEY = "rotated-" + "y" * 60
     assert old is not None
     assert selectors.link_from_token(old).pk == link.pk  # found by its digest, whatever the key
-    [(again, new)] = services.invitations_create(
+    [(again, new, _delivery)] = services.invitations_create(
         actor=personas.owner, campaign=campaign, members=[personas.it_lead], send_email=False
     )
     assert (again.pk, new) == (link.pk, None)

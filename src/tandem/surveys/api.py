@@ -360,9 +360,9 @@ def survey_invite(
 
 
 def _link_out(request: HttpRequest, invitation: services.Invitation) -> LinkOut:
-    link, token = invitation
+    link, token, delivery = invitation
     url = request.build_absolute_uri(reverse("surveys:respond", args=[token])) if token else None
-    return LinkOut(email=link.email, side=link.side, delivery=invitation.delivery, url=url, token=token)  # type: ignore[arg-type]
+    return LinkOut(email=link.email, side=link.side, delivery=delivery, url=url, token=token)  # type: ignore[arg-type]
 
 
 @router.get(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
@@ -535,24 +535,12 @@ class Delivery(StrEnum):
     PENDING = "pending"  # made with a campaign started without e-mail: not delivered yet
 
 
-class Invitation(tuple[SurveyLink, str | None]):
-    """A person's link with its token when ``delivery`` is ``HAND`` (``None`` otherwise); unpacks
-    as ``(link, token)``."""
+class Invitation(NamedTuple):
+    """A person's link, how it reaches them, and its token when ``delivery`` is ``HAND``."""
 
+    link: SurveyLink
+    token: str | None
     delivery: Delivery
-
-    def __new__(cls, link: SurveyLink, token: str | None, delivery: Delivery) -> Invitation:
-        invitation = super().__new__(cls, (link, token))
-        invitation.delivery = delivery
-        return invitation
-
-    @property
-    def link(self) -> SurveyLink:
-        return self[0]
-
-    @property
-    def token(self) -> str | None:
-        return self[1]
 
 
 def _wanted(

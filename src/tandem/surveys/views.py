@@ -234,11 +234,11 @@ def _invite(request: OrgRequest, form: InviteForm, campaign: Campaign) -> HttpRe
 
 def _link_row(request: HttpRequest, invitation: services.Invitation) -> dict[str, Any]:
     """One person invited: the link only when it is handed out now; never whether they answered."""
-    link, token = invitation
+    link, token, delivery = invitation
     return {
         "email": link.email,
         "side": link.get_side_display(),
-        "delivery": invitation.delivery,
+        "delivery": delivery,
         "url": request.build_absolute_uri(reverse("surveys:respond", args=[token])) if token else "",
     }
 
