@@ -81,6 +81,14 @@ def home_panels(membership: Any) -> list[HomePanel]:
     return panels
 
 
+def app_hooks(attribute: str) -> list[Any]:
+    """The functions the apps name in ``attribute`` of their AppConfig (a dotted path), e.g.
+    ``tandem_org_created``: an app reacts to another's change without that app importing it."""
+    return [
+        import_string(path) for config in apps.get_app_configs() if (path := getattr(config, attribute, ""))
+    ]
+
+
 def app_templates(attribute: str) -> list[str]:
     """Templates the apps add to another app's page, e.g. ``tandem_initiative_sections`` on the
     initiative page: the page includes them without importing those apps."""

@@ -7,7 +7,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -15,7 +14,6 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -33,6 +31,7 @@ from tandem.core.models import (
     User,
     hash_token,
 )
+from tandem.core.navigation import app_hooks
 from tandem.core.validation import clean_text
 
 INVITATION_SALT = "tandem.invitation"
@@ -91,9 +90,8 @@ def organization_create(
             summary=owner.email,
             data={"role": Role.OWNER, "side": owner_side},
         )
-        for config in apps.get_app_configs():  # what each app gives a new organisation
-            if hook := getattr(config, "tandem_org_created", ""):
-                import_string(hook)(org)
+        for hook in app_hooks("tandem_org_created"):  # what each app gives a new organisation
+            hook(org)
     return org
 
 

@@ -8,15 +8,14 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.apps import apps
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Department, Membership, Side
+from tandem.core.navigation import app_hooks
 from tandem.core.services import UNCHANGED, Unchanged
 from tandem.core.validation import Within, check_date, clean_text
 from tandem.strategy import selectors
@@ -488,9 +487,8 @@ def initiative_update(
     with transaction.atomic():
         initiative.save()
         if previous != (initiative.business_co_lead_id, initiative.it_co_lead_id):
-            for config in apps.get_app_configs():  # e.g. the why check voids a round waiting for answers
-                if hook := getattr(config, "tandem_co_leads_changed", ""):
-                    import_string(hook)(actor=actor, initiative=initiative, previous=previous)
+            for hook in app_hooks("tandem_co_leads_changed"):  # the why check voids a waiting round
+                hook(actor=actor, initiative=initiative, previous=previous)
         names = _set_departments(initiative, None if isinstance(departments, Unchanged) else departments)
         if names is not None:
             changes["departments"] = [None, names]
