@@ -179,7 +179,7 @@ def pair_features(pair: Pair, vectors: scoring.TextVectors, calibration: Calibra
 # The direction each feature may push the score (scoring.FEATURES): more evidence of agreement never
 # lowers it, and conflicting targets never raise it. A weight fitted against its sign is a quirk of
 # the sample (features that overlap), not knowledge; it is set to 0 and the rest fitted again.
-SIGNS = (1, 1, 0, -1, 1, 1, 1)
+SIGNS = (1, 1, 0, -1, 1, 1, 1, -1)
 
 
 def logistic_fit(rows: np.ndarray, targets: np.ndarray) -> tuple[float, list[float]]:

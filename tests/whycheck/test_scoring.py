@@ -19,6 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tandem.text.embedding import get_embedder
 from tandem.whycheck import scoring
 from tandem.whycheck.scoring import (
     DEFAULT_CALIBRATION,
@@ -41,9 +42,9 @@ PAIRS = REPO / "tests" / "data" / "whycheck_pairs.jsonl"
 # reports them; the test allows a small margin. (The constants are fitted on the whole development
 # part; docs/whycheck-scoring.md has the figures of the locked test part.)
 REPORTED_ACCURACY = {
-    "combined": (0.783, 0.942),
-    "use": (0.841, 0.942),
-    "e5": (0.797, 0.942),
+    "combined": (0.884, 0.942),
+    "use": (0.913, 0.957),
+    "e5": (0.899, 0.942),
     "lexical": (0.870, 0.957),
 }
 MARGIN = 0.03
@@ -210,7 +211,7 @@ def _words(alphabet: str) -> st.SearchStrategy[str]:
     it_names=st.lists(_words("nopqrstuvwxyz"), max_size=4),
     calibration=calibrations,
 )
-def test_no_measure_in_common_and_unrelated_purposes_is_misaligned(
+def test_answers_with_nothing_in_common_are_not_aligned_and_misaligned_when_one_pursues_aims_of_its_own(
     business_why: str, it_why: str, business_names: list[str], it_names: list[str], calibration: Calibration
 ) -> None:
     # Two alphabets that share no letter: no shared word, word piece or acronym on either side.
@@ -218,7 +219,12 @@ def test_no_measure_in_common_and_unrelated_purposes_is_misaligned(
     it = Answer(it_why, tuple(Measure(n, 90, "EUR") for n in it_names))
     result = compare(business, it, embedder=HASH, calibration=calibration)
     assert not result.shared
-    assert result.verdict == "misaligned"
+    assert result.verdict != "aligned"
+    # Nothing in common can be an outcome and a solution that serves it (needs discussion); what
+    # makes it misaligned is a goal of another kind. The face-value default has no weight for it.
+    if calibration is not DEFAULT_CALIBRATION:
+        other_goal = Answer(f"{it_why}; retire the legacy system and cut licence costs", it.measures)
+        assert compare(business, other_goal, embedder=HASH, calibration=calibration).verdict == "misaligned"
 
 
 def test_answers_without_measures_are_judged_on_their_purpose_alone() -> None:
@@ -549,8 +555,6 @@ def test_the_labelled_set_is_balanced_and_in_the_cli_format() -> None:
 
 @pytest.fixture(scope="session")
 def default_engine():  # type: ignore[no-untyped-def]
-    from tandem.text.embedding import get_embedder
-
     engine = get_embedder("default")
     if engine.name == "lexical":
         pytest.skip(
@@ -757,3 +761,84 @@ def test_the_cli_runs_where_the_database_directory_cannot_even_be_created(tmp_pa
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["id"] == "claims"
+
+
+# --- Aims of IT's own ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "kinds"),
+    [
+        ("Cut licence and hosting costs", {"running_costs"}),
+        ("Besparing licentiekosten en beheerkosten", {"running_costs"}),
+        ("Retire the legacy mainframe", {"systems"}),
+        ("De cloudmigratie afronden en het oude pakket uitfaseren", {"systems"}),
+        ("Pass the NIS2 audit and close open vulnerabilities", {"security"}),
+        ("Geen datalekken meer, betere beveiliging", {"security"}),
+        ("Reduce headcount by 25 FTE", {"staffing"}),
+        # Words that merely contain a pattern do not count.
+        ("We often send retirement savings statements after a serverless pilot", set()),
+        ("Customers wait weeks for their permit", set()),
+    ],
+)
+def test_internal_aims_are_recognised_in_english_and_dutch(text: str, kinds: set[str]) -> None:
+    found = scoring.internal_aims(Answer(why=text))
+    assert {kind for kind, count in found.items() if count} == kinds
+
+
+def _feature(result: scoring.Comparison, name: str) -> float:
+    features = result.details["features"]
+    assert isinstance(features, dict)
+    return float(features[name])
+
+
+PERMIT_BUSINESS = Answer(
+    why="Residents wait six weeks for a parking permit and call us to ask where it is. We want a permit within two days.",
+    measures=(Measure("Permit lead time", 2, "days"),),
+)
+PERMIT_SOLUTION = Answer(
+    why="We build an online permit application that checks the address and issues the permit automatically.",
+    measures=(Measure("Permits issued online", 80, "%"),),
+)
+PERMIT_OWN_AIMS = Answer(
+    why="We build an online permit application so we can retire the legacy permit system and cut its licence costs.",
+    measures=(Measure("Permits issued online", 80, "%"), Measure("Licence costs", 40, "k EUR")),
+)
+
+
+def test_an_answer_that_pursues_aims_of_its_own_scores_lower_and_the_explanation_says_so() -> None:
+    engine = get_embedder("lexical")
+    serving = compare(PERMIT_BUSINESS, PERMIT_SOLUTION, embedder=engine)
+    own = compare(PERMIT_BUSINESS, PERMIT_OWN_AIMS, embedder=engine)
+
+    assert _feature(own, "internal_aims") > _feature(serving, "internal_aims") == 0
+    assert own.score < serving.score
+    # The fitted weight of the feature, not only the extra measure, lowers the score.
+    fitted = scoring.calibration_for(engine)
+    blind = replace(
+        fitted,
+        aligned_model=(*fitted.aligned_model[:-1], 0.0),
+        related_model=(*fitted.related_model[:-1], 0.0),
+    )
+    assert own.score < compare(PERMIT_BUSINESS, PERMIT_OWN_AIMS, embedder=engine, calibration=blind).score
+    assert own.details["aims_only_it"] == ["running_costs", "systems"]
+    assert "Only IT speaks of aims such as licence and running costs" in own.explanation
+    assert "aims such as" not in serving.explanation
+    # Symmetric, like every feature: the sides swap in the explanation, not in the score.
+    swapped = compare(PERMIT_OWN_AIMS, PERMIT_BUSINESS, embedder=engine)
+    assert swapped.score == own.score
+    assert swapped.details["aims_only_business"] == ["running_costs", "systems"]
+
+
+def test_aims_both_sides_share_are_no_difference() -> None:
+    engine = get_embedder("lexical")
+    both = Answer(
+        why="Retire the legacy permit system to cut licence costs.", measures=(Measure("Licence costs"),)
+    )
+    found = compare(
+        both,
+        replace(both, why="Cut the licence costs by retiring the legacy permit system."),
+        embedder=engine,
+    )
+    assert _feature(found, "internal_aims") == 0
+    assert found.details["aims_only_business"] == found.details["aims_only_it"] == []

@@ -17,10 +17,12 @@ from pydantic import Field
 from tandem.core.models import Side
 from tandem.core.schemas import ByValue, Day, InputSchema
 from tandem.whycheck.models import GateMode, RoundStatus, Verdict, WhyAnswer
+from tandem.whycheck.scoring import INTERNAL_AIMS
 from tandem.whycheck.selectors import RoundView
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 SideKey = Literal["business", "it"]
+AimKind = Literal["running_costs", "systems", "security", "staffing"]  # scoring.INTERNAL_AIMS
 
 
 # --- Input ---------------------------------------------------------------------------------------
@@ -147,6 +149,14 @@ class ComparisonOut(Schema):
     only_it: list[MeasureOut] = Field(description="Measures only the IT co-lead named")
     themes_only_business: list[str] = Field(description="Key words of the business why the IT why lacks")
     themes_only_it: list[str] = Field(description="Key words of the IT why the business why lacks")
+    aims_only_business: list[AimKind] = Field(
+        [],
+        description="Kinds of aim of IT's own (running costs, systems, security, staff) only the business answer speaks of",
+    )
+    aims_only_it: list[AimKind] = Field(
+        [],
+        description="Kinds of aim of IT's own (running costs, systems, security, staff) only the IT answer speaks of",
+    )
     drift: dict[SideKey, DriftOut] = Field(description="Each answer against the initiative's record")
     bands: BandsOut | None = Field(
         None, description="The score bands the round was judged with (also those of the drift)"
@@ -296,9 +306,16 @@ def comparison_of(result: dict[str, Any]) -> ComparisonOut | None:
         only_it=[measure_of(m) for m in _dicts(result.get("only_it"))],
         themes_only_business=_strings(details.get("themes_only_business")),
         themes_only_it=_strings(details.get("themes_only_it")),
+        aims_only_business=_aims(details.get("aims_only_business")),
+        aims_only_it=_aims(details.get("aims_only_it")),
         drift=drift,  # type: ignore[arg-type]
         bands=_bands(details.get("bands")),
     )
+
+
+def _aims(data: object) -> list[AimKind]:
+    """The known kinds of aim a stored result names (none for a result scored before they were)."""
+    return [kind for kind in _strings(data) if kind in INTERNAL_AIMS]  # type: ignore[misc]
 
 
 def _bands(data: object) -> BandsOut | None:

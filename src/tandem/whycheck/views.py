@@ -33,6 +33,7 @@ from tandem.whycheck.charts import score_chart
 from tandem.whycheck.forms import AnswerForm, DecisionForm, OverrideForm, SettingsForm, StartForm
 from tandem.whycheck.models import RoundStatus, WhyAnswer, WhyCheck
 from tandem.whycheck.schemas import comparison_of, measure_of
+from tandem.whycheck.scoring import INTERNAL_AIMS
 
 PAGE_SIZE = 50
 SAVED_BLIND = gettext_lazy(
@@ -158,6 +159,17 @@ def _sides(view: selectors.RoundView, comparison: Any) -> list[dict[str, Any]]:
     return rows
 
 
+def _aims(comparison: Any) -> dict[str, list[str]]:
+    """The kinds of aim of IT's own that only one answer speaks of, named in the reader's language."""
+    if comparison is None:
+        return {}
+    named = {
+        side: [_(INTERNAL_AIMS[kind][0]) for kind in kinds]
+        for side, kinds in (("business", comparison.aims_only_business), ("it", comparison.aims_only_it))
+    }
+    return {side: labels for side, labels in named.items() if labels}
+
+
 def _render_detail(
     request: OrgRequest,
     round_: WhyCheck,
@@ -177,6 +189,7 @@ def _render_detail(
         "initiative": round_.initiative,
         "sides": _sides(view, comparison),
         "comparison": comparison,
+        "aims": _aims(comparison),
         "scoring": round_.is_revealed and both and round_.scored_at is None,
         "both": both,
         "overdue": round_.status == RoundStatus.OPEN and round_.deadline_passed,
