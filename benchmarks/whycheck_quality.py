@@ -168,18 +168,19 @@ def fit(pairs: Sequence[Pair], embedder: Embedder, start: Calibration) -> Calibr
 
 def pair_features(pair: Pair, vectors: scoring.TextVectors, calibration: Calibration) -> tuple[float, ...]:
     matched, _, _ = scoring.match_measures(pair.business.measures, pair.it.measures, vectors, calibration)
-    pairs = []
-    for i, j, similarity in matched:
-        a, b = pair.business.measures[i], pair.it.measures[j]
-        agreement, issues = scoring.compare_targets(a, b, scoring.BUSINESS_AND_IT)
-        pairs.append(scoring.MeasurePair(a, b, similarity, tuple(issues), agreement))
+    pairs = [
+        scoring._measure_pair(
+            pair.business.measures[i], pair.it.measures[j], similarity, scoring.BUSINESS_AND_IT
+        )
+        for i, j, similarity in matched
+    ]
     return scoring.features(pair.business, pair.it, pairs, vectors, calibration)
 
 
 # The direction each feature may push the score (scoring.FEATURES): more evidence of agreement never
 # lowers it, and conflicting targets never raise it. A weight fitted against its sign is a quirk of
 # the sample (features that overlap), not knowledge; it is set to 0 and the rest fitted again.
-SIGNS = (1, 1, 0, -1, 1, 1, 1, -1)
+SIGNS = (1, 1, 0, -1, 1, 1, 1, -1, 1, 0, -1)
 
 
 def logistic_fit(rows: np.ndarray, targets: np.ndarray) -> tuple[float, list[float]]:

