@@ -15,13 +15,14 @@ TANDEM_HOST ?= 127.0.0.1
 TEST_WORKERS ?= auto
 TANDEM_PORT ?= 8000
 
-.PHONY: help run test lint typecheck bench bench-text lock clean
+.PHONY: help run test lint typecheck bench bench-text messages lock clean
 
 help:
 	@echo "make run    install, migrate and serve the demo at http://$(TANDEM_HOST):$(TANDEM_PORT)"
 	@echo "make test   lint, type-check, migration check and the test suite (SQLite, and PostgreSQL when TANDEM_TEST_DATABASE_URL is set)"
 	@echo "make bench  measure the server under load and a crowd answering a survey, and print the figures"
 	@echo "make bench-text  STS figures of the embedding engines and why-check accuracy"
+	@echo "make messages  extract every translatable string into the catalogues and compile them (needs GNU gettext)"
 	@echo "make lock   re-resolve the pinned dependencies"
 
 $(BIN)/python:
@@ -73,6 +74,16 @@ bench: $(VENV)/.installed-dev
 bench-text: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/text_quality.py
 	$(BIN)/python benchmarks/whycheck_quality.py
+
+# The translation catalogues (docs/i18n.md): extract every string of Tandem's own into
+# src/tandem/locale/<lang>/LC_MESSAGES/django.po, then compile the .mo files that are committed
+# with them (so an install needs no gettext). Needs GNU gettext (xgettext, msgmerge, msgfmt).
+LANGUAGES_TO_TRANSLATE ?= nl
+messages: $(VENV)/.installed-dev
+	cd src/tandem && DJANGO_SETTINGS_MODULE=tandem.config.settings TANDEM_DEBUG=true TANDEM_SECRET_KEY=make-messages-needs-no-real-key-only-a-long-enough-one \
+		$(CURDIR)/$(BIN)/python -m django makemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE)) --no-obsolete --add-location file
+	cd src/tandem && DJANGO_SETTINGS_MODULE=tandem.config.settings TANDEM_DEBUG=true TANDEM_SECRET_KEY=make-messages-needs-no-real-key-only-a-long-enough-one \
+		$(CURDIR)/$(BIN)/python -m django compilemessages $(addprefix -l ,$(LANGUAGES_TO_TRANSLATE))
 
 lock:
 	$(BIN)/pip install --quiet uv==0.13.8
