@@ -21,6 +21,8 @@ NON_TENANT = {
     "core:home",
     "core:profile",
     "core:api_tokens",
+    # The language switcher writes only the person's own choice (their profile, a cookie).
+    "core:set_language",
     "api:me",
     "api:orgs",
     "api:openapi-json",

@@ -49,6 +49,16 @@ MATRIX = [
     Row("core:home", "get", lambda p: "/", SIGNED_IN, ok=302),
     Row("core:profile", "get", lambda p: "/profile/", SIGNED_IN),
     Row("core:api_tokens", "get", lambda p: "/profile/tokens/", SIGNED_IN),
+    # The language switcher: anyone may choose (the sign-in page and survey links have it too).
+    Row(
+        "core:set_language",
+        "post",
+        lambda p: "/language/",
+        SIGNED_IN,
+        ok=302,
+        data={"language": "nl", "next": "/"},
+    ),
+    Row("core:set_language", "get", lambda p: "/language/", SIGNED_IN, ok=405, anonymous=405),
     Row("core:api_token_revoke", "post", token_path, {"member"}, ok=302),
     Row("core:invitation", "get", invite_link, SIGNED_IN, anonymous=200),
     Row("core:org_home", "get", lambda p: "/o/acme/", MEMBERS),

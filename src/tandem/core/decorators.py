@@ -14,6 +14,7 @@ from django.shortcuts import redirect
 from tandem.core.access import Need, OrgRequest, org_member
 from tandem.core.cache import page_cached
 from tandem.core.errors import MfaRequired
+from tandem.core.language import follows_organisation_language, use_language
 
 View = Callable[..., HttpResponse]
 
@@ -33,7 +34,10 @@ def org_view(need: Need = Need.MEMBER) -> Callable[[View], View]:
             except MfaRequired as error:
                 messages.warning(request, error.message)
                 return redirect("mfa_activate_totp")
-            return view(cast(OrgRequest, request), *args, **kwargs)
+            org_request = cast(OrgRequest, request)
+            if org_request.org.language and follows_organisation_language(request):
+                use_language(request, org_request.org.language)
+            return view(org_request, *args, **kwargs)
 
         return wrapper
 

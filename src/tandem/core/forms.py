@@ -20,6 +20,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.errors import TandemError, ValidationFailed
+from tandem.core.language import language_choices
 from tandem.core.models import Department, Organization, Role, Side
 
 _STATUS = "_tandem_status"
@@ -127,10 +128,43 @@ class OrganizationSettingsForm(forms.Form):
     require_mfa = forms.BooleanField(
         label=_("Require multi-factor authentication for every member"), required=False
     )
+    language = forms.ChoiceField(
+        label=_("Default language"),
+        required=False,
+        help_text=_(
+            "For members who chose no language of their own; without it, each browser's language applies."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices(_("Each person's browser language"))  # type: ignore[attr-defined]
 
 
 class ProfileForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150, required=False)
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,
+        help_text=_(
+            "Pages and e-mails to you use it. Without a choice, your organisation's default applies, then your browser's."
+        ),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices(_("As my organisation or browser says"))  # type: ignore[attr-defined]
+
+
+class LanguageForm(forms.Form):
+    """The menu's language switcher."""
+
+    language = forms.ChoiceField()
+    next = forms.CharField(required=False, max_length=2000)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices("")[1:]  # type: ignore[attr-defined]
 
 
 class ApiTokenForm(forms.Form):

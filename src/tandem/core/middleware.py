@@ -16,6 +16,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 
 from tandem.core.access import audit_refusal
+from tandem.core.language import use_language
 
 STARTED = "tandem_started"
 SEEN = "tandem_seen"
@@ -49,6 +50,21 @@ class SessionTimeoutMiddleware:
                 return redirect_to_login(request.get_full_path())
             elif now - seen > _REFRESH_EVERY:
                 request.session[SEEN] = now
+        return self.get_response(request)
+
+
+class PreferredLanguageMiddleware:
+    """A signed-in person's own choice of language (profile or the menu's switcher) beats the
+    language cookie and the browser's Accept-Language, which ``LocaleMiddleware`` chose from. The
+    organisation's default comes next, on its pages (``org_view``)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = getattr(request.user, "language", "") if request.user.is_authenticated else ""
+        if language:
+            use_language(request, language)
         return self.get_response(request)
 
 

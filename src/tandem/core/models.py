@@ -38,6 +38,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("e-mail address"), unique=True)
     name = models.CharField(_("name"), max_length=150, blank=True)
+    # The person's own choice of language; "" follows the organisation's default, then the browser.
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
@@ -71,6 +75,10 @@ class Organization(models.Model):
         _("require multi-factor authentication"),
         default=False,
         help_text=_("Members must set up an authenticator app before they can open this organisation."),
+    )
+    # The language of members who chose none; "" follows each browser's Accept-Language.
+    language = models.CharField(
+        _("default language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
     )
     created_at = models.DateTimeField(auto_now_add=True)
     # Bumped in the transaction of every write to the organisation's data (``core.cache``): the

@@ -101,25 +101,31 @@ def organization_update(
     actor: Membership,
     name: str,
     require_mfa: bool,
+    language: str | None = None,
     request: HttpRequest | None = None,
 ) -> Organization:
-    """Rename the organisation (admins) or change its MFA requirement (owners only)."""
+    """Rename the organisation or set its default language (admins), or change its MFA
+    requirement (owners only). ``language`` None leaves the default language as it is."""
     name = clean_text(name, field="name", max_length=120)
     if not name:
         raise ValidationFailed(_("Give the organisation a name."), field="name")
     if require_mfa != org.require_mfa and not actor.is_owner:
         raise ValidationFailed(_("Only an owner can change the MFA requirement."), field="require_mfa")
+    language = org.language if language is None else checked_language(language)
     changes: dict[str, list[Any]] = {}
     if name != org.name:
         changes["name"] = [org.name, name]
     if require_mfa != org.require_mfa:
         changes["require_mfa"] = [org.require_mfa, require_mfa]
+    if language != org.language:
+        changes["language"] = [org.language, language]
     if not changes:
         return org
     with transaction.atomic():
         org.name = name
         org.require_mfa = require_mfa
-        org.save(update_fields=["name", "require_mfa"])
+        org.language = language
+        org.save(update_fields=["name", "require_mfa", "language"])
         audit_record(
             action="org.updated",
             actor=actor.user,
@@ -440,16 +446,36 @@ def user_create(*, email: str, name: str = "", password: str | None = None, veri
     return user
 
 
-def user_update_profile(*, user: User, name: str) -> User:
-    """Change the person's display name; every organisation that shows it sees the change (its
-    data version moves, so no page keeps the old name)."""
+def user_update_profile(*, user: User, name: str, language: str | None = None) -> User:
+    """Change the person's display name and, when given, their language ("" follows the
+    organisation's default, then the browser); every organisation that shows the name sees the
+    change (its data version moves, so no page keeps the old name)."""
     name = clean_text(name, field="name", max_length=150)
+    language = user.language if language is None else checked_language(language)
     with transaction.atomic():
-        user.name = name
-        user.save(update_fields=["name"])
+        user.name, user.language = name, language
+        user.save(update_fields=["name", "language"])
         for org_id in Membership.objects.for_user(user).values_list("organization_id", flat=True):
             org_changed(org_id)
     return user
+
+
+def user_set_language(*, user: User, language: str) -> User:
+    """The person's own choice of language (the menu's switcher): pages and e-mails to them use it."""
+    user.language = checked_language(language)
+    user.save(update_fields=["language"])
+    return user
+
+
+def checked_language(language: str, *, field: str = "language") -> str:
+    """A language Tandem ships ("" for none chosen), or ValidationFailed naming the choices."""
+    language = (language or "").strip()
+    if language and language not in dict(settings.LANGUAGES):
+        choices = ", ".join(code for code, _name in settings.LANGUAGES)
+        raise ValidationFailed(
+            _("Choose one of the languages Tandem speaks: %(choices)s.") % {"choices": choices}, field=field
+        )
+    return language
 
 
 # --- API tokens ------------------------------------------------------------------------------------

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 
-from tandem.core.models import Invitation
+from tandem.core.language import language_for
+from tandem.core.mail import send_templated
+from tandem.core.models import Invitation, User
 
 
 @task()
@@ -27,8 +26,13 @@ def send_invitation_email(*, invitation_id: int, base_url: str = "") -> bool:
         return False
     link = (base_url or settings.SITE_URL) + reverse("core:invitation", args=[invitation_token(invitation)])
     context = {"invitation": invitation, "link": link, "site_url": settings.SITE_URL}
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("core/email/invitation_subject.txt", context).strip()
-        body = render_to_string("core/email/invitation_body.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    # Someone who already has an account gets their own language; a newcomer the organisation's.
+    person = User.objects.filter(email__iexact=invitation.email).only("language").first()
+    send_templated(
+        to=invitation.email,
+        language=language_for(person, invitation.organization),
+        subject="core/email/invitation_subject.txt",
+        body="core/email/invitation_body.txt",
+        context=context,
+    )
     return True

@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject as lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -29,6 +30,7 @@ from tandem.core.forms import (
     ApiTokenForm,
     DepartmentForm,
     InviteForm,
+    LanguageForm,
     MemberForm,
     OrganizationSettingsForm,
     ProfileForm,
@@ -37,6 +39,7 @@ from tandem.core.forms import (
     posted,
     render_form,
 )
+from tandem.core.language import use_language
 from tandem.core.models import Invitation, Organization, User
 from tandem.core.navigation import home_panels
 
@@ -176,7 +179,7 @@ def departments(request: OrgRequest) -> HttpResponse:
 def org_settings(request: OrgRequest) -> HttpResponse:
     membership, org = request.membership, request.org
     form = OrganizationSettingsForm(
-        posted(request), initial={"name": org.name, "require_mfa": org.require_mfa}
+        posted(request), initial={"name": org.name, "require_mfa": org.require_mfa, "language": org.language}
     )
     form.fields["require_mfa"].disabled = not membership.is_owner
     update = partial(services.organization_update, org=org, actor=membership, request=request)
@@ -222,7 +225,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     user = cast(User, request.user)
-    form = ProfileForm(posted(request), initial={"name": user.name})
+    form = ProfileForm(posted(request), initial={"name": user.name, "language": user.language})
     update = partial(services.user_update_profile, user=user)
     done = form_submit(request, form, update, to=reverse("core:profile"), message=_("Profile saved."))
     context = {
@@ -231,6 +234,36 @@ def profile(request: HttpRequest) -> HttpResponse:
         "signins": selectors.signin_events_for_user(user)[:10],
     }
     return done or render_form(request, "core/profile.html", context, form)
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The menu's language switcher: a signed-in person's choice is kept in their profile, and the
+    cookie carries it for everyone else (the sign-in page, a survey link). Back to the page it was
+    used on, when that is an address of this site."""
+    form = LanguageForm(request.POST)
+    back = form.data.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        back = reverse("core:home") if request.user.is_authenticated else reverse("account_login")
+    if not form.is_valid():
+        messages.error(request, _("Choose one of the languages Tandem speaks."))
+        return redirect(back)
+    language = form.cleaned_data["language"]
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    use_language(request, language)
+    response = redirect(back)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.SESSION_COOKIE_SECURE,
+        httponly=True,
+        samesite="Lax",
+    )
+    return response
 
 
 @login_required

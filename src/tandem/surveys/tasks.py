@@ -10,14 +10,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.tasks import TaskResultStatus, task
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from tandem.core import text
+from tandem.core.language import language_for
+from tandem.core.mail import send_templated
 from tandem.surveys import results, selectors
 from tandem.surveys.models import MAX_REMINDERS, Campaign, SurveyLink
 
@@ -33,10 +33,14 @@ def _send(link: SurveyLink, *, reminder: bool, base_url: str, threshold: int, qu
         "threshold": threshold,
         "questions": questions,
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        subject = render_to_string("surveys/email/subject.txt", context).strip()
-        body = render_to_string("surveys/email/body.txt", context)
-    send_mail(subject, body, None, [link.email])
+    # A respondent has no account: the campaign's organisation decides the language.
+    send_templated(
+        to=link.email,
+        language=language_for(None, link.campaign.organization),
+        subject="surveys/email/subject.txt",
+        body="surveys/email/body.txt",
+        context=context,
+    )
 
 
 def _mail(campaign_id: int, *, reminder: bool, base_url: str, link_ids: list[int] | None = None) -> int:

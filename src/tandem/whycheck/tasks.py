@@ -8,12 +8,12 @@ from datetime import date
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.tasks import task
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from tandem.core import text
+from tandem.core.language import language_for
+from tandem.core.mail import send_templated
 from tandem.core.models import Membership
 from tandem.whycheck.models import RoundStatus, WhyAnswer, WhyCheck
 
@@ -115,8 +115,12 @@ def notify_why_check(*, why_check_id: int, event: str, member_ids: list[int] | N
         "whycheck:detail", kwargs={"org_slug": round_.organization.slug, "why_check_id": round_.pk}
     )
     context = {"round": round_, "initiative": round_.initiative, "link": link, "event": event}
-    subject = render_to_string("whycheck/email/subject.txt", context).strip()
-    body = render_to_string("whycheck/email/body.txt", context)
     for lead in leads:
-        send_mail(subject, body, None, [lead.user.email])
+        send_templated(
+            to=lead.user.email,
+            language=language_for(lead.user, round_.organization),
+            subject="whycheck/email/subject.txt",
+            body="whycheck/email/body.txt",
+            context=context,
+        )
     return len(leads)

@@ -1,0 +1,42 @@
+"""Which language a request is answered in: the person's own choice (profile, or the menu's
+switcher), then the organisation's default on its pages, then the browser's Accept-Language.
+
+``LocaleMiddleware`` picks the switcher's cookie or Accept-Language; ``PreferredLanguageMiddleware``
+puts a signed-in person's choice first; ``org_view`` applies the organisation's default when nobody
+chose.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.utils import translation
+from django.utils.functional import Promise
+
+
+def use_language(request: HttpRequest, language: str) -> None:
+    """Answer this request in ``language`` (pages, messages, the Content-Language header)."""
+    translation.activate(language)
+    request.LANGUAGE_CODE = language
+
+
+def follows_organisation_language(request: HttpRequest) -> bool:
+    """Whether nobody chose a language for this request: no choice in the person's profile and no
+    switcher cookie. Then the organisation's default applies, before the browser's."""
+    language = getattr(request.user, "language", "") if request.user.is_authenticated else ""
+    return not language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+
+
+def language_choices(none_label: str | Promise) -> list[tuple[str, str | Promise]]:
+    """The languages Tandem speaks, each named in itself ("Nederlands"), after ``none_label``."""
+    named = [
+        (code, translation.get_language_info(code)["name_local"].capitalize())
+        for code, _ in settings.LANGUAGES
+    ]
+    return [("", none_label), *named]
+
+
+def language_for(user: object = None, organization: object = None) -> str:
+    """The language to write to a person in (e-mails): their own choice, else the organisation's
+    default, else the installation's."""
+    return getattr(user, "language", "") or getattr(organization, "language", "") or settings.LANGUAGE_CODE
