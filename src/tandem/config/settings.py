@@ -320,6 +320,7 @@ MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("nl", _("Dutch"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["tandem.formats"]  # dates per language; numbers follow Django's locales
 TIME_ZONE = env_str("TANDEM_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

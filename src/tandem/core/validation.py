@@ -32,14 +32,11 @@ EARLIEST = date(1900, 1, 1)
 LATEST = date(2200, 12, 31)
 # A deadline further ahead than this is not a plan anyone steers by.
 DEADLINE_YEARS = 5
-# How pages show a date (Django's `date` filter): the month as a word reads the same in every
-# country, where 03/04 does not.
-DATE_FORMAT = "j M Y"
 
 
 def shown(day: date) -> str:
-    """A date as the pages show it, e.g. "22 Mar 2027"."""
-    return formats.date_format(day, DATE_FORMAT)
+    """A date as the pages show it in the active language (``tandem.formats``): "22 Mar 2027"."""
+    return formats.date_format(day)
 
 
 def years_ahead(day: date, years: int) -> date:

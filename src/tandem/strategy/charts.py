@@ -16,7 +16,7 @@ from tandem.strategy.progress import Direction
 
 
 def _day(check_in: CheckIn) -> str:
-    return date_format(localtime(check_in.created_at), "j M Y")
+    return date_format(localtime(check_in.created_at))
 
 
 def _value_axis(key_result: KeyResult, values: Sequence[float]) -> Axis:

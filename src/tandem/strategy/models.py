@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.charts import number
 from tandem.core.models import Department, Membership, Organization, OrgScopedModel, Side
 from tandem.core.tenancy import TenantManager
 from tandem.strategy.progress import Direction, key_result_progress
@@ -303,7 +304,7 @@ class Initiative(OrgScopedModel):
     def budget(self) -> str:
         if self.budget_amount is None:
             return ""
-        return f"{self.budget_currency} {self.budget_amount.quantize(Decimal('1')):,}"
+        return f"{self.budget_currency} {number(self.budget_amount.quantize(Decimal('1')))}"
 
 
 class SuccessMeasure(OrgScopedModel):

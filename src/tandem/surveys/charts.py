@@ -132,7 +132,7 @@ def trend_chart(
         places=Places(
             _("Campaign, by the month it opened"),
             charts.evenly(len(points)),
-            tuple(date_format(p.campaign.opens_on, "M Y") for p in points),
+            tuple(date_format(p.campaign.opens_on, "YEAR_MONTH_FORMAT") for p in points),
         ),
         axis=Axis.nice(_("Mean answer"), low, high),
         series=series,

@@ -23,7 +23,7 @@ VERDICT_COLOURS: dict[str, str] = {
 
 
 def _day(round_: WhyCheck) -> str:
-    return date_format(localtime(round_.scored_at), "j M Y")
+    return date_format(localtime(round_.scored_at))
 
 
 def score_chart(rounds: Sequence[WhyCheck], chart_id: str) -> SafeString:

@@ -11,6 +11,7 @@ import math
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from django.utils.translation import get_language
 from ninja import Schema
 from pydantic import Field
 
@@ -275,22 +276,29 @@ def _verdict(value: Any) -> Any:
 
 
 def comparison_of(result: dict[str, Any]) -> ComparisonOut | None:
-    """The stored result of the scorer (``WhyCheck.result``) in a fixed shape; None when empty."""
+    """The stored result of the scorer (``WhyCheck.result``) in a fixed shape, its words in the
+    active language when the result holds them (``translations``); None when empty."""
     if not result:
         return None
     details = _mapping(result.get("details"))
     drift_data = _mapping(result.get("drift"))
+    words = _mapping(_mapping(result.get("translations")).get(get_language()))
+    drift_words = _mapping(words.get("drift"))
     drift = {
         side: DriftOut(
             score=_number(data.get("score")),
             verdict=_verdict(data.get("verdict")),
-            explanation=str(data.get("explanation") or ""),
+            explanation=str(drift_words.get(side) or data.get("explanation") or ""),
         )
         for side, data in drift_data.items()
         if side in (Side.BUSINESS, Side.IT) and isinstance(data, dict)
     }
+    issues = words.get("issues")
+    pairs = _dicts(result.get("shared"))
+    if isinstance(issues, list) and len(issues) == len(pairs):
+        pairs = [{**pair, "issues": found} for pair, found in zip(pairs, issues, strict=True)]
     return ComparisonOut(
-        explanation=str(result.get("explanation") or ""),
+        explanation=str(words.get("explanation") or result.get("explanation") or ""),
         purpose=_number(result.get("purpose")),
         measures=_number(result.get("measures")),
         shared=[
@@ -300,7 +308,7 @@ def comparison_of(result: dict[str, Any]) -> ComparisonOut | None:
                 similarity=_number(pair.get("similarity")),
                 issues=_strings(pair.get("issues")),
             )
-            for pair in _dicts(result.get("shared"))
+            for pair in pairs
         ],
         only_business=[measure_of(m) for m in _dicts(result.get("only_business"))],
         only_it=[measure_of(m) for m in _dicts(result.get("only_it"))],

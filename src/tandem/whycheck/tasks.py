@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.tasks import task
 from django.urls import reverse
+from django.utils import translation
 
 from tandem.core import text
 from tandem.core.language import language_for
@@ -58,10 +59,24 @@ def score_why_check(*, why_check_id: int) -> str:
     if set(answers) != {"business", "it"}:
         return "incomplete"
     embedder = text.embedder()
-    business, it = _answer(answers["business"]), _answer(answers["it"])
-    comparison = scoring.compare(business, it, embedder=embedder)
-    result = _plain(comparison)
-    result["drift"] = _drift(round_, {"business": business, "it": it}, embedder)
+    sides = {"business": _answer(answers["business"]), "it": _answer(answers["it"])}
+    with translation.override(settings.LANGUAGE_CODE):
+        comparison = scoring.compare(sides["business"], sides["it"], embedder=embedder)
+        result = _plain(comparison)
+        result["drift"] = _drift(round_, sides, embedder)
+    # The explanations in every other language Tandem speaks, so each reader gets their own (the
+    # score is the same: only the words differ; the vectors come from the embedding cache).
+    result["translations"] = {}
+    for language, _name in settings.LANGUAGES:
+        if language != settings.LANGUAGE_CODE:
+            with translation.override(language):
+                translated = scoring.compare(sides["business"], sides["it"], embedder=embedder)
+                drift = _drift(round_, sides, embedder)
+            result["translations"][language] = {
+                "explanation": translated.explanation,
+                "issues": [list(pair.issues) for pair in translated.shared],
+                "drift": {side: data["explanation"] for side, data in drift.items()},
+            }
     services.whycheck_apply_result(
         why_check=round_, score=comparison.score, verdict=comparison.verdict, result=result
     )
