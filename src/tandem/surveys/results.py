@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.models import Department, Side
 from tandem.surveys import stats
+from tandem.surveys.labels import shipped
 from tandem.surveys.models import (
     CHOICE_KINDS,
     SCALES,
@@ -140,7 +141,7 @@ def _distribution(kind: str, values: Sequence[Any], choices: Sequence[str]) -> t
         counts: Counter[str] = Counter()
         for value in values:
             counts.update(value if isinstance(value, list) else [value])
-        return tuple((choice, counts.get(choice, 0)) for choice in choices)
+        return tuple((shipped(choice), counts.get(choice, 0)) for choice in choices)
     scale = SCALES.get(kind, (1, 2, 3, 4, 5))
     summary = stats.describe([float(v) for v in values], scale)
     return tuple((str(k), count) for k, count in summary.distribution.items())
@@ -337,7 +338,8 @@ def _maturity(
     if not by_criterion:
         return (), None
     criteria = tuple(
-        _derived(f"criterion:{name}", name, "criterion", parts) for name, parts in by_criterion.items()
+        _derived(f"criterion:{name}", shipped(name), "criterion", parts)
+        for name, parts in by_criterion.items()
     )
     level = _derived(OVERALL_KEY, _("Overall alignment maturity"), OVERALL_KEY, criteria)
     return criteria, level
@@ -413,13 +415,13 @@ def _question_item(
     ]
     return item_result(
         key=question.field_name,
-        label=question.text,
+        label=shipped(question.text),
         kind=question.kind,
         rows=rows,
         threshold=threshold,
         departments=departments,
         choices=question.choices,
-        help_text=question.help_text,
+        help_text=shipped(question.help_text),
     )
 
 

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tandem.core.errors import NotFound
 from tandem.core.models import Department, Membership, Organization, Role
 from tandem.surveys import results
+from tandem.surveys.labels import shipped
 from tandem.surveys.models import (
     MAX_REMINDERS,
     SCALES,
@@ -321,11 +322,11 @@ def template_trend_items(template: SurveyTemplate) -> list[dict[str, Any]]:
 def _trend_labels(questions: list[Question]) -> dict[str, tuple[str, tuple[int, ...]]]:
     criterion_scale = next((SCALES[q.kind] for q in questions if q.criterion and q.kind in SCALES), (1, 5))
     labels: dict[str, tuple[str, tuple[int, ...]]] = {
-        q.field_name: (q.text, SCALES[q.kind]) for q in questions if q.kind in SCALES
+        q.field_name: (shipped(q.text), SCALES[q.kind]) for q in questions if q.kind in SCALES
     }
     for q in questions:
         if q.criterion:
-            labels[f"criterion:{q.criterion}"] = (q.criterion, criterion_scale)
+            labels[f"criterion:{q.criterion}"] = (shipped(q.criterion), criterion_scale)
     labels[results.OVERALL_KEY] = (_("Overall alignment maturity"), criterion_scale)
     return labels
 

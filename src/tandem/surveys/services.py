@@ -26,6 +26,7 @@ from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Department, Membership, Organization, Side
 from tandem.core.validation import check_date, clean_text
 from tandem.surveys import catalog, selectors
+from tandem.surveys.labels import shipped
 from tandem.surveys.models import (
     CHOICE_KINDS,
     MIN_THRESHOLD,
@@ -237,20 +238,30 @@ def template_create(
 
 
 def template_copy(*, actor: Membership, template: SurveyTemplate, name: str = "") -> SurveyTemplate:
-    """An editable copy of any template, shipped or not."""
-    name = clean_text(name, field="name", max_length=120) or _("%(name)s (copy)") % {"name": template.name}
+    """An editable copy of any template, shipped or not. The copy is the copier's own text: the
+    wording of a shipped template is written in their language (``labels.shipped``)."""
+    name = clean_text(name, field="name", max_length=120) or _("%(name)s (copy)") % {
+        "name": shipped(template.name)
+    }
     with transaction.atomic():
         copy = SurveyTemplate.objects.create(
             organization=actor.organization,
             name=name[:120],
-            description=template.description,
+            description=shipped(template.description)[:1000],
             copied_from=template,
             created_by=actor,
         )
         _write_questions(
             copy,
             (
-                QuestionInput(q.kind, q.text, q.help_text, q.criterion, tuple(q.choices), q.required)
+                QuestionInput(
+                    q.kind,
+                    shipped(q.text),
+                    shipped(q.help_text),
+                    shipped(q.criterion),
+                    tuple(shipped(c) for c in q.choices),
+                    q.required,
+                )
                 for q in template.questions.all()
             ),
         )

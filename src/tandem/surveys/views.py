@@ -18,6 +18,7 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -41,6 +42,7 @@ from tandem.surveys.forms import (
     TemplateForm,
     question_initial,
 )
+from tandem.surveys.labels import shipped
 from tandem.surveys.models import (
     MIN_THRESHOLD,
     SCALES,
@@ -133,7 +135,7 @@ def _results_context(
     compute = partial(selectors.campaign_results, campaign)
     return {
         "campaign": campaign,
-        "results": org_cached(org, "campaign_results", compute, campaign.pk, answers),
+        "results": org_cached(org, "campaign_results", compute, campaign.pk, answers, get_language()),
         "answers_version": answers,
         "progress": selectors.campaign_progress(campaign),
         "can_manage": access.can_manage(membership),
@@ -309,7 +311,7 @@ def template_detail(request: OrgRequest, template_id: int) -> HttpResponse:
         "used": used,
         "editable": _editable(template, used),
         "can_manage": access.can_manage(request.membership),
-        "likert_labels": catalog.LIKERT_LABELS,
+        "likert_labels": [shipped(label) for label in catalog.LIKERT_LABELS],
     }
     return render(request, "surveys/template_detail.html", context)
 
@@ -437,11 +439,13 @@ def _fields(
     for q in questions:
         value = answers.get(q.field_name, [] if q.kind == QuestionKind.MULTIPLE else "")
         if q.kind == QuestionKind.LIKERT:
-            options = [(str(i), f"{i} · {label}") for i, label in enumerate(catalog.LIKERT_LABELS, start=1)]
+            options = [
+                (str(i), f"{i} · {shipped(label)}") for i, label in enumerate(catalog.LIKERT_LABELS, start=1)
+            ]
         elif q.kind == QuestionKind.SCORE:
             options = [(str(i), str(i)) for i in SCALES[QuestionKind.SCORE]]
         else:
-            options = [(c, c) for c in q.choices]
+            options = [(c, shipped(c)) for c in q.choices]
         chosen = set(value) if isinstance(value, list) else {str(value)}
         fields.append(
             {

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tandem.surveys import charts
+from tandem.surveys.labels import shipped
 from tandem.surveys.models import CampaignStatus
 from tandem.surveys.results import Comparison, GroupResult, ItemResult
 
@@ -78,3 +79,6 @@ register.simple_tag(charts.trend_chart)
 @register.filter
 def status_label(status: str) -> str:
     return str(CampaignStatus(status).label) if status in CampaignStatus.values else status
+
+
+register.filter("shipped", shipped)

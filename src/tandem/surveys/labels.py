@@ -1,0 +1,17 @@
+"""Shipped survey text in the reader's language.
+
+The templates that ship with Tandem (``catalog``) are stored as written, in English, and cannot be
+changed; their questions, help, choices, criteria, names and answer-scale labels are in the
+translation catalogues, so each reader and each respondent sees them in their own language while
+the answers stay comparable across languages (one question, one set of figures). Text that people
+wrote themselves is shown as written.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext
+
+
+def shipped(text: str) -> str:
+    """``text`` in the active language when it is shipped text; as written otherwise."""
+    return gettext(text) if text else text
