@@ -11,7 +11,7 @@ from django.utils import translation
 
 from tandem.core import services
 from tandem.core.errors import ValidationFailed
-from tandem.core.models import AuditEvent
+from tandem.core.models import AuditEvent, Membership, Role, Side
 from tests.conftest import Personas
 
 
@@ -72,8 +72,18 @@ def test_the_organisations_default_comes_before_the_browser_and_after_the_person
     assert page["Content-Language"] == "en"
     assert b"Sign out" in page.content
 
-    # Outside the organisation's pages (its default is not known there): the browser's language.
-    assert member.get("/profile/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
+    # Outside the organisation's pages, the default of the person's organisations when they agree.
+    assert speaks_dutch(member.get("/profile/", HTTP_ACCEPT_LANGUAGE="en"))
+    # Someone whose organisations have different defaults gets the browser's language there.
+    services.organization_update(
+        org=personas.other_org, actor=personas.outsider, name="Globex", require_mfa=False, language="en"
+    )
+    Membership.objects.create(
+        organization=personas.org, user=personas.outsider.user, role=Role.MEMBER, side=Side.IT
+    )
+    outsider = client_for("outsider")
+    assert outsider.get("/profile/", HTTP_ACCEPT_LANGUAGE="nl")["Content-Language"] == "nl"
+    assert outsider.get("/profile/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"
     # A language chosen with the switcher counts as the person's own choice.
     member.post("/language/", {"language": "en", "next": "/"})
     assert member.get("/o/acme/")["Content-Language"] == "en"

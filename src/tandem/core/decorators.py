@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 from tandem.core.access import Need, OrgRequest, org_member
 from tandem.core.cache import page_cached
 from tandem.core.errors import MfaRequired
-from tandem.core.language import follows_organisation_language, use_language
+from tandem.core.language import ORG_VIEW, follows_organisation_language, use_language
 
 View = Callable[..., HttpResponse]
 
@@ -39,6 +39,7 @@ def org_view(need: Need = Need.MEMBER) -> Callable[[View], View]:
                 use_language(request, org_request.org.language)
             return view(org_request, *args, **kwargs)
 
+        setattr(wrapper, ORG_VIEW, True)
         return wrapper
 
     return decorate

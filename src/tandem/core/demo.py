@@ -1,20 +1,23 @@
 """The demo organisation: realistic people on both sides, every role represented.
 
-Apps add their own demo data by offering ``tandem.<app>.demo.seed(org=..., people=...)``;
-``demo_seed`` calls them in app order after the people exist.
+Apps add their own demo data by offering ``tandem.<app>.demo.seed(org=..., people=..., language=...)``;
+``demo_seed`` calls them in app order after the people exist. The demo speaks English or Dutch: an
+app keeps its Dutch content in ``demo_nl`` beside ``demo`` (``demo_content`` picks the module).
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from django.apps import apps
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tandem.core.audit import audit_record
 from tandem.core.models import Department, Membership, Organization, Role, Side, User
@@ -95,6 +98,8 @@ PEOPLE = [
     ),
 ]
 DEPARTMENTS = ["Sales", "Operations", "Finance", "Customer Service", "IT"]
+# The languages the demo can be created in (``tandem demo --language``), English first.
+DEMO_LANGUAGES = ("en", "nl")
 
 
 def demo_password() -> str:
@@ -147,23 +152,47 @@ def local_marker_write() -> Path | None:
     return path
 
 
-def demo_seed(*, password: str) -> tuple[Organization, bool]:
-    """Create the demo organisation once; returns it and whether it was created now."""
+def demo_content(module: str, language: str) -> ModuleType:
+    """The demo content of ``module`` (e.g. ``tandem.strategy.demo``) in ``language``: the module
+    itself in English, its ``<module>_<language>`` sibling in another language."""
+    if language == DEMO_LANGUAGES[0]:
+        return importlib.import_module(module)
+    return importlib.import_module(f"{module}_{language}")
+
+
+def demo_language(language: str | None = None) -> str:
+    """The language to create the demo in: ``language``, else ``TANDEM_DEMO_LANGUAGE``, else English."""
+    chosen = (language or os.environ.get("TANDEM_DEMO_LANGUAGE") or DEMO_LANGUAGES[0]).strip().lower()
+    if chosen not in DEMO_LANGUAGES:
+        raise ValueError(f"the demo speaks {', '.join(DEMO_LANGUAGES)}, not {chosen!r}")
+    return chosen
+
+
+def demo_seed(*, password: str, language: str = "en") -> tuple[Organization, bool]:
+    """Create the demo organisation once, in ``language`` (its people, objectives, initiatives,
+    why-check answers and survey free text, and the organisation's default language); returns it
+    and whether it was created now. An existing demo is kept as it is, whatever its language."""
     existing = Organization.objects.filter(slug=DEMO_SLUG).first()
     if existing is not None:
         return existing, False
+    content = demo_content(__name__, language)
     started = timezone.now()
-    with transaction.atomic():
+    with transaction.atomic(), translation.override(language):
         users: dict[str, User] = {}
-        for person in PEOPLE:
+        for person in content.PEOPLE:
             user = User.objects.filter(email__iexact=person.email).first()
             if user is None:
                 user = user_create(email=person.email, name=person.name, password=password)
             users[person.key] = user
         org = organization_create(name="Northwind Logistics", slug=DEMO_SLUG, owner=users["owner"])
-        departments = {name: Department.objects.create(organization=org, name=name) for name in DEPARTMENTS}
+        if language != settings.LANGUAGE_CODE:
+            org.language = language
+            org.save(update_fields=["language"])
+        departments = {
+            name: Department.objects.create(organization=org, name=name) for name in content.DEPARTMENTS
+        }
         people: dict[str, Membership] = {}
-        for person in PEOPLE:
+        for person in content.PEOPLE:
             membership = Membership.objects.for_org(org).filter(user=users[person.key]).first()
             if membership is None:
                 membership = Membership(organization=org, user=users[person.key])
@@ -181,7 +210,7 @@ def demo_seed(*, password: str) -> tuple[Organization, bool]:
                 module = importlib.import_module(f"{config.name}.demo")
             except ModuleNotFoundError:
                 continue
-            module.seed(org=org, people=people)
+            module.seed(org=org, people=people, language=language)
     # The demo's history is backdated: the e-mails its seeding queued (why-check rounds "started"
     # weeks ago) would reach the demo people as news, so the queue it filled is emptied.
     from django_tasks_db.models import DBTaskResult  # app registry

@@ -13,6 +13,9 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import Promise
 
+# Set on the views of an organisation's pages (``org_view``), which apply that organisation's default.
+ORG_VIEW = "tandem_org_view"
+
 
 def use_language(request: HttpRequest, language: str) -> None:
     """Answer this request in ``language`` (pages, messages, the Content-Language header)."""
@@ -25,6 +28,19 @@ def follows_organisation_language(request: HttpRequest) -> bool:
     switcher cookie. Then the organisation's default applies, before the browser's."""
     language = getattr(request.user, "language", "") if request.user.is_authenticated else ""
     return not language and settings.LANGUAGE_COOKIE_NAME not in request.COOKIES
+
+
+def organisations_language(user: object) -> str:
+    """The default language of the person's organisations when they agree on one ("" otherwise):
+    what a person who chose nothing gets outside an organisation's pages (their profile)."""
+    from tandem.core.models import Membership  # models import this module's neighbours
+
+    defaults = set(
+        Membership.objects.for_user(user)
+        .exclude(organization__language="")
+        .values_list("organization__language", flat=True)
+    )
+    return defaults.pop() if len(defaults) == 1 else ""
 
 
 def language_choices(none_label: str | Promise) -> list[tuple[str, str | Promise]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -16,7 +17,7 @@ from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
 
 from tandem.core.access import audit_refusal
-from tandem.core.language import use_language
+from tandem.core.language import ORG_VIEW, follows_organisation_language, organisations_language, use_language
 
 STARTED = "tandem_started"
 SEEN = "tandem_seen"
@@ -55,8 +56,9 @@ class SessionTimeoutMiddleware:
 
 class PreferredLanguageMiddleware:
     """A signed-in person's own choice of language (profile or the menu's switcher) beats the
-    language cookie and the browser's Accept-Language, which ``LocaleMiddleware`` chose from. The
-    organisation's default comes next, on its pages (``org_view``)."""
+    language cookie and the browser's Accept-Language, which ``LocaleMiddleware`` chose from. When
+    they chose nothing, their organisations' default comes next (on an organisation's own pages,
+    that organisation's: ``org_view``)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -66,6 +68,16 @@ class PreferredLanguageMiddleware:
         if language:
             use_language(request, language)
         return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view: Callable[..., Any], *args: Any) -> None:
+        """Outside an organisation's pages (which apply their own default), a person who chose
+        nothing gets their organisations' default when they agree (one query, only here)."""
+        if getattr(view, ORG_VIEW, False) or not request.user.is_authenticated:
+            return
+        if not getattr(request.user, "language", "") and follows_organisation_language(request):
+            language = organisations_language(request.user)
+            if language:
+                use_language(request, language)
 
 
 class RefusalAuditMiddleware:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from tandem.core.demo import demo_content
 from tandem.core.models import Department, Membership, Organization
 from tandem.strategy import services
 from tandem.strategy.models import (
@@ -345,6 +346,12 @@ SILOED = ObjectiveSpec(
             confidence=(7, 7),
         ),
     ),
+)
+
+# The check-ins of the siloed objective's key result: (weeks ago, value, note).
+MIGRATED_NOTES = (
+    (3, 4, "Test and staging moved."),
+    (1, 10, "Mail and file servers moved."),
 )
 
 INITIATIVES = (
@@ -996,13 +1003,15 @@ def _initiative(
     return initiative
 
 
-def seed(*, org: Organization, people: dict[str, Membership]) -> None:
-    """Give the demo organisation its objectives, key results, check-ins and initiatives."""
+def seed(*, org: Organization, people: dict[str, Membership], language: str = "en") -> None:
+    """Give the demo organisation its objectives, key results, check-ins and initiatives, in
+    ``language`` (the Dutch content is in ``demo_nl``)."""
+    content = demo_content(__name__, language)
     today = timezone.localdate()
     quarter = quarter_bounds(today.year, (today.month - 1) // 3 + 1)
     departments = {d.name: d for d in Department.objects.for_org(org)}
     key_results: dict[str, KeyResult] = {}
-    for spec in OBJECTIVES:
+    for spec in content.OBJECTIVES:
         _objective(
             org,
             people,
@@ -1019,17 +1028,14 @@ def seed(*, org: Organization, people: dict[str, Membership]) -> None:
     _objective(
         org,
         people,
-        SILOED,
+        content.SILOED,
         period=(quarter[0], date(quarter[0].year + 1, 6, 30)),
         status=ObjectiveStatus.DRAFT,
         key_results=key_results,
         created_days_ago=30,
     )
     migrated = key_results["migrated"]
-    for weeks_ago, value, note in (
-        (3, 4, "Test and staging moved."),
-        (1, 10, "Mail and file servers moved."),
-    ):
+    for weeks_ago, value, note in content.MIGRATED_NOTES:
         services.check_in_create(
             actor=people["it_admin"],
             key_result=migrated,
@@ -1038,5 +1044,5 @@ def seed(*, org: Organization, people: dict[str, Membership]) -> None:
             note=note,
             at=_at(today, 2 + 7 * weeks_ago, 16, 0),
         )
-    for initiative_spec in INITIATIVES:
+    for initiative_spec in content.INITIATIVES:
         _initiative(org, people, departments, key_results, initiative_spec)

@@ -29,12 +29,16 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from types import ModuleType
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 
+from tandem.core.demo import demo_content
 from tandem.core.models import Department, Membership, Organization, Side
 from tandem.surveys import catalog, selectors, services
+from tandem.surveys.labels import shipped
 from tandem.surveys.models import (
     AudienceKind,
     Campaign,
@@ -81,8 +85,11 @@ class Invitee:
     department: str  # "" for none
 
 
-def roster(people: dict[str, Membership]) -> list[Invitee]:
-    """The demo people and their generated colleagues, the same every time."""
+def roster(
+    people: dict[str, Membership], groups: Sequence[tuple[str, str, int]] | None = None
+) -> list[Invitee]:
+    """The demo people and their generated colleagues (``groups``: the English ``ROSTER_GROUPS``
+    unless given), the same every time."""
     rng = random.Random("tandem-surveys-demo-roster")  # noqa: S311 (demo data, not a secret)
     names = [(first, last) for first in FIRST_NAMES for last in LAST_NAMES]
     rng.shuffle(names)
@@ -94,7 +101,7 @@ def roster(people: dict[str, Membership]) -> list[Invitee]:
         )
         for member in people.values()
     ]
-    for side, department, size in ROSTER_GROUPS:
+    for side, department, size in ROSTER_GROUPS if groups is None else groups:
         for _ in range(size):
             first, last = names.pop()
             domain = PARTNER_DOMAIN if side == Side.PARTNER else DOMAIN
@@ -325,10 +332,12 @@ def _means(spec: CampaignSpec, questions: Sequence[Question], side: str) -> list
     return business
 
 
-def _text_pool(rng: random.Random, spec: CampaignSpec, side: str) -> list[str]:
+def _text_pool(
+    rng: random.Random, spec: CampaignSpec, side: str, themes: dict[str, tuple[str, ...]]
+) -> list[str]:
     """The free-text answers ``side`` gives, in the proportions of its themes, shuffled."""
     weights = (spec.themes or {}).get(side, {})
-    pool = [text for theme, weight in weights.items() for text in THEMES[theme][: weight * 2]]
+    pool = [text for theme, weight in weights.items() for text in themes[theme][: weight * 2]]
     rng.shuffle(pool)
     return pool
 
@@ -340,6 +349,7 @@ def _answers(
     side: str,
     texts: list[str],
     index: int,
+    strategy_answers: dict[str, tuple[tuple[str, str], ...]],
 ) -> dict[str, Any]:
     """One respondent's answers, keyed by question id as the service stores them."""
     lean = rng.gauss(0, RESPONDENT_SD)
@@ -350,7 +360,7 @@ def _answers(
         if question.kind == QuestionKind.LIKERT:
             answers[key] = _likert(rng, next(means) + lean)
         elif spec.template == catalog.STRATEGY.key:
-            strategy, goals = STRATEGY_ANSWERS[side][index % len(STRATEGY_ANSWERS[side])]
+            strategy, goals = strategy_answers[side][index % len(strategy_answers[side])]
             answers[key] = strategy if question.position == 0 else goals
         elif texts and rng.random() < TEXT_SHARE:
             answers[key] = texts.pop()
@@ -376,6 +386,7 @@ def _play(
     invitees: Sequence[Invitee],
     spec: CampaignSpec,
     today: date,
+    content: ModuleType,
 ) -> Campaign:
     template = SurveyTemplate.objects.for_org(org).get(key=spec.template)
     departments = {d.name: d for d in Department.objects.for_org(org)}
@@ -386,7 +397,7 @@ def _play(
     campaign = services.campaign_create(
         actor=people[spec.created_by],
         template=template,
-        title=f"{template.name}, {opens_on:%B %Y}",
+        title=f"{shipped(template.name)}, {date_format(opens_on, 'F Y')}",
         opens_on=min(opens_on, today),
         closes_on=max(closes_on, today),
         audience=AudienceKind.ALL,
@@ -412,7 +423,7 @@ def _play(
         respondents += rng.sample(candidates, min(count, len(candidates)))
     _mark_links(org, campaign, respondents, rng, today)
     questions = list(template.questions.all())
-    pools = {side: _text_pool(rng, spec, side) for side in Side.values}
+    pools = {side: _text_pool(rng, spec, side, content.THEMES) for side in Side.values}
     days, weights = _day_weights(opens_on, closes_on, today)
     rng.shuffle(respondents)  # answers in no order of the roster
     SurveyResponse.objects.bulk_create(
@@ -422,7 +433,9 @@ def _play(
             side=invitee.side,
             department=departments.get(invitee.department),
             submitted_on=rng.choices(days, weights)[0],
-            answers=_answers(rng, spec, questions, invitee.side, pools[invitee.side], index),
+            answers=_answers(
+                rng, spec, questions, invitee.side, pools[invitee.side], index, content.STRATEGY_ANSWERS
+            ),
         )
         for index, invitee in enumerate(respondents)
     )
@@ -454,16 +467,18 @@ def _analyse(campaign: Campaign) -> None:
     analyse_texts.call(campaign_id=campaign.pk)
 
 
-def seed(*, org: Organization, people: dict[str, Membership]) -> None:
-    """Give the demo organisation its temperature checks (see the module's docstring); an
-    organisation that has campaigns already is left as it is."""
+def seed(*, org: Organization, people: dict[str, Membership], language: str = "en") -> None:
+    """Give the demo organisation its temperature checks (see the module's docstring), in
+    ``language`` (the Dutch free text is in ``demo_nl``); an organisation that has campaigns
+    already is left as it is."""
+    content = demo_content(__name__, language)
     if Campaign.objects.for_org(org).exists():
         return
     services.templates_install(org)
     today = timezone.localdate()
-    invitees = roster(people)
-    for spec in CLOSED:
-        campaign = _play(org, people, invitees, spec, today)
+    invitees = roster(people, content.ROSTER_GROUPS)
+    for spec in content.CLOSED:
+        campaign = _play(org, people, invitees, spec, today, content)
         if spec.themes:
             _analyse(campaign)
-    _play(org, people, invitees, STRATEGY_OPEN, today)
+    _play(org, people, invitees, content.STRATEGY_OPEN, today, content)

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from tandem.core.demo import demo_content
 from tandem.core.models import Membership, Organization, Side
 from tandem.strategy.models import Initiative, Transition
 from tandem.whycheck import services
@@ -477,8 +478,9 @@ def _play(org: Organization, people: dict[str, Membership], spec: RoundSpec, tod
     return round_
 
 
-def seed(*, org: Organization, people: dict[str, Membership]) -> None:
-    """Give the demo organisation why checks in every state (see the module's docstring)."""
+def seed(*, org: Organization, people: dict[str, Membership], language: str = "en") -> None:
+    """Give the demo organisation why checks in every state (see the module's docstring), in
+    ``language`` (the Dutch rounds are in ``demo_nl``)."""
     today = timezone.localdate()
-    for spec in ROUNDS:
+    for spec in demo_content(__name__, language).ROUNDS:
         _play(org, people, spec, today)

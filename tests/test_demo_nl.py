@@ -1,0 +1,72 @@
+"""``tandem demo --language nl``: the demo organisation in Dutch — its people's titles and
+departments, objectives and initiatives, why-check answers (the same verdicts as in English) and
+survey free text — with Dutch as the organisation's default; the English demo stays as it is."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import translation
+
+from tandem.core import demo_nl as core_nl
+from tandem.core.demo import demo_language, demo_seed
+from tandem.core.models import Department
+from tandem.strategy import demo_nl as strategy_nl
+from tandem.strategy.models import Initiative
+from tandem.surveys import demo_nl as surveys_nl
+from tandem.surveys.models import Campaign, SurveyResponse
+from tandem.whycheck import demo_nl as whycheck_nl
+from tandem.whycheck.models import WhyCheck
+
+
+def test_the_dutch_demo_tells_the_same_story_in_dutch(db: None) -> None:
+    org, created = demo_seed(password="x" * 16, language="nl")
+    assert created
+    assert org.language == "nl"
+    assert sorted(Department.objects.for_org(org).values_list("name", flat=True)) == sorted(
+        core_nl.DEPARTMENTS
+    )
+    titles = set(Initiative.objects.for_org(org).values_list("title", flat=True))
+    assert titles == {spec.title for spec in strategy_nl.INITIATIVES}
+
+    played = list(WhyCheck.objects.for_org(org).select_related("initiative").order_by("created_at", "id"))
+    assert len(played) == len(whycheck_nl.ROUNDS)
+    by_initiative: dict[str, list[WhyCheck]] = {}
+    for round_ in played:
+        by_initiative.setdefault(round_.initiative.title, []).append(round_)
+    for spec in whycheck_nl.ROUNDS:
+        round_ = by_initiative[spec.initiative].pop(0)
+        assert round_.verdict == spec.expect, (spec.initiative, round_.score)
+        if spec.expect:
+            assert round_.result["translations"]["nl"]["explanation"]
+
+    with translation.override("nl"):
+        month = translation.gettext("December")
+    campaigns = list(Campaign.objects.for_org(org).values_list("title", flat=True))
+    assert any(title.startswith("Temperatuur van het partnerschap, ") for title in campaigns), campaigns
+    assert any(month.lower() in title for title in campaigns), campaigns
+    free_text = {
+        value
+        for answers in SurveyResponse.objects.for_org(org).values_list("answers", flat=True)
+        for value in answers.values()
+        if isinstance(value, str)
+    }
+    dutch_answers = {text for texts in surveys_nl.THEMES.values() for text in texts}
+    assert free_text & dutch_answers
+
+
+def test_the_demo_language_comes_from_the_option_then_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("TANDEM_DEMO_LANGUAGE", raising=False)
+    assert demo_language() == "en"
+    monkeypatch.setenv("TANDEM_DEMO_LANGUAGE", "NL")
+    assert demo_language() == "nl"
+    assert demo_language("en") == "en"
+    with pytest.raises(ValueError, match="not 'fr'"):
+        demo_language("fr")
+
+
+def test_the_command_refuses_a_language_the_demo_does_not_speak(db: None) -> None:
+    with pytest.raises(CommandError, match="the demo speaks en, nl"):
+        call_command("demo", language="de")
