@@ -24,13 +24,17 @@ pytestmark = pytest.mark.browser
 CATALOGUE = (
     Path(__file__).resolve().parents[2] / "src" / "tandem" / "locale" / "nl" / "LC_MESSAGES" / "django.mo"
 )
-# Every text node and every label the browser offers (title, aria-label, placeholder, alt).
+# Every text node in the page's language and every label the browser offers (title, aria-label,
+# placeholder, alt).
 TEXTS = """() => {
   const found = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
     const node = walker.currentNode;
     const parent = node.parentElement;
+    // Text marked as another language (the switcher names each language in itself) is not amiss.
+    const marked = parent && parent.closest('[lang]');
+    if (marked && marked.lang !== document.documentElement.lang) continue;
     if (parent && !parent.closest('script, style, template') && node.textContent.trim()) {
       found.push(node.textContent.trim().replace(/\\s+/g, ' '));
     }

@@ -123,6 +123,16 @@ class DepartmentForm(forms.Form):
     name = forms.CharField(label=_("Department name"), max_length=120)
 
 
+class LanguageSelect(forms.Select):
+    """A choice of language: each option is named in its own language and marked so (``lang``)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        if option["value"]:
+            option["attrs"]["lang"] = option["value"]
+        return option
+
+
 class OrganizationSettingsForm(forms.Form):
     name = forms.CharField(label=_("Organisation name"), max_length=120)
     require_mfa = forms.BooleanField(
@@ -131,6 +141,7 @@ class OrganizationSettingsForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Default language"),
         required=False,
+        widget=LanguageSelect,
         help_text=_(
             "For members who chose no language of their own; without it, each browser's language applies."
         ),
@@ -146,6 +157,7 @@ class ProfileForm(forms.Form):
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
+        widget=LanguageSelect,
         help_text=_(
             "Pages and e-mails to you use it. Without a choice, your organisation's default applies, then your browser's."
         ),
