@@ -93,6 +93,15 @@ def _fresh_figures() -> None:
     selectors.questions_answered_through.cache_clear()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> None:
+    """Each test starts in the installation's language: a page answered in Dutch leaves Dutch
+    active in the thread (as in a server, where every request activates its own)."""
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture
 def personas(db: None) -> Personas:
     acme = OrganizationFactory.create(name="Acme Insurance", slug="acme")

@@ -60,6 +60,11 @@ def test_an_initiatives_budget_and_dates_read_dutch_on_a_dutch_page(
     )
     assert "EUR 1.234.567" in dutch
     assert "22 mrt 2027" in dutch
+    # The first step of the timeline, written by Tandem into the data, reads Dutch too.
+    with translation.override("nl"):
+        created = translation.gettext("Created")
+    assert created != "Created"
+    assert created in dutch
     english = (
         client_for("owner")
         .get(f"/o/acme/initiatives/{initiative.pk}/", HTTP_ACCEPT_LANGUAGE="en")

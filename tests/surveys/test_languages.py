@@ -6,13 +6,20 @@ from __future__ import annotations
 
 import gettext
 from pathlib import Path
+from typing import get_args
 
+import pytest
+from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.utils import translation
 
+from tandem.core import services as core
+from tandem.core.errors import ValidationFailed
 from tandem.core.models import Side
-from tandem.surveys import catalog, services
-from tandem.surveys.models import Campaign, SurveyResponse, SurveyTemplate
+from tandem.surveys import catalog, services, tasks
+from tandem.surveys.models import Campaign, SurveyLink, SurveyResponse, SurveyTemplate
+from tandem.surveys.schemas import Language
 from tests.conftest import Personas
 from tests.surveys.conftest import ClientFor, invite_sides, same_answers, shipped_template
 
@@ -87,3 +94,56 @@ def test_a_copy_is_written_in_the_copiers_language_and_own_text_stays_as_written
     with translation.override("nl"):
         again = services.template_copy(actor=personas.owner, template=copy, name="Eigen pulse")
     assert [q.text for q in again.questions.all()] == texts
+
+
+# --- The campaign's language ------------------------------------------------------------------------------
+
+
+def test_a_campaign_records_its_language(personas: Personas) -> None:
+    template = shipped_template(personas, "partnership")
+    english = invite_sides(personas, template, {Side.IT: 1}).campaign
+    assert english.language == "en"
+    with translation.override("nl"):
+        asked_in_dutch = invite_sides(personas, template, {Side.IT: 1}, title="Dutch pulse").campaign
+    assert asked_in_dutch.language == "nl"
+    core.organization_update(
+        org=personas.org, actor=personas.owner, name="Acme", require_mfa=False, language="nl"
+    )
+    assert invite_sides(personas, template, {Side.IT: 1}, title="Org pulse").campaign.language == "nl"
+    with pytest.raises(ValidationFailed):
+        services.campaign_create(
+            actor=personas.owner,
+            template=template,
+            title="x",
+            opens_on=None,
+            closes_on=None,
+            language="fr",
+        )
+    assert set(get_args(Language)) == {code for code, _name in settings.LANGUAGES}
+
+
+def test_a_link_opens_in_the_campaigns_language_unless_the_browser_asks_for_the_other(
+    personas: Personas,
+) -> None:
+    template = shipped_template(personas, "partnership")
+    with translation.override("nl"):
+        invited = invite_sides(personas, template, {Side.IT: 3})
+    first, second, third = invited.tokens[Side.IT]
+    assert dutch(STATEMENT) in Client().get(f"/s/{first}/").content.decode()
+    assert dutch(STATEMENT) in Client().get(f"/s/{first}/", HTTP_ACCEPT_LANGUAGE="de-DE").content.decode()
+    assert STATEMENT in Client().get(f"/s/{second}/", HTTP_ACCEPT_LANGUAGE="en-GB,en;q=0.8").content.decode()
+    # The respondent switches on the page: their choice beats the campaign's and their browser's.
+    respondent = Client()
+    respondent.post("/language/", {"language": "en", "next": f"/s/{third}/"})
+    assert STATEMENT in respondent.get(f"/s/{third}/", HTTP_ACCEPT_LANGUAGE="nl").content.decode()
+
+
+def test_the_links_are_e_mailed_in_the_campaigns_language(personas: Personas) -> None:
+    template = shipped_template(personas, "partnership")
+    with translation.override("nl"):
+        invited = invite_sides(personas, template, {Side.IT: 1})
+    link = SurveyLink.objects.for_org(personas.org).get(campaign=invited.campaign)
+    mail.outbox.clear()
+    assert tasks.send_links.call(campaign_id=invited.campaign.pk, link_ids=[link.pk]) == 1
+    [message] = mail.outbox
+    assert message.subject == dutch("A short anonymous survey: %(title)s") % {"title": invited.campaign.title}

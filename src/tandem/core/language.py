@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 # Set on the views of an organisation's pages (``org_view``), which apply that organisation's default.
 ORG_VIEW = "tandem_org_view"
@@ -41,6 +42,29 @@ def organisations_language(user: object) -> str:
         .values_list("organization__language", flat=True)
     )
     return defaults.pop() if len(defaults) == 1 else ""
+
+
+def respondent_language(request: HttpRequest, default: str) -> str:
+    """The language of a page for someone without an account (a survey link): their own choice
+    (the switcher's cookie), else what their browser asks for when Tandem speaks it, else
+    ``default`` (the campaign's), else the installation's."""
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+    if chosen in dict(settings.LANGUAGES):
+        return chosen
+    for asked, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if asked == "*":
+            continue
+        try:
+            return translation.get_supported_language_variant(asked)
+        except LookupError:
+            continue
+    return default or settings.LANGUAGE_CODE
+
+
+def catalogued(text: str) -> str:
+    """``text`` in the active language when the catalogues hold it (words Tandem wrote into the
+    data, such as a shipped question or the reason "Created"); as written otherwise."""
+    return translation.gettext(text) if text else text
 
 
 def language_choices(none_label: str | Promise) -> list[tuple[str, str | Promise]]:

@@ -270,6 +270,7 @@ def survey_create(request: HttpRequest, slug: str, payload: CampaignIn) -> Statu
             recipients=_recipients(membership, payload.recipients),
             send_email=payload.send_email,
             base_url=link_base_url(request),
+            language=payload.language or "",
         )
     return Status(201, _campaign_out(membership, campaign.pk))
 

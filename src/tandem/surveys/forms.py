@@ -8,11 +8,13 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.errors import TandemError
-from tandem.core.forms import form_error_from
+from tandem.core.forms import LanguageSelect, form_error_from
+from tandem.core.language import language_choices
 from tandem.core.models import Department, Membership, Organization, Side
 from tandem.core.validation import DateInput, PlausibleDateField
 from tandem.surveys.models import MIN_THRESHOLD, AudienceKind, Question, QuestionKind, SurveyTemplate
@@ -120,10 +122,21 @@ class CampaignForm(forms.Form):
         required=False,
         initial=True,
     )
+    language = forms.ChoiceField(
+        label=_("Language"),
+        required=False,  # not given: the organisation's default, else the language in use
+        widget=LanguageSelect,
+        help_text=_(
+            "Of the e-mails, and of the questions for respondents whose browser asks for no language "
+            "Tandem speaks; the others read them in their own."
+        ),
+    )
 
     def __init__(self, *args: Any, org: Organization, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.org = org
+        self.fields["language"].choices = language_choices("")[1:]  # type: ignore[attr-defined]
+        self.fields["language"].initial = org.language or get_language()
         self.fields["template"].queryset = SurveyTemplate.objects.for_org(org)  # type: ignore[attr-defined]
         self.fields["department"].queryset = Department.objects.for_org(org)  # type: ignore[attr-defined]
 

@@ -9,9 +9,9 @@ wrote themselves is shown as written.
 
 from __future__ import annotations
 
-from django.utils.translation import gettext
+from tandem.core.language import catalogued
 
 
 def shipped(text: str) -> str:
     """``text`` in the active language when it is shipped text; as written otherwise."""
-    return gettext(text) if text else text
+    return catalogued(text)

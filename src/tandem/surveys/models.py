@@ -14,6 +14,7 @@ import uuid
 from datetime import date
 from typing import Any, ClassVar
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -164,6 +165,11 @@ class Campaign(OrgScopedModel):
         Department, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     side = models.CharField(_("side"), max_length=16, choices=Side.choices, blank=True)
+    # The language of its e-mails and of its page for a respondent whose browser asks for no
+    # language Tandem speaks ("" for a campaign made before campaigns had one: the organisation's).
+    language = models.CharField(
+        _("language"), max_length=8, blank=True, default="", choices=settings.LANGUAGES
+    )
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     closed_at = models.DateTimeField(null=True, blank=True, help_text="Set when closed before its date.")

@@ -9,7 +9,7 @@ every figure null, whatever the client asks.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
 from pydantic import Field
@@ -28,6 +28,7 @@ from tandem.surveys.results import CampaignResults, GroupResult, ItemResult
 from tandem.surveys.services import Delivery
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+Language = Literal["en", "nl"]  # settings.LANGUAGES
 Choice = Annotated[str, Field(max_length=120)]
 SHOWN_SIDES = (Side.BUSINESS, Side.IT)
 
@@ -83,6 +84,11 @@ class CampaignIn(InputSchema):
         default_factory=list, max_length=2000, description="People invited by e-mail address"
     )
     send_email: bool = Field(True, description="E-mail the links on the opening day, and reminders")
+    language: Language | None = Field(
+        None,
+        description="Of the e-mails, and of the questions for respondents whose browser asks for no "
+        "language Tandem speaks; defaults to the organisation's, else the request's (Accept-Language)",
+    )
 
 
 class CampaignPatchIn(InputSchema):
@@ -151,6 +157,9 @@ class CampaignOut(Schema):
     opens_on: date
     closes_on: date
     closed_at: datetime | None
+    language: str = Field(
+        description='Of its e-mails and, by default, its questions ("" before campaigns had one)'
+    )
     status: CampaignStatus
     invited: int = Field(description="Personal links")
     responses: int
@@ -313,6 +322,7 @@ def campaign_out(campaign: Campaign, *, invited: int, responses: int) -> Campaig
         opens_on=campaign.opens_on,
         closes_on=campaign.closes_on,
         closed_at=campaign.closed_at,
+        language=campaign.language,
         status=CampaignStatus(campaign.status),
         invited=invited,
         responses=responses,

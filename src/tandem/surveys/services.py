@@ -15,15 +15,18 @@ from enum import StrEnum
 from functools import partial
 from typing import Any, NamedTuple
 
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Department, Membership, Organization, Side
+from tandem.core.services import checked_language
 from tandem.core.validation import check_date, clean_text
 from tandem.surveys import catalog, selectors
 from tandem.surveys.labels import shipped
@@ -443,10 +446,14 @@ def campaign_create(
     recipients: Sequence[Recipient] = (),
     send_email: bool = True,
     base_url: str = "",
+    language: str = "",
 ) -> Campaign:
     """Create a campaign and a personal link for everyone in its audience; the links are e-mailed
-    on the opening day and reminders are scheduled."""
+    on the opening day and reminders are scheduled. ``language`` (its e-mails, and its page for a
+    respondent whose browser asks for none Tandem speaks): the organisation's default, else the
+    language the person creating it uses."""
     org = actor.organization
+    language = checked_language(language) or org.language or get_language() or settings.LANGUAGE_CODE
     title = clean_text(title, field="title", max_length=160) or template.name
     opens_on, closes_on = _clean_dates(opens_on, closes_on)
     if audience not in AudienceKind.values:
@@ -469,6 +476,7 @@ def campaign_create(
             side=side if audience == AudienceKind.SIDE else "",
             opens_on=opens_on,
             closes_on=closes_on,
+            language=language,
             threshold=selectors.settings_for(org).threshold,
             created_by=actor,
         )

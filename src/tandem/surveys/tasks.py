@@ -36,7 +36,7 @@ def _send(link: SurveyLink, *, reminder: bool, base_url: str, threshold: int, qu
     # A respondent has no account: the campaign's organisation decides the language.
     send_templated(
         to=link.email,
-        language=language_for(None, link.campaign.organization),
+        language=link.campaign.language or language_for(None, link.campaign.organization),
         subject="surveys/email/subject.txt",
         body="surveys/email/body.txt",
         context=context,

@@ -28,6 +28,7 @@ from tandem.core.cache import org_cached, page_cached
 from tandem.core.decorators import org_view
 from tandem.core.errors import Conflict, NotFound, TandemError, ValidationFailed
 from tandem.core.forms import form_error_from, form_submit, posted, render_form
+from tandem.core.language import respondent_language, use_language
 from tandem.core.models import Membership, Organization
 from tandem.core.services import link_base_url
 from tandem.surveys import access, catalog, exports, ratelimit, selectors, services
@@ -533,6 +534,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     department and date."""
     limited = _limited(request, token) if request.method == "POST" else None
     link = selectors.link_from_token(token)
+    use_language(request, respondent_language(request, link.campaign.language or link.organization.language))
     if limited is not None:
         response = _state_page(request, link, limited.message, 429)
         response["Retry-After"] = "60"
