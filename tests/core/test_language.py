@@ -132,3 +132,21 @@ def test_an_unknown_language_changes_nothing(personas: Personas, client_for: Cal
     personas.member.user.refresh_from_db()
     assert personas.member.user.language == ""
     assert "django_language" not in client.cookies
+
+
+def test_an_organisation_someone_left_has_no_say_in_their_language(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    services.organization_update(
+        org=personas.org, actor=personas.owner, name=personas.org.name, require_mfa=False, language="nl"
+    )
+    services.organization_update(
+        org=personas.other_org, actor=personas.outsider, name="Globex", require_mfa=False, language="en"
+    )
+    left = Membership.objects.create(
+        organization=personas.other_org, user=personas.member.user, role=Role.MEMBER, side=Side.IT
+    )
+    member = client_for("member")
+    assert member.get("/profile/", HTTP_ACCEPT_LANGUAGE="en")["Content-Language"] == "en"  # they disagree
+    Membership.objects.for_org(personas.other_org).filter(pk=left.pk).update(is_active=False)
+    assert speaks_dutch(member.get("/profile/", HTTP_ACCEPT_LANGUAGE="en"))

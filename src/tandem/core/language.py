@@ -2,8 +2,9 @@
 switcher), then the organisation's default on its pages, then the browser's Accept-Language.
 
 ``LocaleMiddleware`` picks the switcher's cookie or Accept-Language; ``PreferredLanguageMiddleware``
-puts a signed-in person's choice first; ``org_view`` applies the organisation's default when nobody
-chose.
+puts a signed-in person's choice first, and outside an organisation's pages the default their
+organisations agree on; ``org_view`` applies the organisation's default when nobody chose. A survey
+link (no account) follows ``respondent_language``; e-mails follow ``language_for``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ def organisations_language(user: object) -> str:
 
     defaults = set(
         Membership.objects.for_user(user)
+        .active()
         .exclude(organization__language="")
         .values_list("organization__language", flat=True)
     )
