@@ -4,17 +4,25 @@ survey free text — with Dutch as the organisation's default; the English demo 
 
 from __future__ import annotations
 
+import dataclasses
+from enum import Enum
+from types import ModuleType
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
+from tandem.core import demo as core_demo
 from tandem.core import demo_nl as core_nl
 from tandem.core.demo import demo_language, demo_seed
 from tandem.core.models import Department
+from tandem.strategy import demo as strategy_demo
 from tandem.strategy import demo_nl as strategy_nl
 from tandem.strategy.models import Initiative
+from tandem.surveys import demo as surveys_demo
 from tandem.surveys import demo_nl as surveys_nl
 from tandem.surveys.models import Campaign, SurveyResponse
+from tandem.whycheck import demo as whycheck_demo
 from tandem.whycheck import demo_nl as whycheck_nl
 from tandem.whycheck.models import WhyCheck
 
@@ -70,3 +78,36 @@ def test_the_demo_language_comes_from_the_option_then_the_environment(
 def test_the_command_refuses_a_language_the_demo_does_not_speak(db: None) -> None:
     with pytest.raises(CommandError, match="the demo speaks en, nl"):
         call_command("demo", language="de")
+
+
+def _numbers(value: object) -> object:
+    """Everything of a demo's content but its words: keys, numbers, dates, people, stages, order."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return tuple(_numbers(getattr(value, f.name)) for f in dataclasses.fields(value))
+    if isinstance(value, dict):
+        return tuple(_numbers(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return tuple(_numbers(v) for v in value)
+    if isinstance(value, str) and not isinstance(value, Enum):
+        return str  # words: translated
+    return value
+
+
+@pytest.mark.parametrize(
+    ("english", "dutch", "names"),
+    [
+        (strategy_demo, strategy_nl, ("OBJECTIVES", "SILOED", "MIGRATED_NOTES", "INITIATIVES")),
+        (whycheck_demo, whycheck_nl, ("ROUNDS",)),
+        (
+            surveys_demo,
+            surveys_nl,
+            ("ROSTER_GROUPS", "THEMES", "STRATEGY_ANSWERS", "CLOSED", "STRATEGY_OPEN"),
+        ),
+        (core_demo, core_nl, ("PEOPLE", "DEPARTMENTS")),
+    ],
+)
+def test_the_dutch_demo_has_the_english_numbers(
+    english: ModuleType, dutch: ModuleType, names: tuple[str, ...]
+) -> None:
+    for name in names:
+        assert _numbers(getattr(dutch, name)) == _numbers(getattr(english, name)), name

@@ -3,18 +3,25 @@ department names."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from tandem.core import demo as core_demo
+from tandem.core import demo_nl as core_demo_nl
 from tandem.core.models import Side
-from tandem.surveys import catalog
+from tandem.surveys import demo
 from tandem.surveys.demo import CampaignSpec
 
-# (side, department, colleagues besides the demo people): Financiën is small on purpose.
-ROSTER_GROUPS: tuple[tuple[str, str, int], ...] = (
-    (Side.BUSINESS, "Verkoop", 14),
-    (Side.BUSINESS, "Operatie", 11),
-    (Side.BUSINESS, "Klantenservice", 8),
-    (Side.BUSINESS, "Financiën", 2),
-    (Side.IT, "IT", 33),
-    (Side.PARTNER, "", 3),
+# The Dutch demo's department of each English one (``tandem.core.demo_nl``).
+_DEPARTMENT = dict(zip(core_demo.DEPARTMENTS, core_demo_nl.DEPARTMENTS, strict=True))
+
+
+def _dutch(spec: CampaignSpec) -> CampaignSpec:
+    """The English campaign with its turnout keyed by the Dutch departments: the same numbers."""
+    return replace(spec, turnout={_DEPARTMENT.get(group, group): n for group, n in spec.turnout.items()})
+
+
+ROSTER_GROUPS: tuple[tuple[str, str, int], ...] = tuple(
+    (side, _DEPARTMENT.get(department, department), size) for side, department, size in demo.ROSTER_GROUPS
 )
 
 # The free-text answers, by theme (the keys are identifiers and stay as in ``demo``).
@@ -116,71 +123,5 @@ STRATEGY_ANSWERS: dict[str, tuple[tuple[str, str], ...]] = {
 }
 
 
-PARTNERSHIP_LAST = CampaignSpec(
-    key="partnership-last",
-    template=catalog.PARTNERSHIP.key,
-    created_by="it_admin",
-    opens_days_ago=100,
-    closes_days_ago=86,
-    turnout={"Verkoop": 11, "Operatie": 8, "Klantenservice": 6, "Financiën": 2, "IT": 29, Side.PARTNER: 3},
-    business=(3.7, 3.4, 3.5, 3.6, 3.6, 3.3, 3.4, 3.5, 3.2),
-    gaps=(-1.4, -1.3, -1.0, -1.2, -0.9, -1.2, -1.3, -1.1, -1.4),
-    themes={
-        Side.BUSINESS: {"communication": 4, "speed": 4, "tools": 2, "priorities": 1},
-        Side.IT: {"early": 3, "trust": 4, "constraints": 3, "priorities": 1},
-        Side.PARTNER: {"early": 1, "communication": 1},
-    },
-)
-
-PARTNERSHIP_THIS = CampaignSpec(
-    key="partnership-this",
-    template=catalog.PARTNERSHIP.key,
-    created_by="it_admin",
-    opens_days_ago=30,
-    closes_days_ago=16,
-    turnout={"Verkoop": 12, "Operatie": 9, "Klantenservice": 6, "Financiën": 2, "IT": 28, Side.PARTNER: 3},
-    business=(3.8, 3.9, 3.6, 3.7, 3.7, 3.6, 3.6, 3.6, 3.4),
-    # Narrower everywhere but "IT is involved early": the business believes it involves IT
-    # earlier now, IT does not see it.
-    gaps=(-0.5, -1.6, -0.4, -0.5, -0.3, -0.5, -0.6, -0.5, -0.6),
-    themes={
-        Side.BUSINESS: {"priorities": 4, "tools": 2, "communication": 2, "speed": 1},
-        Side.IT: {"early": 5, "priorities": 4, "constraints": 1},
-        Side.PARTNER: {"priorities": 1, "early": 1},
-    },
-)
-
-# Maturity criteria: Communications, Value measurement, Governance, Partnership, Scope and
-# architecture, Skills.
-MATURITY_LAST = CampaignSpec(
-    key="maturity-last",
-    template=catalog.MATURITY.key,
-    created_by="owner",
-    opens_days_ago=98,
-    closes_days_ago=84,
-    turnout={"Verkoop": 10, "Operatie": 9, "Klantenservice": 6, "Financiën": 3, "IT": 27, Side.PARTNER: 3},
-    business=(2.9, 2.5, 3.1, 3.2, 2.3, 2.2),
-    gaps=(-0.2, 0.2, -0.9, -1.1, 0.8, 0.8),
-)
-
-MATURITY_THIS = CampaignSpec(
-    key="maturity-this",
-    template=catalog.MATURITY.key,
-    created_by="owner",
-    opens_days_ago=28,
-    closes_days_ago=14,
-    turnout={"Verkoop": 11, "Operatie": 8, "Klantenservice": 7, "Financiën": 2, "IT": 30, Side.PARTNER: 2},
-    business=(3.1, 2.8, 3.2, 3.3, 2.6, 2.3),
-    gaps=(-0.1, 0.1, -0.6, -0.7, 0.6, 0.8),
-)
-
-CLOSED = (PARTNERSHIP_LAST, MATURITY_LAST, PARTNERSHIP_THIS, MATURITY_THIS)
-
-STRATEGY_OPEN = CampaignSpec(
-    key="strategy-open",
-    template=catalog.STRATEGY.key,
-    created_by="owner",
-    opens_days_ago=3,
-    closes_days_ago=-11,
-    turnout={"Verkoop": 2, "Operatie": 2, "Klantenservice": 1, "IT": 3},
-)
+CLOSED = tuple(_dutch(spec) for spec in demo.CLOSED)
+STRATEGY_OPEN = _dutch(demo.STRATEGY_OPEN)
