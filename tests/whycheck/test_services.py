@@ -6,7 +6,7 @@ import importlib
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import AuditEvent
@@ -232,3 +232,54 @@ def test_pauses_recorded_before_the_cause_had_a_field_are_recognised(
     causes = dict(Transition.objects.for_org(personas.org).values_list("to_stage", "cause"))
     assert causes == {"idea": "", "proposed": "", "approved": "", "paused": TransitionCause.WHY_CHECK}
     assert strategy_selectors.initiative_paused_by(initiative=initiative, cause=TransitionCause.WHY_CHECK)
+
+
+def timeline_reasons(p: Personas, initiative_id: int, language: str) -> list[str]:
+    transitions = Transition.objects.for_org(p.org).filter(initiative_id=initiative_id)
+    with translation.override(language):
+        return [t.reason_text for t in transitions]
+
+
+def test_the_reasons_the_why_check_writes_read_in_each_readers_language(
+    personas: Personas, round_: WhyCheck
+) -> None:
+    services.whycheck_apply_result(why_check=round_, score=0.3127, verdict="misaligned", result={})
+    services.whycheck_override(actor=personas.admin, why_check=round_, reason="Board decision of 12 May.")
+    pk = round_.pk
+    assert timeline_reasons(personas, round_.initiative_id, "en")[-2:] == [
+        f"why check: misaligned (round {pk}, score 0.31)",
+        "why check overridden by an admin: Board decision of 12 May.",
+    ]
+    assert timeline_reasons(personas, round_.initiative_id, "nl")[-2:] == [
+        f"waaromcheck: niet op één lijn (ronde {pk}, score 0,31)",
+        "oordeel van de waaromcheck overruled door een beheerder: Board decision of 12 May.",
+    ]
+    # The first step reads "Created" in the reader's language.
+    assert timeline_reasons(personas, round_.initiative_id, "nl")[0] == "Aangemaakt"
+
+
+def test_an_initiative_created_in_dutch_reads_created_in_english(personas: Personas) -> None:
+    with translation.override("nl"):
+        initiative = strategy.initiative_create(actor=personas.owner, title="Klantportaal")
+    assert timeline_reasons(personas, initiative.pk, "en") == ["Created"]
+
+
+def test_reasons_written_before_they_were_translatable_are_split_into_words_and_values(
+    personas: Personas, round_: WhyCheck
+) -> None:
+    from django.apps import apps
+
+    migration = importlib.import_module("tandem.strategy.migrations.0004_transition_reason_params")
+    services.whycheck_apply_result(why_check=round_, score=0.2, verdict="misaligned", result={})
+    services.whycheck_override(actor=personas.admin, why_check=round_, reason="Board: go (50 %)")
+    transitions = Transition.objects.for_org(personas.org).filter(initiative_id=round_.initiative_id)
+    migration.join_reasons(apps, None)  # back to how they were stored: English, values in the text
+    assert list(transitions.values_list("reason", "reason_params"))[-2:] == [
+        (f"why check: misaligned (round {round_.pk}, score 0.20)", {}),
+        ("why check overridden by an admin: Board: go (50 %)", {}),
+    ]
+    migration.split_reasons(apps, None)
+    assert timeline_reasons(personas, round_.initiative_id, "nl")[-2:] == [
+        f"waaromcheck: niet op één lijn (ronde {round_.pk}, score 0,2)",
+        "oordeel van de waaromcheck overruled door een beheerder: Board: go (50 %)",
+    ]

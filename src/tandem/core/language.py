@@ -9,6 +9,8 @@ link (no account) follows ``respondent_language``; e-mails follow ``language_for
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
@@ -67,6 +69,23 @@ def catalogued(text: str) -> str:
     """``text`` in the active language when the catalogues hold it (words Tandem wrote into the
     data, such as a shipped question or the reason "Created"); as written otherwise."""
     return translation.gettext(text) if text else text
+
+
+def phrased(text: str, params: Mapping[str, object] | None = None) -> str:
+    """A sentence Tandem wrote into the data as catalogue words with values ("why check: misaligned
+    (round %(round)s, score %(score)s)" and {"round": 12, "score": 0.31}), in the active language,
+    its fractions written the language's way (0,31 in Dutch). Without values, ``catalogued``."""
+    if not params:
+        return catalogued(text)
+    from tandem.core.charts import number  # charts reads the models, which read this module
+
+    values = {key: number(value) if isinstance(value, float) else value for key, value in params.items()}
+    for template in (translation.gettext(text), text):
+        try:
+            return template % values
+        except (KeyError, TypeError, ValueError):
+            continue  # a translation that lost a value falls back to the source words
+    return text
 
 
 def language_choices(none_label: str | Promise) -> list[tuple[str, str | Promise]]:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.charts import number
+from tandem.core.language import phrased
 from tandem.core.models import Department, Membership, Organization, OrgScopedModel, Side
 from tandem.core.tenancy import TenantManager
 from tandem.strategy.progress import Direction, key_result_progress
@@ -363,6 +364,9 @@ class Transition(OrgScopedModel):
     from_stage = models.CharField(max_length=16, choices=Stage.choices, blank=True)
     to_stage = models.CharField(max_length=16, choices=Stage.choices)
     reason = models.TextField(blank=True)
+    # When Tandem wrote the reason (the why check), ``reason`` holds catalogue words with
+    # placeholders and these their values, so each reader gets it in their own language.
+    reason_params = models.JSONField(default=dict, blank=True)
     # What made the move when it was not a person's own choice (the why check pausing the work),
     # so the app that caused a pause recognises it without reading the reason.
     cause = models.CharField(max_length=16, choices=TransitionCause.choices, blank=True, default="")
@@ -378,3 +382,8 @@ class Transition(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"{self.from_stage or '—'} → {self.to_stage}"
+
+    @property
+    def reason_text(self) -> str:
+        """The reason in the active language when Tandem wrote it; as typed when a person did."""
+        return phrased(self.reason, self.reason_params)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
@@ -445,7 +446,7 @@ def initiative_create(
             from_stage="",
             to_stage=Stage.IDEA,
             actor=actor.user,
-            reason=_("Created"),
+            reason=gettext_noop("Created"),
         )
         _audit(
             actor,
@@ -599,6 +600,7 @@ def initiative_transition(
     initiative: Initiative,
     to: str,
     reason: str = "",
+    reason_params: Mapping[str, object] | None = None,
     outcome_achieved: str = "",
     lessons_learned: str = "",
     cause: str = "",
@@ -607,7 +609,9 @@ def initiative_transition(
 
     Approval passes the gate (every missing element named at once); pausing and cancelling need
     a reason; closing records whether the outcome was achieved. Each move is on the timeline and
-    in the audit log; ``cause`` (a ``TransitionCause``) names what moved it when a person did not.
+    in the audit log; ``cause`` (a ``TransitionCause``) names what moved it when a person did not,
+    and such a mover writes ``reason`` as catalogue words with ``reason_params`` for their values
+    (``Transition.reason_text`` reads it in each reader's language).
     """
     reason = _text(reason, "reason", max_length=2000)
     if to not in Stage.values:
@@ -646,6 +650,7 @@ def initiative_transition(
             from_stage=from_stage,
             to_stage=to,
             reason=reason,
+            reason_params=dict(reason_params or {}),
             cause=cause,
             actor=actor.user,
         )
@@ -654,6 +659,6 @@ def initiative_transition(
             "initiative.transition",
             target=initiative,
             summary=f"{initiative.title}: {from_stage} → {to}",
-            data={"from": from_stage, "to": to, "reason": reason},
+            data={"from": from_stage, "to": to, "reason": reason, "reason_params": dict(reason_params or {})},
         )
     return initiative

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from tandem.core.access import Need, refuse, require
 from tandem.core.audit import audit_record
@@ -23,7 +24,12 @@ from tandem.strategy.models import Initiative, Stage, TransitionCause
 from tandem.whycheck import selectors
 from tandem.whycheck.models import GateMode, RoundStatus, Verdict, WhyAnswer, WhyCheck, WhyCheckSettings
 
-PAUSE_REASON = "why check: misaligned"
+# The reasons the why check writes on an initiative's timeline: catalogue words with values, read
+# in each reader's language (``Transition.reason_text``).
+PAUSE_REASON = gettext_noop("why check: misaligned (round %(round)s, score %(score)s)")
+ALIGNED_REASON = gettext_noop("why check: aligned (round %(round)s)")
+DECIDED_REASON = gettext_noop("why check: decision recorded by both co-leads (round %(round)s)")
+OVERRIDE_REASON = gettext_noop("why check overridden by an admin: %(text)s")
 MAX_MEASURES = 5
 
 
@@ -273,12 +279,16 @@ def _initiative_now(why_check: WhyCheck) -> Initiative:
     return Initiative.objects.for_org(why_check.organization).get(pk=why_check.initiative_id)
 
 
-def _lift(*, actor: Membership, initiative: Initiative, reason: str) -> bool:
+def _lift(*, actor: Membership, initiative: Initiative, reason: str, params: Mapping[str, object]) -> bool:
     """Resume the work a why check paused (only while that pause is its latest move)."""
     if not strategy_selectors.initiative_paused_by(initiative=initiative, cause=TransitionCause.WHY_CHECK):
         return False
     strategy.initiative_transition(
-        actor=actor, initiative=initiative, to=initiative.paused_from or Stage.IDEA, reason=reason
+        actor=actor,
+        initiative=initiative,
+        to=initiative.paused_from or Stage.IDEA,
+        reason=reason,
+        reason_params=params,
     )
     return True
 
@@ -309,12 +319,13 @@ def whycheck_apply_result(
                     actor=actor,
                     initiative=initiative,
                     to=Stage.PAUSED,
-                    reason=f"{PAUSE_REASON} (round {why_check.pk}, score {why_check.score:.2f})",
+                    reason=PAUSE_REASON,
+                    reason_params={"round": why_check.pk, "score": round(why_check.score, 2)},
                     cause=TransitionCause.WHY_CHECK,
                 )
                 why_check.paused_initiative = True
         elif verdict == Verdict.ALIGNED:
-            _lift(actor=actor, initiative=initiative, reason=f"why check: aligned (round {why_check.pk})")
+            _lift(actor=actor, initiative=initiative, reason=ALIGNED_REASON, params={"round": why_check.pk})
         why_check.save()
         audit_record(
             action="why_check.scored",
@@ -368,7 +379,8 @@ def whycheck_record_decision(*, actor: Membership, why_check: WhyCheck, note: st
             _lift(
                 actor=actor,
                 initiative=_initiative_now(why_check),
-                reason=f"why check: decision recorded by both co-leads (round {why_check.pk})",
+                reason=DECIDED_REASON,
+                params={"round": why_check.pk},
             )
     return why_check
 
@@ -401,7 +413,8 @@ def whycheck_override(*, actor: Membership, why_check: WhyCheck, reason: str) ->
         _lift(
             actor=actor,
             initiative=_initiative_now(why_check),
-            reason=f"why check overridden by an admin: {text}",
+            reason=OVERRIDE_REASON,
+            params={"text": text},
         )
         audit_record(
             action="why_check.overridden",

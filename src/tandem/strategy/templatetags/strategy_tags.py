@@ -10,7 +10,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from tandem.core.charts import number
-from tandem.core.language import catalogued
 from tandem.strategy import charts
 from tandem.strategy.models import Stage
 
@@ -81,7 +80,3 @@ def num(value: float | None) -> str:
 
 
 register.simple_tag(charts.check_in_chart)
-
-
-# Words Tandem wrote into the data ("Created" on an initiative's first step) in the reader's language.
-register.filter("catalogued", catalogued)
