@@ -17,6 +17,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
 
 from tandem.core.models import AuditEvent, Department
 from tandem.strategy import selectors, services, spreadsheets
@@ -370,6 +371,87 @@ def test_the_portfolio_exported_as_xlsx_imports_back(
         Decimal("125000.00"),
         2,
     )
+
+
+def test_a_dutch_export_imports_back_under_an_english_interface(
+    personas: Personas, ready_initiative: Initiative, client_for: Callable[[str], Client]
+) -> None:
+    services.initiative_update(
+        actor=personas.owner, initiative=ready_initiative, target_date=date(2027, 3, 31)
+    )
+    exported = client_for("viewer").get("/o/acme/portfolio/export.xlsx", HTTP_ACCEPT_LANGUAGE="nl").content
+    sheet = openpyxl.load_workbook(io.BytesIO(exported)).active
+    assert [cell.value for cell in sheet[1]][:3] == ["Titel", "Fase", "Co-lead business (e-mailadres)"]
+    with translation.override("nl"):
+        assert sheet["B2"].value == str(Stage(ready_initiative.stage).label) != Stage(ready_initiative.stage)
+    again = dry_run(personas, exported)  # the tests' interface is English
+    assert again.errors == []
+    assert [row.action for row in again.rows] == ["update"]
+
+
+@pytest.mark.parametrize("language", ["en", "nl"])
+def test_a_template_in_either_language_imports_under_the_other(personas: Personas, language: str) -> None:
+    with translation.override(language):
+        headers = next(
+            csv.reader(io.StringIO(spreadsheets.import_template("initiatives").decode("utf-8-sig")))
+        )
+    assert (headers[0] == "Titel*") is (language == "nl")
+    other = "en" if language == "nl" else "nl"
+    row = {0: "Klantportaal", 4: personas.business_lead.user.email, 10: "31-12-2027"}
+    with translation.override(other):
+        report = dry_run(personas, csv_bytes([headers, [row.get(i, "") for i in range(len(headers))]]))
+    assert report.errors == [] and report.warnings == []
+    assert [row.action for row in report.rows] == ["create"]
+
+
+def test_no_header_means_two_columns_in_any_pair_of_languages() -> None:
+    for columns in spreadsheets.COLUMNS.values():
+        keys = {c.key for c in columns}
+        known = spreadsheets.known_headers(columns)
+        assert set(known.values()) == keys
+        for language in ("en", "nl"):
+            with translation.override(language):
+                assert len({spreadsheets.normalise_header(str(c.header)) for c in columns}) == len(columns)
+                assert all(known[spreadsheets.normalise_header(str(c.header))] == c.key for c in columns)
+
+
+def test_objectives_read_statuses_and_quarters_written_in_dutch(personas: Personas) -> None:
+    business, it = personas.business_lead.user.email, personas.it_lead.user.email
+    rows = [
+        ["Titel", "Periode", "Status", "Eigenaar business (e-mailadres)", "Eigenaar IT"],
+        ["Klanten terugwinnen", "K2 2027", "Concept", "", ""],
+        ["Sneller", "Q3 2027", "actief", business, it],
+    ]
+    report = spreadsheets.spreadsheet_import(
+        actor=personas.owner, kind="objectives", content=csv_bytes(rows), commit=True
+    )
+    assert report.committed, report.errors
+    saved = Objective.objects.for_org(personas.org).order_by("title")
+    assert [(o.title, o.period_start, o.status) for o in saved] == [
+        ("Klanten terugwinnen", date(2027, 4, 1), ObjectiveStatus.DRAFT),
+        ("Sneller", date(2027, 7, 1), ObjectiveStatus.ACTIVE),
+    ]
+    with translation.override("nl"):
+        report = dry_run(
+            personas, csv_bytes([["Titel", "Periode", "Status"], ["X", "K1 2027", "lopend"]]), "objectives"
+        )
+    assert "gebruik een van deze: concept, actief, behaald, gemist, geannuleerd" in report.errors[0].message
+
+
+def test_import_messages_in_dutch_name_what_the_file_holds(personas: Personas) -> None:
+    for _ in range(2):
+        services.objective_create(
+            actor=personas.owner,
+            title="Klanten terugwinnen",
+            period_start=date(2027, 1, 1),
+            period_end=date(2027, 3, 31),
+        )
+    with translation.override("nl"):
+        report = dry_run(
+            personas, csv_bytes([["Titel", "Periode"], ["klanten terugwinnen", "Q1 2027"]]), kind="objectives"
+        )
+    assert [error.column for error in report.errors] == ["Titel"]
+    assert "Er zijn al 2 doelstellingen met de naam" in report.errors[0].message
 
 
 def test_exported_cells_that_would_run_as_formulas_are_escaped_and_read_back(

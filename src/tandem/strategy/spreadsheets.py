@@ -23,7 +23,8 @@ How an import runs. Every row goes through the services (``objective_create``/``
 A dry run does everything and rolls back; a commit does the same and rolls back as soon as any
 row has an error, so it saves all rows or none.
 
-Formats. The first non-empty row holds the headers, matched case-insensitively and ignoring
+Formats. The first non-empty row holds the headers, in any language Tandem speaks (a template
+downloaded in Dutch imports under an English interface), matched case-insensitively and ignoring
 ``*``, anything in brackets, hyphens and a trailing "e-mail" ("IT co-lead (e-mail)" = "it co
 lead"). Unknown columns are ignored with a warning; empty rows are skipped; row numbers are the
 sheet's (the header is usually row 1). People are matched by e-mail among the organisation's
@@ -56,6 +57,7 @@ Raising it means running the import as a background task.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 import zipfile
@@ -67,10 +69,14 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar, cast
 
 import tablib  # type: ignore[import-untyped]
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import DatabaseError, transaction
+from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import load_workbook
 
 from tandem.core.audit import audit_record
@@ -115,42 +121,44 @@ class SpreadsheetError(ValidationFailed):
 @dataclass(frozen=True)
 class Column:
     key: str
-    header: str
+    header: str | Promise  # in the reader's language; a file's headers may be in any language Tandem speaks
 
 
 INITIATIVE_COLUMNS = (
-    Column("title", "Title*"),
-    Column("summary", "Summary"),
-    Column("business_outcome", "Business outcome"),
-    Column("definition_of_success", "Definition of success"),
-    Column("business_co_lead", "Business co-lead (e-mail)"),
-    Column("it_co_lead", "IT co-lead (e-mail)"),
-    Column("sponsor", "Sponsor (e-mail)"),
-    Column("budget_amount", "Budget"),
-    Column("budget_currency", "Currency"),
-    Column("start_date", "Start date"),
-    Column("target_date", "Target date"),
-    Column("departments", "Departments (comma-separated names)"),
-    Column("end_user_input_who", "End users asked"),
-    Column("end_user_input_when", "End users asked on"),
-    Column("end_user_input_summary", "End users said"),
-    Column("end_user_input_waiver", "No end-user input because"),
-    Column("measure_name", "Success measure"),
-    Column("measure_baseline", "Measure baseline"),
-    Column("measure_target", "Measure target"),
-    Column("measure_unit", "Measure unit"),
-    Column("measure_by_date", "Measure by"),
-    Column("key_results", "Key results (semicolon-separated, Objective title / key result metric)"),
+    Column("title", gettext_lazy("Title*")),
+    Column("summary", gettext_lazy("Summary")),
+    Column("business_outcome", gettext_lazy("Business outcome")),
+    Column("definition_of_success", gettext_lazy("Definition of success")),
+    Column("business_co_lead", gettext_lazy("Business co-lead (e-mail)")),
+    Column("it_co_lead", gettext_lazy("IT co-lead (e-mail)")),
+    Column("sponsor", gettext_lazy("Sponsor (e-mail)")),
+    Column("budget_amount", gettext_lazy("Budget")),
+    Column("budget_currency", gettext_lazy("Currency")),
+    Column("start_date", gettext_lazy("Start date")),
+    Column("target_date", gettext_lazy("Target date")),
+    Column("departments", gettext_lazy("Departments (comma-separated names)")),
+    Column("end_user_input_who", gettext_lazy("End users asked")),
+    Column("end_user_input_when", gettext_lazy("End users asked on")),
+    Column("end_user_input_summary", gettext_lazy("End users said")),
+    Column("end_user_input_waiver", gettext_lazy("No end-user input because")),
+    Column("measure_name", gettext_lazy("Success measure")),
+    Column("measure_baseline", gettext_lazy("Measure baseline")),
+    Column("measure_target", gettext_lazy("Measure target")),
+    Column("measure_unit", gettext_lazy("Measure unit")),
+    Column("measure_by_date", gettext_lazy("Measure by")),
+    Column(
+        "key_results", gettext_lazy("Key results (semicolon-separated, Objective title / key result metric)")
+    ),
 )
 OBJECTIVE_COLUMNS = (
-    Column("title", "Title*"),
-    Column("description", "Description"),
-    Column("period_start", "Period start*"),
-    Column("period_end", "Period end*"),
-    Column("period", "Period (instead of start and end, e.g. Q1 2027)"),
-    Column("business_owner", "Business owner (e-mail)"),
-    Column("it_owner", "IT owner (e-mail)"),
-    Column("status", "Status"),
+    Column("title", gettext_lazy("Title*")),
+    Column("description", gettext_lazy("Description")),
+    Column("period_start", gettext_lazy("Period start*")),
+    Column("period_end", gettext_lazy("Period end*")),
+    Column("period", gettext_lazy("Period (instead of start and end, e.g. Q1 2027)")),
+    Column("business_owner", gettext_lazy("Business owner (e-mail)")),
+    Column("it_owner", gettext_lazy("IT owner (e-mail)")),
+    Column("status", gettext_lazy("Status")),
 )
 COLUMNS = {"initiatives": INITIATIVE_COLUMNS, "objectives": OBJECTIVE_COLUMNS}
 INITIATIVE_TEXT = (
@@ -162,6 +170,16 @@ INITIATIVE_TEXT = (
     "end_user_input_summary",
     "end_user_input_waiver",
 )
+
+
+def known_headers(columns: Sequence[Column]) -> dict[str, str]:
+    """Each column's header in every language Tandem speaks, normalised, to its key: a template
+    downloaded in Dutch imports under an English interface, and the other way round."""
+    known: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            known.update({normalise_header(str(c.header)): c.key for c in columns})
+    return known
 
 
 def normalise_header(header: str) -> str:
@@ -364,9 +382,11 @@ def parse_number(value: Any) -> Decimal:
 
 
 def parse_period(value: Any) -> tuple[date, date]:
-    """A quarter such as "Q1 2027", "2027 Q1" or "2027-Q1"."""
+    """A quarter such as "Q1 2027", "2027 Q1" or "2027-Q1" (K for kwartaal too: "K1 2027")."""
     text = _display(value).upper()
-    match = re.fullmatch(r"Q([1-4])[\s\-/]*(\d{4})", text) or re.fullmatch(r"(\d{4})[\s\-/]*Q([1-4])", text)
+    match = re.fullmatch(r"[QK]([1-4])[\s\-/]*(\d{4})", text) or re.fullmatch(
+        r"(\d{4})[\s\-/]*[QK]([1-4])", text
+    )
     if not match:
         raise CellError(_("“%(v)s” is not a quarter: write Q1 2027.") % {"v": _display(value)})
     a, b = match.groups()
@@ -505,15 +525,16 @@ class Importer:
     """Applies the rows of one kind through the services; subclasses read one row each."""
 
     kind = ""
+    already_called: ClassVar[str | Promise] = ""  # "%(n)s initiatives are already called “%(t)s”…"
     field_keys: ClassVar[dict[str, str]] = {}  # a service's ``error.field`` → our column key
 
     def __init__(self, actor: Membership, sheet: Sheet) -> None:
         self.actor = actor
         self.lookups = Lookups(actor.organization, self.kind)
         columns = COLUMNS[self.kind]
-        known = {normalise_header(c.header): c.key for c in columns}
+        known = known_headers(columns)
         self.index: dict[str, int] = {}
-        self.headers = {c.key: c.header.rstrip("*") for c in columns}
+        self.headers = {c.key: str(c.header).rstrip("*") for c in columns}
         self.unknown: list[str] = []
         for position, header in enumerate(sheet.headers):
             key = known.get(normalise_header(header))
@@ -563,11 +584,7 @@ class Importer:
             reader.fail("title", _("The same title is on row %(n)s.") % {"n": earlier})
         matches = self.lookups.titles.get(title.lower(), [])
         if len(matches) > 1:
-            reader.fail(
-                "title",
-                _("%(n)s %(kind)s are already called “%(t)s”; rename them in Tandem first.")
-                % {"n": len(matches), "kind": self.kind, "t": title},
-            )
+            reader.fail("title", str(self.already_called) % {"n": len(matches), "t": title})
         return matches[0] if len(matches) == 1 else None
 
     def read(self, reader: RowReader, *, creating: bool) -> dict[str, Any]:
@@ -579,6 +596,9 @@ class Importer:
 
 class InitiativeImporter(Importer):
     kind = "initiatives"
+    already_called = gettext_lazy(
+        "%(n)s initiatives are already called “%(t)s”; rename them in Tandem first."
+    )
     field_keys: ClassVar[dict[str, str]] = {"key_result": "key_results", "contribution": "key_results"}
 
     def read(self, reader: RowReader, *, creating: bool) -> dict[str, Any]:
@@ -636,14 +656,20 @@ class InitiativeImporter(Importer):
                 linked.add(kr.pk)
 
 
-STATUSES = {
-    **{value: value for value in ObjectiveStatus.values},
-    **{str(label).lower(): value for value, label in ObjectiveStatus.choices},
-}
+@functools.cache
+def statuses() -> dict[str, str]:
+    """An objective's status as a cell may hold it: the stored value, or its label in any language
+    Tandem speaks ("active", "actief"), lower case."""
+    known = {value: value for value in ObjectiveStatus.values}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            known.update({str(label).lower(): value for value, label in ObjectiveStatus.choices})
+    return known
 
 
 class ObjectiveImporter(Importer):
     kind = "objectives"
+    already_called = gettext_lazy("%(n)s objectives are already called “%(t)s”; rename them in Tandem first.")
 
     def read(self, reader: RowReader, *, creating: bool) -> dict[str, Any]:
         data: dict[str, Any] = {"title": reader.text("title")}
@@ -666,9 +692,9 @@ class ObjectiveImporter(Importer):
 
     @staticmethod
     def _status(value: Any) -> str:
-        status = STATUSES.get(_display(value).lower())
+        status = statuses().get(_display(value).lower())
         if status is None:
-            choices = ", ".join(ObjectiveStatus.values)
+            choices = ", ".join(str(label).lower() for label in ObjectiveStatus.labels)
             raise CellError(
                 _("“%(v)s” is not a status; use one of %(c)s.") % {"v": _display(value), "c": choices}
             )
@@ -736,29 +762,29 @@ def _file(dataset: Any, fmt: str) -> bytes:
 
 def import_template(kind: str) -> bytes:
     """An empty CSV with the headers of ``kind``, to fill in and upload."""
-    return _file(tablib.Dataset(headers=[c.header for c in COLUMNS[kind]]), "csv")
+    return _file(tablib.Dataset(headers=[str(c.header) for c in COLUMNS[kind]]), "csv")
 
 
 GATE_LABELS = {
-    "business_outcome": "business outcome",
-    "success_measure": "success measure with a target",
-    "business_co_lead": "business co-lead",
-    "it_co_lead": "IT co-lead",
-    "shared_key_result": "key result of a shared objective",
-    "end_user_input": "end-user input",
+    "business_outcome": gettext_lazy("business outcome"),
+    "success_measure": gettext_lazy("success measure with a target"),
+    "business_co_lead": gettext_lazy("business co-lead"),
+    "it_co_lead": gettext_lazy("IT co-lead"),
+    "shared_key_result": gettext_lazy("key result of a shared objective"),
+    "end_user_input": gettext_lazy("end-user input"),
 }
 EXPORT_HEADERS = [
-    "Title",
-    "Stage",
-    "Business co-lead (e-mail)",
-    "IT co-lead (e-mail)",
-    "Sponsor (e-mail)",
-    "Target date",
-    "Budget",
-    "Currency",
-    "Departments",
-    *(str(label) for _key, label in SIGNALS),
-    "Missing for approval",
+    gettext_lazy("Title"),
+    gettext_lazy("Stage"),
+    gettext_lazy("Business co-lead (e-mail)"),
+    gettext_lazy("IT co-lead (e-mail)"),
+    gettext_lazy("Sponsor (e-mail)"),
+    gettext_lazy("Target date"),
+    gettext_lazy("Budget"),
+    gettext_lazy("Currency"),
+    gettext_lazy("Departments"),
+    *(label for _key, label in SIGNALS),
+    gettext_lazy("Missing for approval"),
 ]
 
 
@@ -767,9 +793,11 @@ def _email(member: Membership | None) -> str:
 
 
 def portfolio_export(*, org: Organization, filters: PortfolioFilters, fmt: str) -> bytes:
-    """The filtered portfolio as CSV or XLSX (a constant number of queries); cells that a
-    spreadsheet would run as formulas are escaped."""
-    dataset = tablib.Dataset(headers=EXPORT_HEADERS, title="Portfolio")
+    """The filtered portfolio as CSV or XLSX (a constant number of queries), in the reader's
+    language (headers, stages, yes and no); cells that a spreadsheet would run as formulas are
+    escaped."""
+    dataset = tablib.Dataset(headers=[str(header) for header in EXPORT_HEADERS], title=_("Portfolio"))
+    yes, no = _("yes"), _("no")
     for initiative in initiative_portfolio(org, filters):
         signals = signals_of(initiative).as_dict()
         row = [
@@ -782,8 +810,10 @@ def portfolio_export(*, org: Organization, filters: PortfolioFilters, fmt: str) 
             initiative.budget_amount if fmt == "xlsx" else _display(initiative.budget_amount),
             initiative.budget_currency,
             ", ".join(d.name for d in initiative.departments.all()),
-            *("yes" if signals[key] else "no" for key, _label in SIGNALS),
-            "; ".join(GATE_LABELS.get(code, code.replace("_", " ")) for code in gate_missing(initiative)),
+            *(yes if signals[key] else no for key, _label in SIGNALS),
+            "; ".join(
+                str(GATE_LABELS.get(code, code.replace("_", " "))) for code in gate_missing(initiative)
+            ),
         ]
         dataset.append([escape_formula(value) for value in row])
     return _file(dataset, fmt)
