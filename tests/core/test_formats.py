@@ -12,7 +12,7 @@ from django.template import Context, Template
 from django.test import Client
 from django.utils import translation
 
-from tandem.core.charts import number
+from tandem.core.numbers import number
 from tandem.core.validation import shown
 from tandem.strategy import services as strategy
 from tests.conftest import Personas

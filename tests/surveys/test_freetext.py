@@ -5,11 +5,13 @@ the real lexical engine, and one (slow) the default engine through the worker's 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from tandem.core.models import Side
 from tandem.surveys import freetext
@@ -177,6 +179,21 @@ def test_the_analysis_is_stored_where_the_results_find_it(personas: Personas) ->
     row = TextAnalysis.objects.for_org(personas.org).get(campaign=campaign)
     assert (row.threshold, row.responses) == (5, 10)
     assert row.computed_at is not None
+
+
+def test_an_analysis_run_in_english_reads_in_dutch(personas: Personas) -> None:
+    campaign = close(text_campaign(personas, {Side.IT: SLOW, Side.BUSINESS: PRIORITIES}))
+    with translation.override("en"):  # the worker's language
+        freetext.analyse_campaign(campaign, embedder=WordsEmbedder())
+    key = question(campaign, "text").field_name
+    stored = TextAnalysis.objects.for_org(personas.org).get(campaign=campaign).result
+    assert stored["summary"].startswith("IT and the business")
+    with translation.override("nl"):
+        analysis = campaign_results(campaign).text_analyses[key]
+    assert analysis["summary"].startswith("IT en de business")
+    assert re.search(r"\(zelfde verhaal: \d,\d\d\)", analysis["summary"])
+    assert {t["label"] for t in analysis["themes"] if t["other"]} <= {"Overig"}
+    assert analysis["same_story"] == stored["same_story"]
 
 
 def test_analysing_again_replaces_the_analysis(personas: Personas) -> None:

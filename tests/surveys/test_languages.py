@@ -19,7 +19,9 @@ from tandem.core.errors import ValidationFailed
 from tandem.core.models import Side
 from tandem.surveys import catalog, services, tasks
 from tandem.surveys.models import Campaign, SurveyLink, SurveyResponse, SurveyTemplate
+from tandem.surveys.results import Comparison
 from tandem.surveys.schemas import Language
+from tandem.surveys.templatetags.surveys_tags import gap_sentence
 from tests.conftest import Personas
 from tests.surveys.conftest import ClientFor, invite_sides, same_answers, shipped_template
 
@@ -147,3 +149,19 @@ def test_the_links_are_e_mailed_in_the_campaigns_language(personas: Personas) ->
     assert tasks.send_links.call(campaign_id=invited.campaign.pk, link_ids=[link.pk]) == 1
     [message] = mail.outbox
     assert message.subject == dutch("A short anonymous survey: %(title)s") % {"title": invited.campaign.title}
+
+
+def test_figures_in_the_results_sentences_are_written_the_readers_way() -> None:
+    comparison = Comparison(
+        gap=0.86, effect="large", u=10.0, p_value=0.0004, cohens_d=None, rank_biserial=0.5
+    )
+    with translation.override("en"):
+        assert (
+            gap_sentence(comparison)
+            == "IT rates this 0.9 higher than the business (large difference, p < 0.001)."
+        )
+    with translation.override("nl"):
+        assert (
+            gap_sentence(comparison)
+            == "IT beoordeelt dit 0,9 hoger dan de business (groot verschil, p < 0,001)."
+        )

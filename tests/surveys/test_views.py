@@ -385,13 +385,15 @@ def test_a_stored_grouping_shows_its_themes_and_the_same_story_score(
                 }
             ],
             "same_story": 0.82,
-            "summary": "Both sides ask for the same thing.",
+            "summary": "As the worker wrote it, in its own language.",
         },
     )
     page = text(client_for("viewer").get(f"{ORG}{closed.pk}/"))
     assert "Earlier involvement" in page
     assert "82%" in page
-    assert "Both sides ask for the same thing." in page
+    # The summary is written in the reader's language from the figures, not as stored.
+    assert "IT and the business describe it" in page
+    assert "As the worker wrote it" not in page
     assert "Grouping answers by meaning" not in page
 
 

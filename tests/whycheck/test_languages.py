@@ -3,6 +3,7 @@ and the page and the API show the reader's (the figures are the same in every la
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.test import Client
@@ -34,8 +35,12 @@ def test_the_scorer_stores_the_explanation_in_every_language(personas: Personas,
     english, words = result["explanation"], result["translations"]["nl"]
     assert english.startswith(("Aligned", "Needs discussion", "Misaligned"))
     assert words["explanation"].startswith((dutch("Aligned"), dutch("Needs discussion"), dutch("Misaligned")))
-    assert dutch("The whys state %(purpose)s (%(value).2f)").split("%")[0] in words["explanation"]
+    assert dutch("The whys state %(purpose)s (%(value)s)").split("%")[0] in words["explanation"]
     assert len(words["issues"]) == len(result["shared"])
+    # Each language writes its figures its own way: "agreement 0.31", "overeenstemming 0,31".
+    assert re.search(r"\(agreement \d\.\d\d\)", english)
+    assert re.search(r"\(overeenstemming \d,\d\d\)", words["explanation"])
+    assert not re.search(r"\d\.\d", words["explanation"])
 
 
 def test_a_dutch_co_lead_reads_the_explanation_in_dutch_on_the_page_and_in_the_api(

@@ -14,14 +14,13 @@ import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from tandem.core.models import Side
+from tandem.core.numbers import number
 
 # --- Palette ------------------------------------------------------------------------------------------
 
@@ -33,15 +32,6 @@ SIDE_COLOURS: dict[str, str] = {Side.BUSINESS: BUSINESS, Side.IT: IT, Side.PARTN
 EMPTY = SafeString("")  # nothing to draw: the page explains in words and its table is empty too
 FONT = 12
 LABEL_CHARS = 28  # a longer category label is cut short on the chart; its tooltip has it whole
-
-
-def number(value: float | Decimal) -> str:
-    """A figure in the active language without needless decimals: 3.9, not 3.90; 1,200, not
-    1200.0 (in Dutch 3,9 and 1.200)."""
-    digits = f"{value:.2f}".rstrip("0").rstrip(".")
-    decimals = len(digits.partition(".")[2])
-    rounded = round(value, decimals) if isinstance(value, Decimal) else round(float(value), decimals)
-    return formats.number_format(rounded, decimals, use_l10n=True, force_grouping=True)
 
 
 def percent(share: float) -> str:

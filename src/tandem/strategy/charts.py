@@ -10,7 +10,8 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from tandem.core import charts
-from tandem.core.charts import Axis, Band, Places, Rule, Series, number
+from tandem.core.charts import Axis, Band, Places, Rule, Series
+from tandem.core.numbers import number
 from tandem.strategy.models import CheckIn, KeyResult
 from tandem.strategy.progress import Direction
 

@@ -11,9 +11,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tandem.core.charts import number
 from tandem.core.language import phrased
 from tandem.core.models import Department, Membership, Organization, OrgScopedModel, Side
+from tandem.core.numbers import number
 from tandem.core.tenancy import TenantManager
 from tandem.strategy.progress import Direction, key_result_progress
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from tandem.core import charts
 from tandem.core.charts import Axis, Bar, Pair, Places, Series
 from tandem.core.models import Side
+from tandem.core.numbers import fixed
 from tandem.surveys.results import GroupResult, ItemResult, TrendPoint
 
 SCALE_LOW, SCALE_HIGH = 1.0, 5.0
@@ -82,11 +83,15 @@ def maturity_radar(criteria: Sequence[ItemResult], chart_id: str) -> SafeString:
                     label,
                     tuple(means),
                     charts.SIDE_COLOURS[side],
-                    notes=tuple(f"{label}, {c.label}: {m:.1f}" for c, m in zip(criteria, means, strict=True)),
+                    notes=tuple(
+                        f"{label}, {c.label}: {fixed(m or 0.0, 1)}"
+                        for c, m in zip(criteria, means, strict=True)
+                    ),
                 )
             )
     desc = "; ".join(
-        f"{s.label}: " + ", ".join(f"{c.label} {m or 0:.1f}" for c, m in zip(criteria, s.values, strict=True))
+        f"{s.label}: "
+        + ", ".join(f"{c.label} {fixed(m or 0, 1)}" for c, m in zip(criteria, s.values, strict=True))
         for s in drawn
     )
     return charts.radar_chart(
@@ -140,5 +145,5 @@ def trend_chart(
 
 
 def _mean_text(group: str, campaign: str, mean: float | None) -> str:
-    figure = _("hidden") if mean is None else f"{mean:.1f}"
+    figure = _("hidden") if mean is None else fixed(mean, 1)
     return f"{group}, {campaign}: {figure}" if campaign else f"{group} {figure}"

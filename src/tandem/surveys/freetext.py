@@ -25,9 +25,10 @@ from django.utils.translation import ngettext
 
 from tandem.core.cache import org_changed
 from tandem.core.models import Side
+from tandem.core.numbers import fixed
+from tandem.surveys import selectors  # which reads stored analyses through ``in_words``
 from tandem.surveys.models import Campaign, QuestionKind, TextAnalysis
 from tandem.surveys.results import ItemResult
-from tandem.surveys.selectors import campaign_results
 
 # Raw cosines of two short phrases that mean different things / the same thing, per engine: the
 # medians measured for measure names in the why-check calibration (docs/whycheck-scoring.md), the
@@ -154,7 +155,7 @@ def _summary(score: float | None, texts: int, themes: int) -> str:
         return ngettext(
             "%(texts)s answers in %(themes)s group.", "%(texts)s answers in %(themes)s groups.", themes
         ) % {"texts": texts, "themes": themes}
-    values = {"score": f"{score:.2f}"}
+    values = {"score": fixed(score, 2)}
     if score >= ALIKE_FROM:
         return _("IT and the business describe it alike (same-story %(score)s).") % values
     if score >= PARTLY_FROM:
@@ -210,10 +211,18 @@ def analyse_item(item: ItemResult, *, embedder: TextEmbedder) -> dict[str, Any]:
     }
 
 
+def in_words(result: dict[str, Any]) -> dict[str, Any]:
+    """A stored analysis with its words in the reader's language: the summary and the "Other"
+    theme are written again from the stored figures, whichever language the analysis ran in."""
+    themes = [{**t, "label": _("Other")} if t.get("other") else t for t in result.get("themes", [])]
+    texts = sum(t.get("size", 0) for t in themes)
+    return {**result, "themes": themes, "summary": _summary(result.get("same_story"), texts, len(themes))}
+
+
 def analyse_campaign(campaign: Campaign, *, embedder: TextEmbedder) -> int:
     """Analyse every free-text question of a closed campaign and store the results where
     ``campaign_results`` finds them (same threshold, same response count); returns how many."""
-    results = campaign_results(campaign)
+    results = selectors.campaign_results(campaign)
     if not results.available:
         return 0
     questions = {q.field_name: q for q in campaign.template.questions.filter(kind=QuestionKind.TEXT)}

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from tandem.core.errors import NotFound
 from tandem.core.models import Department, Membership, Organization, Role
-from tandem.surveys import results
+from tandem.surveys import freetext, results
 from tandem.surveys.labels import shipped
 from tandem.surveys.models import (
     MAX_REMINDERS,
@@ -271,7 +271,7 @@ def campaign_results(campaign: Campaign) -> results.CampaignResults:
         responses=responses,
         departments={d.pk: d for d in Department.objects.for_org(org)} if closed else {},
         questions=list(campaign.template.questions.all()) if closed else [],
-        analyses={f"q{a.question_id}": a.result for a in analyses} if closed else {},
+        analyses={f"q{a.question_id}": freetext.in_words(a.result) for a in analyses} if closed else {},
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from tandem.core import charts
 from tandem.core.charts import Axis, Key, Places, Series
+from tandem.core.numbers import fixed
 from tandem.whycheck.models import Verdict, WhyCheck
 
 VERDICT_COLOURS: dict[str, str] = {
@@ -38,14 +39,14 @@ def score_chart(rounds: Sequence[WhyCheck], chart_id: str) -> SafeString:
     days = [_day(r) for r in points]
     latest = points[-1]
     desc = ngettext(
-        "One scored round, on %(last)s: %(score).2f (%(verdict)s).",
-        "%(n)s scored rounds from %(first)s to %(last)s; the latest scored %(score).2f (%(verdict)s).",
+        "One scored round, on %(last)s: %(score)s (%(verdict)s).",
+        "%(n)s scored rounds from %(first)s to %(last)s; the latest scored %(score)s (%(verdict)s).",
         len(points),
     ) % {
         "n": len(points),
         "first": days[0],
         "last": days[-1],
-        "score": latest.score,
+        "score": fixed(latest.score or 0.0, 2),
         "verdict": latest.get_verdict_display(),
     }
     score = Series(
@@ -53,7 +54,8 @@ def score_chart(rounds: Sequence[WhyCheck], chart_id: str) -> SafeString:
         tuple(r.score for r in points),
         charts.BRAND,
         notes=tuple(
-            f"{day}: {r.score:.2f} ({r.get_verdict_display()})" for day, r in zip(days, points, strict=True)
+            f"{day}: {fixed(r.score or 0.0, 2)} ({r.get_verdict_display()})"
+            for day, r in zip(days, points, strict=True)
         ),
         point_colours=tuple(VERDICT_COLOURS.get(r.verdict, charts.MUTED) for r in points),
     )

@@ -9,7 +9,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
-from tandem.core.charts import number
+from tandem.core.numbers import number
 from tandem.strategy import charts
 from tandem.strategy.models import Stage
 

@@ -7,6 +7,7 @@ from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from tandem.core.numbers import fixed
 from tandem.surveys import charts
 from tandem.surveys.labels import shipped
 from tandem.surveys.models import CampaignStatus
@@ -24,12 +25,12 @@ EFFECT_WORDS = {
 
 @register.filter
 def p_text(p_value: float | None) -> str:
-    """A p-value as people read it: "p < 0.001", "p = 0.01", "p = 0.42"."""
+    """A p-value as people read it: "p < 0.001", "p = 0.01", "p = 0.42" (in Dutch "p < 0,001")."""
     if p_value is None:
         return ""
     if p_value < 0.001:
-        return "p < 0.001"
-    return f"p = {p_value:.3f}" if p_value < 0.01 else f"p = {p_value:.2f}"
+        return f"p < {fixed(0.001, 3)}"
+    return f"p = {fixed(p_value, 3)}" if p_value < 0.01 else f"p = {fixed(p_value, 2)}"
 
 
 @register.filter
@@ -42,9 +43,9 @@ def gap_sentence(comparison: Comparison | None) -> str:
     if abs(gap) < 0.05:
         head = _("IT and the business rate this the same on average")
     elif gap < 0:
-        head = _("IT rates this %(gap).1f lower than the business") % {"gap": -gap}
+        head = _("IT rates this %(gap)s lower than the business") % {"gap": fixed(-gap, 1)}
     else:
-        head = _("IT rates this %(gap).1f higher than the business") % {"gap": gap}
+        head = _("IT rates this %(gap)s higher than the business") % {"gap": fixed(gap, 1)}
     if comparison.p_value is None:  # a criterion or the overall level: no test of its own
         return f"{head} ({effect})."
     return f"{head} ({effect}, {p_text(comparison.p_value)})."
