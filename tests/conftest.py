@@ -94,11 +94,17 @@ def _fresh_figures() -> None:
 
 
 @pytest.fixture(autouse=True)
-def _default_language() -> None:
+def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
     """Each test starts in the installation's language: a page answered in Dutch leaves Dutch
-    active in the thread (as in a server, where every request activates its own)."""
+    active in the thread (as in a server, where every request activates its own), and the commands
+    speak the terminal's language, which is English here whatever the shell running the tests says."""
     from django.utils import translation
 
+    from tandem.core.language import LOCALE_VARIABLES
+
+    for variable in LOCALE_VARIABLES:
+        monkeypatch.delenv(variable, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     translation.deactivate()
 
 

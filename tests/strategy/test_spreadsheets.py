@@ -400,7 +400,8 @@ def test_a_template_in_either_language_imports_under_the_other(personas: Persona
     row = {0: "Klantportaal", 4: personas.business_lead.user.email, 10: "31-12-2027"}
     with translation.override(other):
         report = dry_run(personas, csv_bytes([headers, [row.get(i, "") for i in range(len(headers))]]))
-    assert report.errors == [] and report.warnings == []
+    assert report.errors == []
+    assert report.warnings == []
     assert [row.action for row in report.rows] == ["create"]
 
 

@@ -24,6 +24,7 @@ import psycopg
 from django.conf import settings
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.translation import gettext as _
 from psycopg.conninfo import make_conninfo
 
 Kind = Literal["sqlite", "postgresql"]
@@ -60,7 +61,9 @@ def database_kind(settings_dict: Mapping[str, Any]) -> Kind:
         return "sqlite"
     if engine.endswith("postgresql"):
         return "postgresql"
-    raise BackupError(f"Backups support SQLite and PostgreSQL databases, not {engine}.")
+    raise BackupError(
+        _("Backups support SQLite and PostgreSQL databases, not %(engine)s.") % {"engine": engine}
+    )
 
 
 def backup_file_kind(path: Path) -> Kind:
@@ -69,17 +72,23 @@ def backup_file_kind(path: Path) -> Kind:
         with path.open("rb") as handle:
             head = handle.read(len(SQLITE_MAGIC))
     except FileNotFoundError:
-        raise BackupError(f"{path} does not exist.") from None
+        raise BackupError(_("%(path)s does not exist.") % {"path": path}) from None
     except IsADirectoryError:
-        raise BackupError(f"{path} is a directory, not a backup file.") from None
+        raise BackupError(_("%(path)s is a directory, not a backup file.") % {"path": path}) from None
     except OSError as error:
-        raise BackupError(f"Cannot read {path}: {error.strerror}.") from None
+        raise BackupError(
+            _("Cannot read %(path)s: %(reason)s.") % {"path": path, "reason": error.strerror}
+        ) from None
     if head == SQLITE_MAGIC:
         return "sqlite"
     if head.startswith(PGDUMP_MAGIC):
         return "postgresql"
     raise BackupError(
-        f"{path} is neither a SQLite database nor a PostgreSQL custom-format dump (pg_dump --format=custom)."
+        _(
+            "%(path)s is neither a SQLite database nor a PostgreSQL custom-format dump "
+            "(pg_dump --format=custom)."
+        )
+        % {"path": path}
     )
 
 
@@ -93,7 +102,9 @@ def database_backup(*, settings_dict: Mapping[str, Any], dest: Path, force: bool
     dest = _writable_destination(dest, force=force)
     source = sqlite_database_path(settings_dict) if kind == "sqlite" else None
     if source is not None and _same_file(source, dest):
-        raise BackupError(f"{dest} is the database itself; write the backup somewhere else.")
+        raise BackupError(
+            _("%(path)s is the database itself; write the backup somewhere else.") % {"path": dest}
+        )
     partial = _partial_file_beside(dest)
     try:
         if source is not None:
@@ -103,7 +114,7 @@ def database_backup(*, settings_dict: Mapping[str, Any], dest: Path, force: bool
             tables = pg_dump_table_count(partial)
         if tables == 0:
             raise BackupError(
-                "The database has no tables yet, so there is nothing to back up; run `tandem upgrade`."
+                _("The database has no tables yet, so there is nothing to back up; run `tandem upgrade`.")
             )
         # Renaming within one directory is atomic: nobody ever sees half a backup under its name.
         partial.replace(dest)
@@ -125,12 +136,15 @@ def database_restore(*, connection: BaseDatabaseWrapper, source: Path) -> int:
     file_kind = backup_file_kind(source)
     if file_kind != kind:
         raise BackupError(
-            f"{source} is a {KIND_LABELS[file_kind]} backup, but this installation uses {KIND_LABELS[kind]}."
+            _("%(path)s is a %(kind)s backup, but this installation uses %(database)s.")
+            % {"path": source, "kind": KIND_LABELS[file_kind], "database": KIND_LABELS[kind]}
         )
     if kind == "sqlite":
         target = sqlite_database_path(connection.settings_dict)
         if _same_file(source, target):
-            raise BackupError(f"{source} is the database itself; there is nothing to restore.")
+            raise BackupError(
+                _("%(path)s is the database itself; there is nothing to restore.") % {"path": source}
+            )
         tables = sqlite_backup_check(source)
         require_empty(connection)
         # Django's own connection would otherwise hold the file open across the copy.
@@ -174,11 +188,21 @@ def require_empty(connection: BaseDatabaseWrapper, *, drop_tables: bool = False)
                 # Nobody may write a row between the check and the drop.
                 cursor.execute(f"LOCK TABLE {listed} IN ACCESS EXCLUSIVE MODE")
         full = tables_with_rows(connection)
-        if full:
-            shown = ", ".join(full[:5]) + (f" and {len(full) - 5} more" if len(full) > 5 else "")
+        if len(full) > 5:
             raise BackupError(
-                f"The database is not empty ({shown} hold rows). Restore only into a new, empty "
-                "database, so that nothing is overwritten by accident."
+                _(
+                    "The database is not empty (%(tables)s and %(more)s more hold rows). Restore only "
+                    "into a new, empty database, so that nothing is overwritten by accident."
+                )
+                % {"tables": ", ".join(full[:5]), "more": len(full) - 5}
+            )
+        if full:
+            raise BackupError(
+                _(
+                    "The database is not empty (%(tables)s hold rows). Restore only into a new, empty "
+                    "database, so that nothing is overwritten by accident."
+                )
+                % {"tables": ", ".join(full)}
             )
         if drop_tables and names:
             with connection.cursor() as cursor:
@@ -190,7 +214,7 @@ def sqlite_database_path(settings_dict: Mapping[str, Any]) -> Path:
     name = str(settings_dict["NAME"])
     if name == ":memory:" or name.startswith("file:") or "mode=memory" in name:
         raise BackupError(
-            "The database lives in memory (or is a URI); there is no file to back up or restore."
+            _("The database lives in memory (or is a URI); there is no file to back up or restore.")
         )
     return Path(name).absolute()
 
@@ -198,7 +222,9 @@ def sqlite_database_path(settings_dict: Mapping[str, Any]) -> Path:
 def sqlite_backup(*, source: Path, dest: Path) -> int:
     """Copy the SQLite database ``source`` into the file ``dest`` in one snapshot; returns its table count."""
     if not source.is_file():
-        raise BackupError(f"The database file {source} does not exist; run `tandem upgrade` first.")
+        raise BackupError(
+            _("The database file %(path)s does not exist; run `tandem upgrade` first.") % {"path": source}
+        )
     try:
         with (
             contextlib.closing(_sqlite_open_readonly(source)) as reader,
@@ -211,7 +237,9 @@ def sqlite_backup(*, source: Path, dest: Path) -> int:
             _require_intact(writer, dest)
             return _sqlite_table_count(writer)
     except sqlite3.Error as error:
-        raise BackupError(f"Copying {source} failed: {error}.") from None
+        raise BackupError(
+            _("Copying %(path)s failed: %(reason)s.") % {"path": source, "reason": error}
+        ) from None
 
 
 def sqlite_backup_check(path: Path) -> int:
@@ -224,11 +252,14 @@ def sqlite_backup_check(path: Path) -> int:
                 is None
             ):
                 raise BackupError(
-                    f"{path} is a SQLite database, but not one of Tandem (it has no migrations table)."
+                    _("%(path)s is a SQLite database, but not one of Tandem (it has no migrations table).")
+                    % {"path": path}
                 )
             return _sqlite_table_count(reader)
     except sqlite3.Error as error:
-        raise BackupError(f"{path} cannot be read as a SQLite database: {error}.") from None
+        raise BackupError(
+            _("%(path)s cannot be read as a SQLite database: %(reason)s.") % {"path": path, "reason": error}
+        ) from None
 
 
 def sqlite_restore(*, source: Path, target: Path) -> None:
@@ -244,7 +275,9 @@ def sqlite_restore(*, source: Path, target: Path) -> None:
             writer.execute("PRAGMA journal_mode=DELETE")
             reader.backup(writer, pages=-1)
     except (sqlite3.Error, OSError) as error:
-        raise BackupError(f"Restoring into {target} failed: {error}.") from None
+        raise BackupError(
+            _("Restoring into %(path)s failed: %(reason)s.") % {"path": target, "reason": error}
+        ) from None
 
 
 def pg_dump(*, settings_dict: Mapping[str, Any], dest: Path) -> None:
@@ -286,11 +319,13 @@ def pg_dump_table_count(path: Path) -> int:
 def _writable_destination(dest: Path, *, force: bool) -> Path:
     dest = dest.expanduser().absolute()
     if dest.is_dir():
-        raise BackupError(f"{dest} is a directory; give the name of the backup file to write.")
+        raise BackupError(
+            _("%(path)s is a directory; give the name of the backup file to write.") % {"path": dest}
+        )
     if dest.exists() and not force:
-        raise BackupError(f"{dest} already exists; use --force to overwrite it.")
+        raise BackupError(_("%(path)s already exists; use --force to overwrite it.") % {"path": dest})
     if not dest.parent.is_dir():
-        raise BackupError(f"The directory {dest.parent} does not exist.")
+        raise BackupError(_("The directory %(path)s does not exist.") % {"path": dest.parent})
     return dest
 
 
@@ -299,7 +334,9 @@ def _partial_file_beside(dest: Path) -> Path:
     try:
         handle, name = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".partial", dir=dest.parent)
     except OSError as error:
-        raise BackupError(f"Cannot write to {dest.parent}: {error.strerror}.") from None
+        raise BackupError(
+            _("Cannot write to %(path)s: %(reason)s.") % {"path": dest.parent, "reason": error.strerror}
+        ) from None
     os.close(handle)
     return Path(name)
 
@@ -335,7 +372,10 @@ def _sqlite_open_readonly(path: Path) -> sqlite3.Connection:
 def _require_intact(connection: sqlite3.Connection, path: Path) -> None:
     problems = [str(row[0]) for row in connection.execute("PRAGMA quick_check")]
     if problems != ["ok"]:
-        raise BackupError(f"{path} fails SQLite's integrity check: {'; '.join(problems[:3])}.")
+        raise BackupError(
+            _("%(path)s fails SQLite's integrity check: %(problems)s.")
+            % {"path": path, "problems": "; ".join(problems[:3])}
+        )
 
 
 def _sqlite_table_count(connection: sqlite3.Connection) -> int:
@@ -363,13 +403,20 @@ def _run_pg_tool(tool: str, arguments: list[str], env: dict[str, str]) -> str:
     executable = shutil.which(tool)
     if executable is None:
         raise BackupError(
-            f"{tool} was not found on PATH: install the PostgreSQL client tools "
-            "(of the server's major version or newer)."
+            _(
+                "%(tool)s was not found on PATH: install the PostgreSQL client tools "
+                "(of the server's major version or newer)."
+            )
+            % {"tool": tool}
         )
     result = subprocess.run(  # noqa: S603
         [executable, *arguments], env=env, capture_output=True, text=True, check=False
     )
     if result.returncode != 0:
-        detail = result.stderr.strip() or f"exit status {result.returncode}"
-        raise BackupError(f"{tool} failed: {detail}")
+        detail = result.stderr.strip()
+        if not detail:
+            raise BackupError(
+                _("%(tool)s failed: exit status %(status)s") % {"tool": tool, "status": result.returncode}
+            )
+        raise BackupError(_("%(tool)s failed: %(detail)s") % {"tool": tool, "detail": detail})
     return result.stdout

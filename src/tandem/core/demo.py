@@ -18,6 +18,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
 from tandem.core.models import Department, Membership, Organization, Role, Side, User
@@ -164,7 +165,10 @@ def demo_language(language: str | None = None) -> str:
     """The language to create the demo in: ``language``, else ``TANDEM_DEMO_LANGUAGE``, else English."""
     chosen = (language or os.environ.get("TANDEM_DEMO_LANGUAGE") or DEMO_LANGUAGES[0]).strip().lower()
     if chosen not in DEMO_LANGUAGES:
-        raise ValueError(f"the demo speaks {', '.join(DEMO_LANGUAGES)}, not {chosen!r}")
+        raise ValueError(
+            _("the demo speaks %(languages)s, not %(language)s")
+            % {"languages": ", ".join(DEMO_LANGUAGES), "language": repr(chosen)}
+        )
     return chosen
 
 

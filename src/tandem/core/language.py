@@ -9,6 +9,7 @@ link (no account) follows ``respondent_language``; e-mails follow ``language_for
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -16,6 +17,8 @@ from django.http import HttpRequest
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation.trans_real import parse_accept_lang_header
+
+from tandem.core.numbers import number
 
 # Set on the views of an organisation's pages (``org_view``), which apply that organisation's default.
 ORG_VIEW = "tandem_org_view"
@@ -77,8 +80,6 @@ def phrased(text: str, params: Mapping[str, object] | None = None) -> str:
     its fractions written the language's way (0,31 in Dutch). Without values, ``catalogued``."""
     if not params:
         return catalogued(text)
-    from tandem.core.charts import number  # charts reads the models, which read this module
-
     values = {key: number(value) if isinstance(value, float) else value for key, value in params.items()}
     for template in (translation.gettext(text), text):
         try:
@@ -101,3 +102,23 @@ def language_for(user: object = None, organization: object = None) -> str:
     """The language to write to a person in (e-mails): their own choice, else the organisation's
     default, else the installation's."""
     return getattr(user, "language", "") or getattr(organization, "language", "") or settings.LANGUAGE_CODE
+
+
+# The POSIX locale variables, strongest first: GNU's LANGUAGE list, then LC_ALL, LC_MESSAGES, LANG.
+LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+
+
+def terminal_language(environ: Mapping[str, str] | None = None) -> str:
+    """The language Tandem's commands speak: the terminal's locale (``LANG=nl_NL.UTF-8`` → nl),
+    the first of its variables that names a language Tandem speaks; else the installation's."""
+    environ = os.environ if environ is None else environ
+    for variable in LOCALE_VARIABLES:
+        for locale in environ.get(variable, "").split(":"):
+            name = locale.partition(".")[0].partition("@")[0]
+            if name in ("", "C", "POSIX"):
+                continue
+            try:
+                return translation.get_supported_language_variant(translation.to_language(name))
+            except LookupError:
+                continue
+    return settings.LANGUAGE_CODE

@@ -24,7 +24,9 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
+from django.utils import formats
 
+from tandem.core.numbers import fixed
 from tandem.text.engines import LexicalEmbedder
 
 if TYPE_CHECKING:
@@ -670,9 +672,12 @@ def match_measures(
 
 
 def _number(value: float) -> str:
+    """A target as the explanation writes it: thousands set apart by a space (read alike in every
+    language), decimals by the active language's separator (4.5, in Dutch 4,5)."""
     if value == int(value) and abs(value) < 1e15:
         return f"{int(value):,}".replace(",", " ")
-    return f"{value:,.4g}".replace(",", " ") if abs(value) >= 1000 else f"{value:.4g}"
+    text = f"{value:,.4g}".replace(",", " ") if abs(value) >= 1000 else f"{value:.4g}"
+    return text.replace(".", str(formats.get_format("DECIMAL_SEPARATOR")))
 
 
 def _show(m: Measure) -> str:
@@ -794,11 +799,12 @@ def _explain(
 ) -> str:
     verdict_words = {"aligned": _("Aligned"), "partial": _("Needs discussion"), "misaligned": _("Misaligned")}
     sentences = [
-        _("%(verdict)s (agreement %(score).2f).") % {"verdict": verdict_words[verdict], "score": score}
+        _("%(verdict)s (agreement %(score)s).")
+        % {"verdict": verdict_words[verdict], "score": fixed(score, 2)}
     ]
-    purpose_line = _("The whys state %(purpose)s (%(value).2f)") % {
+    purpose_line = _("The whys state %(purpose)s (%(value)s)") % {
         "purpose": _purpose_words(purpose),
-        "value": purpose,
+        "value": fixed(purpose, 2),
     }
     theme_line = _theme_line(themes[0], themes[1], sides)
     sentences.append(f"{purpose_line}: {theme_line}." if theme_line else f"{purpose_line}.")
@@ -1110,17 +1116,33 @@ def _compare(
 # --- Input ---------------------------------------------------------------------------------------
 
 
+class InputError(ValueError):
+    """Input that cannot be read as answers, in plain words: ``str()`` as written, in English (the
+    ``error`` of ``tandem whycheck compare``'s JSON lines, the same for every reader), ``said()`` in
+    the active language (its message on stderr). ``message`` is a catalogue message, ``params`` its
+    values."""
+
+    def __init__(self, message: str, **params: object) -> None:
+        self.message = message
+        self.params = params
+        super().__init__(message % params)
+
+    def said(self) -> str:
+        values = {key: v.said() if isinstance(v, InputError) else v for key, v in self.params.items()}
+        return _(self.message) % values
+
+
 def measure_from_dict(data: object) -> Measure:
-    """A ``Measure`` from ``{"name", "target"?, "unit"?, "by"?}``; ValueError in plain words."""
+    """A ``Measure`` from ``{"name", "target"?, "unit"?, "by"?}``; InputError in plain words."""
     if not isinstance(data, Mapping):
-        raise ValueError("each measure must be an object with a name")
+        raise InputError(gettext_noop("each measure must be an object with a name"))
     name = data.get("name")
     if not isinstance(name, str) or not name.strip():
-        raise ValueError("each measure needs a non-empty name")
+        raise InputError(gettext_noop("each measure needs a non-empty name"))
     target = _target_from(data.get("target"), name)
     unit = data.get("unit") or ""
     if not isinstance(unit, str):
-        raise ValueError(f"the unit of {name!r} must be text")
+        raise InputError(gettext_noop("the unit of %(name)s must be text"), name=repr(name))
     return Measure(
         name=_clean(name), target=target, unit=unit.strip(), by=_date_from(data.get("by") or None, name)
     )
@@ -1130,13 +1152,13 @@ def _target_from(target: object, name: str) -> float | None:
     if target is None or target == "":
         return None
     if isinstance(target, bool) or not isinstance(target, int | float | str):
-        raise ValueError(f"the target of {name!r} must be a number")
+        raise InputError(gettext_noop("the target of %(name)s must be a number"), name=repr(name))
     try:
         number = float(str(target).replace(",", ".")) if isinstance(target, str) else float(target)
     except ValueError:
-        raise ValueError(f"the target of {name!r} must be a number") from None
+        raise InputError(gettext_noop("the target of %(name)s must be a number"), name=repr(name)) from None
     if not math.isfinite(number):
-        raise ValueError(f"the target of {name!r} must be a finite number")
+        raise InputError(gettext_noop("the target of %(name)s must be a finite number"), name=repr(name))
     return number
 
 
@@ -1144,28 +1166,37 @@ def _date_from(by: object, name: str) -> date | None:
     if by is None:
         return None
     if not isinstance(by, str):
-        raise ValueError(f"the date of {name!r} must be a date like 2026-06-30")
+        raise InputError(gettext_noop("the date of %(name)s must be a date like 2026-06-30"), name=repr(name))
     try:
         return date.fromisoformat(by.strip())
     except ValueError:
-        raise ValueError(f"the date of {name!r} must be a date like 2026-06-30, not {by!r}") from None
+        raise InputError(
+            gettext_noop("the date of %(name)s must be a date like 2026-06-30, not %(value)s"),
+            name=repr(name),
+            value=repr(by),
+        ) from None
 
 
 def answer_from_dict(data: object, side: str = "answer") -> Answer:
-    """An ``Answer`` from ``{"why": "...", "measures": [...]}``; ValueError naming what is wrong."""
+    """An ``Answer`` from ``{"why": "...", "measures": [...]}``; InputError naming what is wrong."""
     if not isinstance(data, Mapping):
-        raise ValueError(f"{side} must be an object with a why and measures")
+        raise InputError(gettext_noop("%(side)s must be an object with a why and measures"), side=side)
     why = data.get("why") or ""
     if not isinstance(why, str):
-        raise ValueError(f"{side}.why must be text")
+        raise InputError(gettext_noop("%(side)s.why must be text"), side=side)
     measures = data.get("measures")
     measures = [] if measures is None else measures
     if not isinstance(measures, list):
-        raise ValueError(f"{side}.measures must be a list")
+        raise InputError(gettext_noop("%(side)s.measures must be a list"), side=side)
     if len(measures) > MAX_MEASURES:
-        raise ValueError(f"{side}.measures: at most {MAX_MEASURES} measures, not {len(measures)}")
+        raise InputError(
+            gettext_noop("%(side)s.measures: at most %(most)s measures, not %(count)s"),
+            side=side,
+            most=MAX_MEASURES,
+            count=len(measures),
+        )
     try:
         parsed = tuple(measure_from_dict(m) for m in measures)
     except ValueError as error:
-        raise ValueError(f"{side}.measures: {error}") from None
+        raise InputError(gettext_noop("%(side)s.measures: %(problem)s"), side=side, problem=error) from None
     return Answer(why=why, measures=parsed)

@@ -1,22 +1,25 @@
 import secrets
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.core import services
 from tandem.core.errors import TandemError
+from tandem.core.management.base import TandemCommand
 from tandem.core.models import Side, User
 
 
-class Command(BaseCommand):
-    help = "Create an organisation with its first owner."
+class Command(TandemCommand):
+    help = gettext_lazy("Create an organisation with its first owner.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="Create an organisation.")
+        create = sub.add_parser("create", help=_("Create an organisation."))
         create.add_argument("--name", required=True)
-        create.add_argument("--slug", default="", help="Short name in URLs (default: from the name).")
-        create.add_argument("--owner", required=True, help="E-mail address of the first owner.")
+        create.add_argument("--slug", default="", help=_("Short name in URLs (default: from the name)."))
+        create.add_argument("--owner", required=True, help=_("E-mail address of the first owner."))
         create.add_argument("--side", default=Side.BUSINESS, choices=Side.values)
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -32,9 +35,13 @@ class Command(BaseCommand):
         except TandemError as error:
             raise CommandError(error.message) from None
         self.stdout.write(
-            self.style.SUCCESS(f"Created {org.name} at /o/{org.slug}/ with owner {owner.email}.")
+            self.style.SUCCESS(
+                _("Created %(name)s at /o/%(slug)s/ with owner %(email)s.")
+                % {"name": org.name, "slug": org.slug, "email": owner.email}
+            )
         )
         if password:
             self.stdout.write(
-                f"Temporary password for {owner.email}: {password} (change it after signing in)."
+                _("Temporary password for %(email)s: %(password)s (change it after signing in).")
+                % {"email": owner.email, "password": password}
             )

@@ -6,11 +6,14 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from gunicorn.glogging import Logger
 
 from tandem.config.env import env_bool, env_int, env_str
 from tandem.core.logs import ScrubSecrets, scrub
+from tandem.core.management.base import TandemCommand
 
 
 class ScrubbedLogger(Logger):  # type: ignore[misc]
@@ -52,8 +55,11 @@ def gunicorn_config(options: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-class Command(BaseCommand):
-    help = "Serve Tandem with gunicorn (production-grade), optionally with a background worker."
+class Command(TandemCommand):
+    # The server answers every request in its reader's language; only its own lines speak the terminal's.
+    long_running = True
+
+    help = gettext_lazy("Serve Tandem with gunicorn (production-grade), optionally with a background worker.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=env_str("TANDEM_HOST", "127.0.0.1"))
@@ -64,7 +70,7 @@ class Command(BaseCommand):
             "--with-worker",
             action=__import__("argparse").BooleanOptionalAction,
             default=env_bool("TANDEM_EMBEDDED_WORKER", settings.DEMO),
-            help="Also run `tandem worker` in a child process (default: on in the demo).",
+            help=_("Also run `tandem worker` in a child process (default: on in the demo)."),
         )
 
     def _prepare(self) -> None:
@@ -74,11 +80,15 @@ class Command(BaseCommand):
             call_command("collectstatic", interactive=False, verbosity=0)
         backend = str(settings.MAILERS["default"].get("BACKEND", ""))
         if not settings.DEMO and not backend.endswith("smtp.EmailBackend"):
-            self.stderr.write(
-                "Note: e-mail (invitations, survey links, password resets) is written to this log, "
-                "not sent, so whoever reads the log can use those links. Set TANDEM_EMAIL_BACKEND=smtp "
-                "and TANDEM_EMAIL_HOST (see docs/configuration.md) to send it."
-            )
+            with self.speaking():
+                self.stderr.write(
+                    _(
+                        "Note: e-mail (invitations, survey links, password resets) is written to this "
+                        "log, not sent, so whoever reads the log can use those links. Set "
+                        "TANDEM_EMAIL_BACKEND=smtp and TANDEM_EMAIL_HOST (see docs/configuration.md) "
+                        "to send it."
+                    )
+                )
 
     def handle(self, *args: Any, **options: Any) -> None:
         from gunicorn.app.base import BaseApplication
@@ -101,7 +111,10 @@ class Command(BaseCommand):
         worker = None
         if options["with_worker"]:
             worker = subprocess.Popen([sys.executable, "-m", "tandem.cli", "worker"], env=os.environ.copy())
-        self.stdout.write(f"Tandem is serving at http://{bind}/ (Ctrl+C to stop)")
+        with self.speaking():
+            self.stdout.write(
+                _("Tandem is serving at %(address)s (Ctrl+C to stop)") % {"address": f"http://{bind}/"}
+            )
         try:
             Server().run()
         finally:

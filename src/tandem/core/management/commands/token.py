@@ -1,44 +1,50 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.core import access, selectors, services
 from tandem.core.errors import NotFound, TandemError
+from tandem.core.management.base import TandemCommand
 from tandem.core.models import User
 
 
-class Command(BaseCommand):
-    help = "Create, list or revoke API tokens."
+class Command(TandemCommand):
+    help = gettext_lazy("Create, list or revoke API tokens.")
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="Create a token and print it (shown once).")
+        create = sub.add_parser("create", help=_("Create a token and print it (shown once)."))
         create.add_argument("--email", required=True)
-        create.add_argument("--org", required=True, help="Organisation short name (slug).")
+        create.add_argument("--org", required=True, help=_("Organisation short name (slug)."))
         create.add_argument("--name", default="CLI token")
-        listing = sub.add_parser("list", help="List a person's tokens.")
+        listing = sub.add_parser("list", help=_("List a person's tokens."))
         listing.add_argument("--email", required=True)
-        revoke = sub.add_parser("revoke", help="Revoke a token by its id.")
+        revoke = sub.add_parser("revoke", help=_("Revoke a token by its id."))
         revoke.add_argument("--email", required=True)
         revoke.add_argument("--id", type=int, required=True)
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(email__iexact=options["email"].strip()).first()
         if user is None:
-            raise CommandError(f"No account with the e-mail address {options['email']}.")
+            raise CommandError(
+                _("No account with the e-mail address %(email)s.") % {"email": options["email"]}
+            )
         try:
             getattr(self, f"_{options['action']}")(user, options)
         except TandemError as error:
             raise CommandError(error.message) from None
         except NotFound:
-            raise CommandError("Not found (or the person is not an active member there).") from None
+            raise CommandError(_("Not found (or the person is not an active member there).")) from None
 
     def _create(self, user: User, options: dict[str, Any]) -> None:
         membership = access.membership_get_for_user(user=user, org_slug=options["org"], check_mfa=False)
-        _, raw = services.api_token_create(membership=membership, name=options["name"])
+        _token, raw = services.api_token_create(membership=membership, name=options["name"])
         self.stdout.write(raw)
 
     def _list(self, user: User, options: dict[str, Any]) -> None:
+        # Tab-separated columns for scripts: the same words in every language.
         for token in selectors.api_token_list_for_user(user):
             state = "revoked" if token.revoked_at else "active"
             self.stdout.write(
@@ -48,4 +54,4 @@ class Command(BaseCommand):
     def _revoke(self, user: User, options: dict[str, Any]) -> None:
         token = access.api_token_get_for_user(user=user, token_id=options["id"])
         services.api_token_revoke(user=user, token=token)
-        self.stdout.write(f"Revoked token {token.pk}.")
+        self.stdout.write(_("Revoked token %(id)s.") % {"id": token.pk})

@@ -1,12 +1,15 @@
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
 from django.db import connection
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from tandem.core.management.base import TandemCommand
 
 
-class Command(BaseCommand):
-    help = "Bring the installation up to date: migrations, the cache table and static files."
+class Command(TandemCommand):
+    help = gettext_lazy("Bring the installation up to date: migrations, the cache table and static files.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         verbosity = options["verbosity"]
@@ -17,4 +20,4 @@ class Command(BaseCommand):
             # Fresh planner statistics: without them SQLite may choose poor indexes on big tables.
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        self.stdout.write(self.style.SUCCESS("Tandem is up to date."))
+        self.stdout.write(self.style.SUCCESS(_("Tandem is up to date.")))
