@@ -178,3 +178,39 @@ def test_null_characters_are_a_clear_422_not_a_server_error(personas: Personas, 
     )
     assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
+
+
+def test_the_apis_refusals_follow_accept_language(personas: Personas) -> None:
+    client = bearer(personas.admin)
+    payload = {"side": 5, "colour": "blue"}  # no e-mail, a side of the wrong type, a field too many
+    english = client.post("/api/v1/orgs/acme/members", payload, content_type="application/json").json()
+    dutch = client.post(
+        "/api/v1/orgs/acme/members", payload, content_type="application/json", HTTP_ACCEPT_LANGUAGE="nl"
+    ).json()
+    assert english["detail"] == "The request has invalid fields."
+    assert dutch["detail"] == "Het verzoek bevat ongeldige velden."
+    english_errors = {e["field"]: e["message"] for e in english["errors"]}
+    dutch_errors = {e["field"]: e["message"] for e in dutch["errors"]}
+    assert english_errors["email"] == "This field is required."
+    assert dutch_errors["email"] == "Dit veld is verplicht."
+    assert dutch_errors["colour"].startswith("Onbekend veld")
+    assert set(dutch_errors) == set(english_errors)
+    assert all(dutch_errors[f] != english_errors[f] for f in english_errors), dutch_errors
+    anonymous = Client().get("/api/v1/me", HTTP_ACCEPT_LANGUAGE="nl")
+    assert anonymous.json()["detail"].startswith("Aanmelden vereist")
+    missing = client.get("/api/v1/orgs/nowhere/members", HTTP_ACCEPT_LANGUAGE="nl")
+    assert missing.json()["detail"] == "Niet gevonden"
+
+
+def test_a_session_write_without_csrf_says_what_to_send_in_the_readers_language(personas: Personas) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(personas.admin.user)
+    response = client.post(
+        "/api/v1/orgs/acme/members",
+        {"email": "c@acme.test", "side": "it"},
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="nl",
+    )
+    assert response.status_code == 403
+    assert "X-CSRFToken" in response.json()["detail"]
+    assert response.json()["detail"].startswith("De CSRF-controle is mislukt")

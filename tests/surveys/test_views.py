@@ -564,6 +564,20 @@ def test_too_many_attempts_get_a_429(
     response = client.post(f"/s/{token}/", {})
     assert response.status_code == 429
     assert response["Retry-After"] == "60"
+    assert "Too many attempts with this link" in text(response)
+
+
+def test_a_dutch_respondent_is_told_to_wait_in_dutch(
+    client_for: ClientFor, link: tuple[Campaign, str], settings: Any
+) -> None:
+    campaign, token = link
+    Campaign.objects.for_org(campaign.organization).filter(pk=campaign.pk).update(language="nl")
+    settings.SURVEY_RATE_PER_LINK = 1
+    client = client_for("anonymous")  # the browser asks for nothing Tandem speaks: the campaign's language
+    client.post(f"/s/{token}/", {}, HTTP_ACCEPT_LANGUAGE="fr")
+    response = client.post(f"/s/{token}/", {}, HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 429
+    assert "Te veel pogingen met deze link" in text(response)
 
 
 # --- Reads never write ------------------------------------------------------------------------------------

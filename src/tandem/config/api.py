@@ -8,7 +8,9 @@ from typing import Any, cast
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.parser import Parser
@@ -83,7 +85,58 @@ api = TandemAPI(
     parser=StrictJsonParser(),
 )
 # What a 422 from the request's shape (not from a rule of the domain) says.
-INVALID_FIELDS = "The request has invalid fields."
+INVALID_FIELDS = gettext_lazy("The request has invalid fields.")
+# Pydantic's refusals in the reader's language, by their type; the values come from the error's
+# context ("Keep it under 200 characters."). A type not listed keeps pydantic's English words.
+CSRF_REFUSED = gettext_noop(
+    "The CSRF check failed: with a signed-in session, send the X-CSRFToken header; or use a bearer token."
+)
+_NUMBER = gettext_lazy("Enter a number.")
+_WHOLE = gettext_lazy("Enter a whole number.")
+_DATE = gettext_lazy("Enter a date such as 2026-12-31.")
+_DATETIME = gettext_lazy("Enter a date and time such as 2026-12-31T09:00:00Z.")
+_CHOICE = gettext_lazy("Choose one of %(expected)s.")
+_OBJECT = gettext_lazy("Send a JSON object.")
+PYDANTIC_MESSAGES: dict[str, Promise] = {
+    "missing": gettext_lazy("This field is required."),
+    "extra_forbidden": gettext_lazy("No such field: check its name against the API reference."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_too_long": gettext_lazy("Keep it to %(max_length)s characters or fewer."),
+    "string_too_short": gettext_lazy("Enter at least %(min_length)s characters."),
+    "int_type": _WHOLE,
+    "int_parsing": _WHOLE,
+    "int_from_float": _WHOLE,
+    "float_type": _NUMBER,
+    "float_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "decimal_parsing": _NUMBER,
+    "finite_number": gettext_lazy("Enter a finite number."),
+    "greater_than": gettext_lazy("Enter a number greater than %(gt)s."),
+    "greater_than_equal": gettext_lazy("Enter a number of at least %(ge)s."),
+    "less_than": gettext_lazy("Enter a number less than %(lt)s."),
+    "less_than_equal": gettext_lazy("Enter a number of at most %(le)s."),
+    "decimal_max_places": gettext_lazy("Use at most %(decimal_places)s decimals."),
+    "decimal_max_digits": gettext_lazy("Use at most %(max_digits)s digits."),
+    "bool_type": gettext_lazy("Enter true or false."),
+    "bool_parsing": gettext_lazy("Enter true or false."),
+    "date_type": _DATE,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "datetime_type": _DATETIME,
+    "datetime_parsing": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "literal_error": _CHOICE,
+    "enum": _CHOICE,
+    "list_type": gettext_lazy("Send a list."),
+    "too_long": gettext_lazy("Send at most %(max_length)s items."),
+    "too_short": gettext_lazy("Send at least %(min_length)s items."),
+    "dict_type": _OBJECT,
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+    "json_invalid": gettext_lazy("The body is not valid JSON."),
+    "uuid_parsing": gettext_lazy("Enter a valid identifier."),
+}
 # The fields of ninja's own parameter locations, which are not part of a field's name.
 _LOCATIONS = ("body", "payload", "query", "path", "filters")
 
@@ -106,15 +159,22 @@ def on_domain_error(request: HttpRequest, exc: TandemError) -> HttpResponse:
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
     """Missing or not yours, the same answer; every one is audited (``audit_refusal``)."""
     audit_refusal(request, exc)
-    return _error(request, 404, {"detail": "Not Found"})
+    return _error(request, 404, {"detail": _("Not Found")})
 
 
 def _message(item: dict[str, Any]) -> str:
-    if item.get("type") == "extra_forbidden":
-        return _("No such field: check its name against the API reference.")
-    if item.get("type") == "model_type":
-        return _("Send a JSON object.")
-    return str(item.get("msg", "Invalid value"))
+    """One refusal of pydantic in the reader's language. A validator of ours (``value_error``)
+    already speaks it: its words without pydantic's "Value error, " in front."""
+    kind, message = str(item.get("type", "")), str(item.get("msg", ""))
+    if kind == "value_error":
+        return message.removeprefix("Value error, ")
+    template = PYDANTIC_MESSAGES.get(kind)
+    if template is None:
+        return message or _("This value is not valid.")
+    try:
+        return str(template) % {key: str(value) for key, value in (item.get("ctx") or {}).items()}
+    except (KeyError, TypeError, ValueError):
+        return message or str(template)
 
 
 @api.exception_handler(ValidationError)
@@ -123,16 +183,20 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     for item in exc.errors:
         loc = [str(part) for part in item.get("loc", []) if part not in _LOCATIONS]
         errors.append({"field": ".".join(loc) or "body", "message": _message(item)})
-    return _error(request, 422, {"detail": INVALID_FIELDS, "errors": errors})
+    return _error(request, 422, {"detail": str(INVALID_FIELDS), "errors": errors})
 
 
 @api.exception_handler(AuthenticationError)
 def on_auth_error(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, {"detail": "Authentication required: a bearer token or a signed-in session."})
+    return _error(
+        request, 401, {"detail": _("Authentication required: a bearer token or a signed-in session.")}
+    )
 
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 403 and str(exc.message).startswith("CSRF"):  # ninja's session check
+        return _error(request, 403, {"detail": _(CSRF_REFUSED)})
     return _error(request, exc.status_code, {"detail": str(exc.message)})
 
 

@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllow
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import Resolver404, resolve, reverse
+from django.utils.translation import gettext as _
 
 from tandem.core.access import audit_refusal
 from tandem.core.language import ORG_VIEW, follows_organisation_language, organisations_language, use_language
@@ -47,7 +48,7 @@ class SessionTimeoutMiddleware:
             ):
                 logout(request)
                 if request.path.startswith("/api/"):
-                    return JsonResponse({"detail": "Your session has expired."}, status=401)
+                    return JsonResponse({"detail": _("Your session has expired.")}, status=401)
                 return redirect_to_login(request.get_full_path())
             elif now - seen > _REFRESH_EVERY:
                 request.session[SEEN] = now
@@ -114,7 +115,7 @@ class DatabaseBusyMiddleware:
             return None
         if request.path.startswith("/api/"):
             response: HttpResponse = JsonResponse(
-                {"detail": "The server is busy. Please retry in a moment."}, status=503
+                {"detail": _("The server is busy. Please retry in a moment.")}, status=503
             )
         else:
             response = HttpResponse(render_to_string("503.html", request=request), status=503)

@@ -454,7 +454,7 @@ def survey_response_submit(
         ratelimit.check(request, selectors.token_hash(token))
     except ratelimit.RateLimited as exc:
         response["Retry-After"] = str(RETRY_AFTER)
-        return Status(429, ErrorOut(detail=exc.message))
+        return Status(429, ErrorOut(detail=exc.said()))
     try:
         services.response_submit(token=token, answers=payload.answers)
     except Conflict as exc:

@@ -13,13 +13,21 @@ import time
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_noop
 
 from tandem.core.errors import TandemError
 
 
 class RateLimited(TandemError):
+    """Too many attempts. Its ``message`` is the catalogue's English words, translated where it is
+    shown (``said``): the page's language is known only once the link is, and the limit is
+    counted before the link is looked up."""
+
     status = 429
     code = "rate_limited"
+
+    def said(self) -> str:
+        return gettext(self.message)
 
 
 _lock = threading.Lock()
@@ -47,9 +55,11 @@ def client_address(request: HttpRequest) -> str:
 def check(request: HttpRequest, token_digest: str) -> None:
     """Raise ``RateLimited`` (429, with Retry-After in the response) when either limit is passed."""
     if not _hit("link:" + token_digest, settings.SURVEY_RATE_PER_LINK):
-        raise RateLimited("Too many attempts with this link. Wait a minute and try again.")
+        raise RateLimited(gettext_noop("Too many attempts with this link. Wait a minute and try again."))
     if not _hit("addr:" + client_address(request), settings.SURVEY_RATE_PER_ADDRESS):
-        raise RateLimited("Too many responses from your network right now. Wait a minute and try again.")
+        raise RateLimited(
+            gettext_noop("Too many responses from your network right now. Wait a minute and try again.")
+        )
 
 
 def reset() -> None:

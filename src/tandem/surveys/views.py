@@ -536,7 +536,7 @@ def respond(request: HttpRequest, token: str) -> HttpResponse:
     link = selectors.link_from_token(token)
     use_language(request, respondent_language(request, link.campaign.language or link.organization.language))
     if limited is not None:
-        response = _state_page(request, link, limited.message, 429)
+        response = _state_page(request, link, limited.said(), 429)
         response["Retry-After"] = "60"
         return response
     if request.method == "POST":
