@@ -22,8 +22,8 @@ def campaign(request: pytest.FixtureRequest) -> Campaign:
     return found
 
 
-def rows_of_csv(client: Client, campaign: Campaign) -> list[dict[str, str]]:
-    response = client.get(f"{ORG}{campaign.pk}/export.csv")
+def rows_of_csv(client: Client, campaign: Campaign, language: str = "en") -> list[dict[str, str]]:
+    response = client.get(f"{ORG}{campaign.pk}/export.csv", HTTP_ACCEPT_LANGUAGE=language)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
     assert f'filename="survey-{campaign.pk}-results.csv"' in response["Content-Disposition"]
@@ -41,7 +41,7 @@ def test_the_csv_has_a_row_per_item_and_group_with_the_gap_on_the_everyone_row(
     everyone, business, it, _partner = mine
     assert (everyone["Responses"], everyone["Mean"], everyone["Status"]) == ("8", "3.0", "shown")
     assert everyone["Gap IT minus business"] == "-2.0"
-    assert everyone["Effect size"] == "large"
+    assert everyone["Effect size"] == "large difference"
     assert 0 < float(everyone["p-value"]) < 0.05
     assert (business["Mean"], it["Mean"]) == ("4.0", "2.0")
     assert business["Distribution"] == "1: 0; 2: 0; 3: 0; 4: 4; 5: 0"
@@ -76,3 +76,16 @@ def test_free_text_is_counted_but_never_exported(client_for: ClientFor, campaign
     text_question = campaign.template.questions.get(kind="text")
     row = next(r for r in csv.DictReader(io.StringIO(content)) if r["Key"] == text_question.field_name)
     assert row["Responses"] == "8"
+
+
+def test_a_dutch_reader_gets_the_file_in_dutch_with_the_same_figures(
+    client_for: ClientFor, campaign: Campaign
+) -> None:
+    client = client_for("viewer")
+    english, dutch = rows_of_csv(client, campaign), rows_of_csv(client, campaign, "nl")
+    assert list(dutch[0])[:6] == ["Sleutel", "Soort", "Onderdeel", "Groep", "Status", "Reacties"]
+    assert [row["Sleutel"] for row in dutch] == [row["Key"] for row in english]
+    everyone = next(r for r in dutch if r["Groep"] == "Iedereen")
+    assert (everyone["Status"], everyone["Effectgrootte"]) == ("getoond", "groot verschil")
+    assert {r["Status"] for r in dutch if r["Groep"] == "Partner"} == {"verborgen"}
+    assert [r["Gemiddelde"] for r in dutch] == [r["Mean"] for r in english]

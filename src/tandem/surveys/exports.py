@@ -2,7 +2,8 @@
 
 The rows come from ``selectors.campaign_results`` and nothing else, so the file hides exactly what
 the page hides: a suppressed group is a row that says "suppressed" with every figure empty. Free
-text answers are not exported; their count is.
+text answers are not exported; their count is. Headers, labels and words are in the reader's
+language; the key and the kind of an item are codes, the same in every language.
 """
 
 from __future__ import annotations
@@ -10,9 +11,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 import tablib  # type: ignore[import-untyped]
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.core.errors import Conflict
 from tandem.core.exports import escape_formula
+from tandem.surveys.labels import EFFECT_WORDS
 from tandem.surveys.results import CampaignResults, GroupResult, ItemResult
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -21,22 +25,24 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 HEADERS = [
-    "Key",
-    "Kind",
-    "Item",
-    "Group",
-    "Status",
-    "Responses",
-    "Mean",
-    "Standard deviation",
-    "Distribution",
-    "Gap IT minus business",
-    "Effect size",
-    "Rank-biserial",
-    "Mann-Whitney U",
-    "p-value",
+    gettext_lazy("Key"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Item"),
+    gettext_lazy("Group"),
+    gettext_lazy("Status"),
+    gettext_lazy("Responses"),
+    gettext_lazy("Mean"),
+    gettext_lazy("Standard deviation"),
+    gettext_lazy("Distribution"),
+    gettext_lazy("Gap IT minus business"),
+    gettext_lazy("Effect size"),
+    gettext_lazy("Rank-biserial"),
+    gettext_lazy("Mann-Whitney U"),
+    gettext_lazy("p-value"),
 ]
-SUPPRESSED = "suppressed"
+# A group's status in the file, in the reader's language like its headers and labels.
+SUPPRESSED = gettext_lazy("suppressed")
+SHOWN = gettext_lazy("shown")
 
 
 def _round(value: float | None, digits: int = 3) -> float | str:
@@ -46,11 +52,11 @@ def _round(value: float | None, digits: int = 3) -> float | str:
 def _group_row(item: ItemResult, group: GroupResult, *, with_comparison: bool) -> list[Any]:
     head = [item.key, item.kind, item.label, group.label]
     if group.suppressed:
-        return [*head, SUPPRESSED, "", "", "", "", "", "", "", "", ""]
+        return [*head, str(SUPPRESSED), "", "", "", "", "", "", "", "", ""]
     distribution = "; ".join(f"{option}: {count}" for option, count in group.distribution or ())
     comparison = item.comparison if with_comparison else None
     figures = [
-        "shown",
+        str(SHOWN),
         group.n if group.n is not None else "",
         _round(group.mean, 2),
         _round(group.sd, 2),
@@ -62,7 +68,7 @@ def _group_row(item: ItemResult, group: GroupResult, *, with_comparison: bool) -
         *head,
         *figures,
         _round(comparison.gap, 2),
-        comparison.effect,
+        str(EFFECT_WORDS.get(comparison.effect, comparison.effect)),
         _round(comparison.rank_biserial),
         _round(comparison.u, 1),
         _round(comparison.p_value, 4),
@@ -85,7 +91,7 @@ def results_export(results: CampaignResults, *, fmt: str) -> bytes:
     """The file, or Conflict when the campaign has no results to show yet."""
     if not results.available:
         raise Conflict(results.reason)
-    dataset = tablib.Dataset(headers=HEADERS, title="Results"[:31])
+    dataset = tablib.Dataset(headers=[str(header) for header in HEADERS], title=_("Results")[:31])
     for row in results_rows(results):
         dataset.append([escape_formula(value) for value in row])
     if fmt == "xlsx":

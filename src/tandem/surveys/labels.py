@@ -9,7 +9,17 @@ wrote themselves is shown as written.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_lazy
+
 from tandem.core.language import catalogued
 
 # ``text`` in the active language when it is shipped text; as written otherwise.
 shipped = catalogued
+
+# The size of a difference between IT and the business, in words (the results and their export).
+EFFECT_WORDS = {
+    "negligible": gettext_lazy("negligible difference"),
+    "small": gettext_lazy("small difference"),
+    "medium": gettext_lazy("medium difference"),
+    "large": gettext_lazy("large difference"),
+}

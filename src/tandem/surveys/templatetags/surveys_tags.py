@@ -5,22 +5,14 @@ from __future__ import annotations
 
 from django import template
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tandem.core.numbers import fixed
 from tandem.surveys import charts
-from tandem.surveys.labels import shipped
+from tandem.surveys.labels import EFFECT_WORDS, shipped
 from tandem.surveys.models import CampaignStatus
 from tandem.surveys.results import Comparison, GroupResult, ItemResult
 
 register = template.Library()
-
-EFFECT_WORDS = {
-    "negligible": gettext_lazy("negligible difference"),
-    "small": gettext_lazy("small difference"),
-    "medium": gettext_lazy("medium difference"),
-    "large": gettext_lazy("large difference"),
-}
 
 
 @register.filter
