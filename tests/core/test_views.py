@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 
 from django.test import Client
+from django.utils import translation
 
 from tandem.core import cache, services
 from tandem.core.models import Department, Membership, Organization, Role, Side
@@ -166,6 +167,44 @@ def test_the_audit_log_filters_by_action(personas: Personas, client_for: Callabl
     body = client_for("admin").get("/o/acme/audit/?action=membership.").content.decode()
     assert "membership.role_changed" in body
     assert "department.created" not in body
+
+
+def test_the_audit_log_reads_in_the_readers_language(
+    personas: Personas, client_for: Callable[[str], Client]
+) -> None:
+    from tandem.strategy import services as strategy
+
+    with translation.override("en"):  # written by someone working in English
+        initiative = strategy.initiative_create(actor=personas.owner, title="Claims portal")
+        strategy.initiative_transition(actor=personas.owner, initiative=initiative, to="proposed")
+    english = client_for("admin").get("/o/acme/audit/?action=initiative.").content.decode()
+    dutch = (
+        client_for("admin")
+        .get("/o/acme/audit/?action=initiative.", HTTP_ACCEPT_LANGUAGE="nl")
+        .content.decode()
+    )
+    assert "Initiative moved to another stage — Claims portal: Idea → Proposed" in english
+    assert "Initiatief naar een andere fase — Claims portal: Idee → Voorgesteld" in dutch
+    assert "initiative.transition" in dutch  # the code stays, for the filter
+
+
+def test_every_audit_action_tandem_records_has_a_name(db: None) -> None:
+    from pathlib import Path
+
+    from tandem.core.audit import action_label
+
+    source = Path(__file__).resolve().parents[2] / "src" / "tandem"
+    pattern = re.compile(r'(?:action=|_audit\(\s*actor,\s*)"([a-z_]+\.[a-z_.]+|signout)"')
+    codes = {code for path in source.rglob("*.py") for code in pattern.findall(path.read_text())}
+    codes |= {
+        "membership.updated",
+        "membership.role_changed",
+        "membership.deactivated",
+        "membership.reactivated",
+    }
+    codes |= {"why_check.revised"}
+    assert len(codes) > 40
+    assert {code for code in codes if action_label(code) == code} == set()
 
 
 def test_denied_access_is_audited(personas: Personas, client_for: Callable[[str], Client]) -> None:

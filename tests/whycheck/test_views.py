@@ -323,6 +323,21 @@ def test_a_partial_result_without_details_still_renders(
     assert "The co-leads agree on the why" in page
 
 
+def test_the_decisions_name_each_side_in_the_readers_language(
+    personas: Personas, round_: WhyCheck, client_for: ClientFor
+) -> None:
+    scored(reveal(personas, round_), "partial", 0.5)
+    services.whycheck_record_decision(actor=personas.business_lead, why_check=round_, note="We target 60 %.")
+    services.whycheck_record_decision(actor=personas.it_lead, why_check=round_, note="Agreed, by June.")
+    english = body(client_for("viewer").get(detail(round_)))
+    assert "<strong>Business:</strong> We target 60 %." in english
+    assert "<strong>IT:</strong> Agreed, by June." in english
+    assert "[it]" not in english
+    dutch = body(client_for("viewer").get(detail(round_), HTTP_ACCEPT_LANGUAGE="nl"))
+    assert "<strong>IT:</strong> Agreed, by June." in dutch
+    assert "[business]" not in dutch
+
+
 # --- A round: bad input --------------------------------------------------------------------------
 
 

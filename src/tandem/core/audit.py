@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Mapping
+from functools import cache
 from typing import Any
 
 from django.conf import settings
@@ -38,12 +40,18 @@ def audit_record(
     organization: Organization | None = None,
     target: models.Model | None = None,
     summary: str = "",
+    summary_params: Mapping[str, object] | None = None,
     data: dict[str, Any] | None = None,
     request: HttpRequest | None = None,
     changes: bool = True,
 ) -> AuditEvent:
     """Append one event. ``actor`` may be anonymous (failed sign-ins). The record of a change
-    (``changes``, not a refusal) bumps the organisation's data version in the same transaction."""
+    (``changes``, not a refusal) bumps the organisation's data version in the same transaction.
+
+    A summary Tandem writes in words is catalogue words (``gettext_noop``) with ``summary_params``
+    for its values, so each reader reads it in their own language; a title or an address alone is
+    passed as ``summary`` and stays as written.
+    """
     if actor is not None and not getattr(actor, "is_authenticated", False):
         actor = None
     if organization is not None and changes:
@@ -55,6 +63,24 @@ def audit_record(
         target_type=target._meta.model_name or "" if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         summary=summary[:255],
+        summary_params=dict(summary_params or {}),
         data=data or {},
         ip_address=client_ip(request),
     )
+
+
+@cache
+def _action_labels() -> dict[str, Any]:
+    """Every app's names of its audit actions (``tandem_audit_actions`` on its AppConfig)."""
+    from tandem.core.navigation import app_hooks  # navigation reads access, which writes here
+
+    labels: dict[str, Any] = {}
+    for named in app_hooks("tandem_audit_actions"):
+        labels.update(named)
+    return labels
+
+
+def action_label(code: str) -> str:
+    """What an audit action means, in the reader's language; its code when no app names it."""
+    label = _action_labels().get(code)
+    return str(label) if label is not None else code

@@ -206,7 +206,7 @@ def demo_seed(*, password: str, language: str = "en") -> tuple[Organization, boo
             membership.title = person.title
             membership.save()
             people[person.key] = membership
-        audit_record(action="demo.seeded", actor=users["owner"], organization=org, summary="Demo data")
+        audit_record(action="demo.seeded", actor=users["owner"], organization=org, summary="")
         for config in apps.get_app_configs():
             if not config.name.startswith("tandem.") or config.name == "tandem.core":
                 continue

@@ -80,13 +80,40 @@ def phrased(text: str, params: Mapping[str, object] | None = None) -> str:
     its fractions written the language's way (0,31 in Dutch). Without values, ``catalogued``."""
     if not params:
         return catalogued(text)
-    values = {key: number(value) if isinstance(value, float) else value for key, value in params.items()}
+    values = {key: _value(value) for key, value in params.items()}
     for template in (translation.gettext(text), text):
         try:
             return template % values
         except (KeyError, TypeError, ValueError):
             continue  # a translation that lost a value falls back to the source words
     return text
+
+
+def _value(value: object) -> object:
+    """A value of ``phrased`` as the reader reads it: a fraction the language's way, and a word
+    given as ``{"word": "Paused"}`` (a stage, a verdict, a side) from the catalogue."""
+    if isinstance(value, float):
+        return number(value)
+    if isinstance(value, dict) and set(value) == {"word"}:
+        return catalogued(str(value["word"]))
+    return value
+
+
+def word(text: str) -> dict[str, str]:
+    """A value of ``phrased`` that is itself catalogue words (``gettext_noop``'d by the caller)."""
+    return {"word": text}
+
+
+def source_words(text: object) -> str:
+    """A catalogue text (a choice's label, a lazy message) in the words Tandem is written in."""
+    with translation.override(None):
+        return str(text)
+
+
+def in_source_words(text: str, params: Mapping[str, object] | None = None) -> str:
+    """What ``phrased`` reads in the words Tandem is written in (the audit log's data, the logs)."""
+    with translation.override(None):
+        return phrased(text, params)
 
 
 def language_choices(none_label: str | Promise) -> list[tuple[str, str | Promise]]:

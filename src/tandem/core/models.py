@@ -13,6 +13,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tandem.core.language import phrased
 from tandem.core.tenancy import TenantManager, TenantQuerySet
 
 
@@ -267,6 +268,9 @@ class AuditEvent(models.Model):
     target_type = models.CharField(max_length=64, blank=True)
     target_id = models.CharField(max_length=64, blank=True)
     summary = models.CharField(max_length=255, blank=True)
+    # When Tandem wrote the summary in words ("%(people)s people invited"), its values: the summary
+    # then reads in each reader's language (``summary_text``); a title or an address is stored as is.
+    summary_params = models.JSONField(default=dict, blank=True)
     data = models.JSONField(default=dict, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -279,3 +283,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action}"
+
+    @property
+    def summary_text(self) -> str:
+        """The summary in the reader's language when Tandem wrote it in words; as stored otherwise."""
+        return phrased(self.summary, self.summary_params) if self.summary_params else self.summary
+
+    @property
+    def action_label(self) -> str:
+        """What happened, in the reader's language ("Survey created"); the code when no app names it."""
+        from tandem.core.audit import action_label  # the audit module reads these models
+
+        return action_label(self.action)

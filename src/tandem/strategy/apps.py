@@ -3,9 +3,27 @@ from typing import ClassVar
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+AUDIT_ACTIONS = {
+    "objective.created": _("Objective created"),
+    "objective.updated": _("Objective changed"),
+    "key_result.created": _("Key result added"),
+    "key_result.updated": _("Key result changed"),
+    "check_in.created": _("Check-in recorded"),
+    "initiative.created": _("Initiative created"),
+    "initiative.updated": _("Initiative changed"),
+    "initiative.transition": _("Initiative moved to another stage"),
+    "initiative.measure_added": _("Success measure added"),
+    "initiative.measure_removed": _("Success measure removed"),
+    "initiative.linked": _("Key result linked"),
+    "initiative.unlinked": _("Key result unlinked"),
+    "strategy.imported": _("Spreadsheet imported"),
+}
+
 
 class StrategyConfig(AppConfig):
     name = "tandem.strategy"
+    # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
+    tandem_audit_actions = "tandem.strategy.apps.AUDIT_ACTIONS"
     label = "strategy"
     verbose_name = "Strategy: objectives and initiatives"
     tandem_home_panel = "tandem.strategy.selectors.home_panel"

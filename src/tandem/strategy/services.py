@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.language import in_source_words, source_words, word
 from tandem.core.models import Department, Membership, Side
 from tandem.core.navigation import app_hooks
 from tandem.core.services import UNCHANGED, Unchanged
@@ -36,7 +37,15 @@ from tandem.strategy.models import (
 from tandem.strategy.progress import Direction
 
 
-def _audit(actor: Membership, action: str, *, target: Any, summary: str = "", data: Any = None) -> None:
+def _audit(
+    actor: Membership,
+    action: str,
+    *,
+    target: Any,
+    summary: str = "",
+    summary_params: dict[str, object] | None = None,
+    data: Any = None,
+) -> None:
     """Record an action of ``actor`` in their organisation's audit log."""
     audit_record(
         action=action,
@@ -44,6 +53,7 @@ def _audit(actor: Membership, action: str, *, target: Any, summary: str = "", da
         organization=actor.organization,
         target=target,
         summary=summary,
+        summary_params=summary_params,
         data=data,
     )
 
@@ -324,7 +334,8 @@ def check_in_create(
             actor,
             "check_in.created",
             target=key_result,
-            summary=f"{key_result.metric}: {number:g}",
+            summary="%(metric)s: %(value)s",
+            summary_params={"metric": key_result.metric, "value": float(number)},
             data={"confidence": level},
         )
     return check_in
@@ -658,7 +669,12 @@ def initiative_transition(
             actor,
             "initiative.transition",
             target=initiative,
-            summary=f"{initiative.title}: {from_stage} → {to}",
-            data={"from": from_stage, "to": to, "reason": reason, "reason_params": dict(reason_params or {})},
+            summary="%(title)s: %(from)s → %(to)s",
+            summary_params={
+                "title": initiative.title,
+                "from": word(source_words(Stage(from_stage).label)),
+                "to": word(source_words(Stage(to).label)),
+            },
+            data={"from": from_stage, "to": to, "reason": in_source_words(reason, reason_params)},
         )
     return initiative

@@ -76,7 +76,7 @@ from django.db import DatabaseError, transaction
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from openpyxl import load_workbook
 
 from tandem.core.audit import audit_record
@@ -741,13 +741,21 @@ def spreadsheet_import(
                 action="strategy.imported",
                 actor=actor.user,
                 organization=actor.organization,
-                summary=f"{kind}: {report.created} created, {report.updated} updated",
+                summary=IMPORTED[kind],
+                summary_params={"created": report.created, "updated": report.updated},
                 data={"file": filename[:200], "rows": len(report.rows)},
             )
             report.committed = True
         else:
             transaction.set_rollback(True)
     return report
+
+
+# The audit log's summary of an import, per kind of row.
+IMPORTED = {
+    "initiatives": gettext_noop("initiatives: %(created)s created, %(updated)s updated"),
+    "objectives": gettext_noop("objectives: %(created)s created, %(updated)s updated"),
+}
 
 
 # --- Templates and the portfolio export --------------------------------------------------------

@@ -3,9 +3,23 @@ from typing import ClassVar
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+AUDIT_ACTIONS = {
+    "surveys.settings_updated": _("Survey settings changed"),
+    "surveys.template_created": _("Survey template created"),
+    "surveys.template_copied": _("Survey template copied"),
+    "surveys.template_updated": _("Survey template changed"),
+    "surveys.template_deleted": _("Survey template deleted"),
+    "surveys.campaign_created": _("Survey created"),
+    "surveys.campaign_updated": _("Survey changed"),
+    "surveys.campaign_closed": _("Survey closed"),
+    "surveys.invitations_created": _("Survey links created"),
+}
+
 
 class SurveysConfig(AppConfig):
     name = "tandem.surveys"
+    # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
+    tandem_audit_actions = "tandem.surveys.apps.AUDIT_ACTIONS"
     label = "surveys"
     verbose_name = "Temperature checks: anonymous surveys"
     tandem_home_panel = "tandem.surveys.selectors.home_panel"

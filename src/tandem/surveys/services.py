@@ -20,7 +20,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext as _
 
 from tandem.core.audit import audit_record
@@ -92,7 +92,8 @@ def settings_update(*, actor: Membership, threshold: Any) -> SurveySettings:
             action="surveys.settings_updated",
             actor=actor.user,
             organization=org,
-            summary=f"anonymity threshold {before} → {value}",
+            summary=gettext_noop("anonymity threshold %(before)s → %(after)s"),
+            summary_params={"before": before, "after": value},
             data={"threshold": value, "campaigns_following": following},
         )
     return row
@@ -498,7 +499,13 @@ def campaign_create(
             actor=actor.user,
             organization=org,
             target=campaign,
-            summary=f"{title}: {len(invited)} people, {opens_on} to {closes_on}",
+            summary=gettext_noop("%(title)s: %(people)s people, %(opens)s to %(closes)s"),
+            summary_params={
+                "title": title,
+                "people": len(invited),
+                "opens": opens_on.isoformat(),
+                "closes": closes_on.isoformat(),
+            },
         )
     return campaign
 
@@ -518,7 +525,8 @@ def campaign_update(*, actor: Membership, campaign: Campaign, title: str, closes
         actor=actor.user,
         organization=actor.organization,
         target=campaign,
-        summary=f"{campaign.title}: closes {campaign.closes_on}",
+        summary=gettext_noop("%(title)s: closes %(closes)s"),
+        summary_params={"title": campaign.title, "closes": campaign.closes_on.isoformat()},
     )
     return campaign
 
@@ -664,7 +672,8 @@ def invitations_create(
                 actor=actor.user,
                 organization=actor.organization,
                 target=campaign,
-                summary=f"{len(created)} new links; {len(emailed)} e-mailed, {handed} shown to hand out",
+                summary=gettext_noop("%(new)s new links; %(emailed)s e-mailed, %(handed)s shown to hand out"),
+                summary_params={"new": len(created), "emailed": len(emailed), "handed": handed},
                 data={"created": len(created), "emailed": len(emailed), "handed_out": handed},
             )
     links = sorted([*existing.values(), *created], key=lambda link: link.email)

@@ -3,11 +3,25 @@ from typing import ClassVar
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+AUDIT_ACTIONS = {
+    "why_check.settings": _("Why-check setting changed"),
+    "why_check.started": _("Why check started"),
+    "why_check.answered": _("Why-check answer given"),
+    "why_check.revised": _("Why-check answer revised"),
+    "why_check.closed": _("Why check closed"),
+    "why_check.voided": _("Why check voided"),
+    "why_check.scored": _("Why check scored"),
+    "why_check.decision": _("Why-check decision recorded"),
+    "why_check.overridden": _("Why-check verdict overridden"),
+}
+
 
 class WhyCheckConfig(AppConfig):
     name = "tandem.whycheck"
     label = "whycheck"
     verbose_name = "The why check"
+    # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
+    tandem_audit_actions = "tandem.whycheck.apps.AUDIT_ACTIONS"
     tandem_initiative_sections: ClassVar[list[str]] = ["whycheck/_initiative_link.html"]
     # Called by strategy's ``initiative_update`` when an initiative's co-leads change: an open
     # round is voided, so that a new co-lead never reads or overwrites an answer given before.

@@ -93,6 +93,20 @@ class WhyCheck(OrgScopedModel):
         return f"Why check #{self.pk} on {self.initiative}"
 
     @property
+    def decisions(self) -> list[tuple[str, str]]:
+        """The decision note as (side, words) lines: each co-lead's line starts with their side's
+        code ("[it] …"), named here in the reader's language; a line without one has no side."""
+        lines = []
+        for line in self.decision_note.splitlines():
+            code, sep, words = line.partition("] ")
+            code = code.removeprefix("[")
+            if line.startswith("[") and sep and code in Side.values:
+                lines.append((str(Side(code).label), words))
+            else:
+                lines.append(("", line))
+        return lines
+
+    @property
     def is_revealed(self) -> bool:
         """Answers are visible to everyone once both are in or the round was closed."""
         return self.status in (RoundStatus.REVEALED, RoundStatus.CLOSED)

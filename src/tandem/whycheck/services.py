@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 from tandem.core.access import Need, refuse, require
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
+from tandem.core.language import source_words, word
 from tandem.core.models import Membership, Side
 from tandem.core.validation import check_date, clean_text
 from tandem.strategy import selectors as strategy_selectors
@@ -159,7 +160,8 @@ def whycheck_submit_answer(
             actor=actor.user,
             organization=actor.organization,
             target=locked,
-            summary=side,
+            summary="%(side)s",
+            summary_params={"side": word(source_words(Side(side).label))},
         )
         if WhyAnswer.objects.for_org(actor.organization).filter(why_check=locked).count() == 2:
             _reveal(locked)
@@ -332,7 +334,11 @@ def whycheck_apply_result(
             actor=None,
             organization=why_check.organization,
             target=why_check,
-            summary=f"{verdict} ({why_check.score:.2f})",
+            summary="%(verdict)s (%(score)s)",
+            summary_params={
+                "verdict": word(source_words(Verdict(verdict).label)),
+                "score": round(why_check.score, 2),
+            },
             data={"verdict": verdict, "score": why_check.score},
         )
         if verdict == Verdict.MISALIGNED:
@@ -373,7 +379,8 @@ def whycheck_record_decision(*, actor: Membership, why_check: WhyCheck, note: st
             actor=actor.user,
             organization=actor.organization,
             target=why_check,
-            summary=side,
+            summary="%(side)s",
+            summary_params={"side": word(source_words(Side(side).label))},
         )
         if why_check.decided:
             _lift(
