@@ -65,6 +65,13 @@ SCENARIOS: list[Scenario] = [
     Scenario(
         "initiative", "/o/demo/initiatives/1/", "an initiative's page (the demo's first)", signed_in=True
     ),
+    Scenario("parties", "/o/demo/parties/", "party list of the demo organisation, signed in", signed_in=True),
+    Scenario(
+        "raci",
+        "/o/demo/initiatives/1/raci/",
+        "the RACI matrix editor of the demo's first initiative (8 activities × 4 columns), signed in",
+        signed_in=True,
+    ),
     Scenario(
         "demo_api",
         portfolio.API_LIST.format(slug=portfolio.DEMO),

@@ -154,6 +154,7 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     """One object of every kind a URL can point at, in ``owner``'s organisation, each named after
     ``label`` so a test can look for it in a page ("<label> moonshot", "<label> pulse", ...)."""
     from tandem.core import services  # after the database fixture
+    from tandem.governance import services as governance
     from tandem.strategy import services as strategy
     from tandem.surveys import services as surveys
     from tandem.whycheck import services as whycheck
@@ -212,6 +213,14 @@ def seed_objects(owner: Membership, label: str) -> Objects:
         actor=owner, campaign=campaign, recipients=[respondent], send_email=False
     )
     assert survey_token is not None  # handed out: shown this once
+    party = governance.party_create(actor=owner, name=f"{label} Vendor", kind="software_vendor")
+    contact = governance.contact_add(actor=owner, party=party, email=f"{slug}-vendor@{slug}.test")
+    contract = governance.contract_add(actor=owner, party=party, title=f"{label} contract", starts_on=today)
+    contribution = governance.contribution_set(
+        actor=owner, party=party, objective=objective, contribution=f"{label} world domination"
+    )
+    [activity, *_rest] = governance.matrix_start(actor=owner, initiative=initiative)
+    column = governance.column_add(actor=owner, initiative=initiative, party=party)
     return {
         "org_slug": lambda: org.slug,
         "slug": lambda: org.slug,
@@ -232,6 +241,12 @@ def seed_objects(owner: Membership, label: str) -> Objects:
         "survey_id": lambda: campaign.pk,
         "token": lambda: survey_token,
         "invitation_token": lambda: services.invitation_token(invitation),
+        "party_id": lambda: party.pk,
+        "contact_id": lambda: contact.pk,
+        "contract_id": lambda: contract.pk,
+        "contribution_id": lambda: contribution.pk,
+        "activity_id": lambda: activity.pk,
+        "column_id": lambda: column.pk,
     }
 
 

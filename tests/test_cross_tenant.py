@@ -67,6 +67,11 @@ PROBE = {
     "opens_on": "2099-01-01",
     "closes_on": "2099-01-02",
     "threshold": 5,
+    "kind": "integrator",
+    "starts_on": "2026-01-01",
+    "contribution": "probe",
+    "activities": ["probe"],
+    "cells": [],
 }
 SECRETS = [
     "Globex Secretcorp",
@@ -80,6 +85,9 @@ SECRETS = [
     "Globex pulse",
     "Globex survey question",
     "globex-respondent@globex.test",
+    "Globex Vendor",
+    "globex-vendor@globex.test",
+    "Globex contract",
 ]
 
 

@@ -16,6 +16,9 @@ from tandem.core import demo as core_demo
 from tandem.core import demo_nl as core_nl
 from tandem.core.demo import demo_language, demo_seed
 from tandem.core.models import Department
+from tandem.governance import demo as governance_demo
+from tandem.governance import demo_nl as governance_nl
+from tandem.governance.models import Contribution
 from tandem.strategy import demo as strategy_demo
 from tandem.strategy import demo_nl as strategy_nl
 from tandem.strategy.models import Initiative
@@ -61,6 +64,8 @@ def test_the_dutch_demo_tells_the_same_story_in_dutch(db: None) -> None:
     }
     dutch_answers = {text for texts in surveys_nl.THEMES.values() for text in texts}
     assert free_text & dutch_answers
+    contributions = set(Contribution.objects.for_org(org).values_list("contribution", flat=True))
+    assert contributions == {words for _key, _index, words in governance_nl.CONTRIBUTIONS}
 
 
 def test_the_demo_language_comes_from_the_option_then_the_environment(
@@ -104,6 +109,7 @@ def _numbers(value: object) -> object:
             ("ROSTER_GROUPS", "THEMES", "STRATEGY_ANSWERS", "CLOSED", "STRATEGY_OPEN"),
         ),
         (core_demo, core_nl, ("PEOPLE", "DEPARTMENTS")),
+        (governance_demo, governance_nl, ("DESCRIPTIONS", "CONTRACT_TITLES", "CONTRIBUTIONS")),
     ],
 )
 def test_the_dutch_demo_has_the_english_numbers(

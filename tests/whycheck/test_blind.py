@@ -108,6 +108,13 @@ def _ids(personas: Personas, round_: WhyCheck) -> dict[str, list[Any]]:
         "campaign_id": [1],
         "survey_id": [1],
         "token": ["no-such-link"],
+        # Governance never shows why-check answers; any id will do to walk its pages.
+        "party_id": [1],
+        "contact_id": [1],
+        "contract_id": [1],
+        "contribution_id": [1],
+        "activity_id": [1],
+        "column_id": [1],
     }
 
 

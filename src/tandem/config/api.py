@@ -208,6 +208,7 @@ def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 def _register_routers() -> None:
     from tandem.core.api import router as core_router
+    from tandem.governance.api import router as governance_router
     from tandem.strategy.api import router as strategy_router
     from tandem.surveys.api import public_router as survey_door
     from tandem.surveys.api import router as surveys_router
@@ -218,6 +219,7 @@ def _register_routers() -> None:
     api.add_router("", strategy_router)
     api.add_router("", whycheck_router)
     api.add_router("", surveys_router)
+    api.add_router("", governance_router)
 
 
 _register_routers()

@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "tandem.strategy",
     "tandem.whycheck",
     "tandem.surveys",
+    "tandem.governance",
 ]
 
 MIDDLEWARE = [

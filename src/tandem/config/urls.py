@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tandem.strategy.urls")),
     path("", include("tandem.whycheck.urls")),
     path("", include("tandem.surveys.urls")),
+    path("", include("tandem.governance.urls")),
 ]
 
 if settings.BENCH_FLOOR:

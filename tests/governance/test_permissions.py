@@ -1,0 +1,327 @@
+"""The permission matrix of governance: every page, every persona, the status.
+
+Internal members read every party and matrix; owners, admins and leads manage parties, contracts,
+contributions and the RACI template; whoever may edit an initiative edits its matrix. The partner
+persona is a contact of one vendor (Cloudline): it reads that party and the matrices in which it
+has a column, and nothing else. Other tenants get 404 everywhere; anonymous visitors are sent to
+sign in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from tandem.governance import services
+from tandem.governance.models import Contribution
+from tandem.strategy.models import Objective
+from tests.conftest import ADMINS, INTERNAL, MEMBERS, PERSONAS, Personas
+from tests.governance.conftest import Matrix, Parties
+from tests.url_walk import all_url_names
+
+LEADS = ADMINS | {"business_lead", "it_lead"}
+EDITORS = LEADS  # of the matrix's initiative: its co-leads are the two leads
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    method: str
+    path: str
+    allowed: set[str]
+    ok: int = 200
+    data: dict[str, Any] | None = None
+    api: bool = False
+
+
+@pytest.fixture
+def world(personas: Personas, parties: Parties, matrix: Matrix, objective: Objective) -> dict[str, int]:
+    contract = services.contract_add(
+        actor=personas.owner, party=parties.other_vendor, title="Frame", starts_on="2026-01-01"
+    )
+    contact = services.contact_add(
+        actor=personas.owner, party=parties.other_vendor, email="desk@integra.example"
+    )
+    contribution: Contribution = services.contribution_set(
+        actor=personas.owner, party=parties.other_vendor, objective=objective, contribution="Builds it."
+    )
+    return {
+        "vendor": parties.vendor.pk,
+        "other": parties.other_vendor.pk,
+        "contract": contract.pk,
+        "contact": contact.pk,
+        "contribution": contribution.pk,
+        "objective": objective.pk,
+        "initiative": matrix.initiative.pk,
+        "activity": matrix.activities[0].pk,
+        "column": matrix.other_vendor.pk,
+        "vendor_column": matrix.vendor.pk,
+        "team": parties.it_team.pk,
+    }
+
+
+P = "/o/acme/parties/"
+M = "/o/acme/initiatives/{initiative}/raci/"
+MATRIX = [
+    Row("governance:parties", "get", P, MEMBERS),
+    Row("governance:party_new", "get", P + "new/", LEADS),
+    Row("governance:party_new", "post", P + "new/", LEADS, 302, {"name": "Newco", "kind": "consultancy"}),
+    Row("governance:party", "get", P + "{vendor}/", MEMBERS),
+    Row("governance:party", "get", P + "{other}/", INTERNAL),
+    Row("governance:party_edit", "get", P + "{other}/edit/", LEADS),
+    Row(
+        "governance:party_edit",
+        "post",
+        P + "{other}/edit/",
+        LEADS,
+        302,
+        {"name": "Integra BV", "kind": "integrator"},
+    ),
+    Row(
+        "governance:contact_add", "post", P + "{other}/contacts/", LEADS, 302, {"email": "pm@integra.example"}
+    ),
+    Row("governance:contact_remove", "post", P + "{other}/contacts/{contact}/remove/", LEADS, 302),
+    Row(
+        "governance:contract_add",
+        "post",
+        P + "{other}/contracts/",
+        LEADS,
+        302,
+        {
+            "title": "Support",
+            "starts_on": "2026-02-01",
+            "notice_days": "30",
+            "alert_days": "10",
+            "renewal": "tacit",
+        },
+    ),
+    Row("governance:contract_edit", "get", P + "{other}/contracts/{contract}/edit/", LEADS),
+    Row(
+        "governance:contract_edit",
+        "post",
+        P + "{other}/contracts/{contract}/edit/",
+        LEADS,
+        302,
+        {
+            "title": "Frame 2",
+            "starts_on": "2026-01-01",
+            "notice_days": "90",
+            "alert_days": "30",
+            "renewal": "explicit",
+        },
+    ),
+    Row("governance:contract_remove", "post", P + "{other}/contracts/{contract}/remove/", LEADS, 302),
+    Row(
+        "governance:contribution_set",
+        "post",
+        P + "{other}/contributions/",
+        LEADS,
+        302,
+        {"objective": "{objective}", "contribution": "Integrates the claims system."},
+    ),
+    Row(
+        "governance:contribution_remove",
+        "post",
+        P + "{other}/contributions/{contribution}/remove/",
+        LEADS,
+        302,
+    ),
+    Row("governance:template", "get", "/o/acme/raci/template/", LEADS),
+    Row("governance:template", "post", "/o/acme/raci/template/", LEADS, 302, {"names": "Plan\nBuild\nRun"}),
+    Row("governance:matrix", "get", M, MEMBERS),
+    Row("governance:matrix_print", "get", M + "print/", MEMBERS),
+    Row("governance:matrix_export", "get", M + "export.csv", MEMBERS),
+    Row("governance:matrix_save", "post", M + "save/", EDITORS, 302, {"cell-{activity}-{column}": "R"}),
+    Row("governance:matrix_start", "post", M + "start/", EDITORS, 409),
+    Row("governance:activity_add", "post", M + "activities/", EDITORS, 302, {"name": "Training"}),
+    Row("governance:activity_change", "post", M + "activities/{activity}/", EDITORS, 302, {"do": "down"}),
+    Row("governance:column_add", "post", M + "columns/", EDITORS, 302, {"party": "{team}"}),
+    Row("governance:column_remove", "post", M + "columns/{column}/remove/", EDITORS, 302),
+]
+A = "/api/v1/orgs/acme/parties/"
+AM = "/api/v1/orgs/acme/initiatives/{initiative}/raci"
+MATRIX += [
+    Row("api:governance_party_list", "get", A[:-1], MEMBERS, api=True),
+    Row(
+        "api:governance_party_create",
+        "post",
+        A[:-1],
+        LEADS,
+        201,
+        {"name": "Newco", "kind": "consultancy"},
+        api=True,
+    ),
+    Row("api:governance_party_detail", "get", A + "{vendor}", MEMBERS, api=True),
+    Row("api:governance_party_detail", "get", A + "{other}", INTERNAL, api=True),
+    Row(
+        "api:governance_party_update",
+        "patch",
+        A + "{other}",
+        LEADS,
+        data={"description": "Integrates."},
+        api=True,
+    ),
+    Row(
+        "api:governance_contact_add",
+        "post",
+        A + "{other}/contacts",
+        LEADS,
+        201,
+        {"email": "pm@integra.example"},
+        api=True,
+    ),
+    Row("api:governance_contact_remove", "delete", A + "{other}/contacts/{contact}", LEADS, 204, api=True),
+    Row(
+        "api:governance_contract_add",
+        "post",
+        A + "{other}/contracts",
+        LEADS,
+        201,
+        {"title": "T", "starts_on": "2026-02-01"},
+        api=True,
+    ),
+    Row(
+        "api:governance_contract_update",
+        "patch",
+        A + "{other}/contracts/{contract}",
+        LEADS,
+        data={"notice_days": 60},
+        api=True,
+    ),
+    Row("api:governance_contract_remove", "delete", A + "{other}/contracts/{contract}", LEADS, 204, api=True),
+    Row(
+        "api:governance_contribution_set",
+        "put",
+        A + "{other}/contributions/{objective}",
+        LEADS,
+        data={"contribution": "Integrates the claims system."},
+        api=True,
+    ),
+    Row(
+        "api:governance_contribution_remove",
+        "delete",
+        A + "{other}/contributions/{objective}",
+        LEADS,
+        204,
+        api=True,
+    ),
+    Row("api:governance_template_get", "get", "/api/v1/orgs/acme/raci-template", LEADS, api=True),
+    Row(
+        "api:governance_template_put",
+        "put",
+        "/api/v1/orgs/acme/raci-template",
+        LEADS,
+        data={"activities": ["Plan"]},
+        api=True,
+    ),
+    Row("api:governance_matrix_get", "get", AM, MEMBERS, api=True),
+    Row("api:governance_matrix_start", "post", AM + "/start", EDITORS, 409, api=True),
+    Row(
+        "api:governance_matrix_cells",
+        "put",
+        AM + "/cells",
+        EDITORS,
+        data={"cells": [{"activity_id": "{activity}", "column_id": "{column}", "letter": "R"}]},
+        api=True,
+    ),
+    Row(
+        "api:governance_activity_add",
+        "post",
+        AM + "/activities",
+        EDITORS,
+        201,
+        {"name": "Training"},
+        api=True,
+    ),
+    Row(
+        "api:governance_activity_rename",
+        "patch",
+        AM + "/activities/{activity}",
+        EDITORS,
+        data={"name": "Intake"},
+        api=True,
+    ),
+    Row("api:governance_activity_remove", "delete", AM + "/activities/{activity}", EDITORS, api=True),
+    Row("api:governance_column_add", "post", AM + "/columns", EDITORS, 201, {"party_id": "{team}"}, api=True),
+    Row("api:governance_column_remove", "delete", AM + "/columns/{column}", EDITORS, api=True),
+]
+NAMES = {row.name for row in MATRIX}
+API_NAMES = {
+    "api:governance_party_list",
+    "api:governance_party_create",
+    "api:governance_party_detail",
+    "api:governance_party_update",
+    "api:governance_contact_add",
+    "api:governance_contact_remove",
+    "api:governance_contract_add",
+    "api:governance_contract_update",
+    "api:governance_contract_remove",
+    "api:governance_contribution_set",
+    "api:governance_contribution_remove",
+    "api:governance_template_get",
+    "api:governance_template_put",
+    "api:governance_matrix_get",
+    "api:governance_matrix_start",
+    "api:governance_matrix_cells",
+    "api:governance_activity_add",
+    "api:governance_activity_rename",
+    "api:governance_activity_remove",
+    "api:governance_column_add",
+    "api:governance_column_remove",
+}
+
+
+def expected(row: Row, persona: str) -> int:
+    if persona == "anonymous":
+        return 401 if row.api else 302
+    return row.ok if persona in row.allowed else 404
+
+
+def _fill(value: Any, ids: dict[str, int]) -> Any:
+    """Placeholders in a body: "{activity}" becomes that id (a number, as the API wants it)."""
+    if isinstance(value, str) and value.startswith("{") and value.endswith("}") and value[1:-1] in ids:
+        return ids[value[1:-1]]
+    if isinstance(value, str):
+        return value.format(**ids)
+    if isinstance(value, list):
+        return [_fill(v, ids) for v in value]
+    if isinstance(value, dict):
+        return {k: _fill(v, ids) for k, v in value.items()}
+    return value
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("row", MATRIX, ids=lambda r: f"{r.method}-{r.name}-{r.path.rsplit('/', 2)[-2]}")
+def test_governance_permission_matrix(
+    world: dict[str, int], client_for: Callable[[str], Client], row: Row, persona: str
+) -> None:
+    path = row.path.format(**world)
+    client = client_for(persona)
+    if row.api:
+        data = _fill(row.data or {}, world)
+        response = getattr(client, row.method)(path, data=data, content_type="application/json")
+    else:
+        data = {k.format(**world): str(_fill(v, world)) for k, v in (row.data or {}).items()}
+        response = getattr(client, row.method)(path, data)
+    assert response.status_code == expected(row, persona), (persona, path, response.content[:300])
+
+
+def test_the_matrix_covers_every_governance_url() -> None:
+    from tandem.config.api import api
+
+    names = {n for n in all_url_names() if n.startswith("governance:")}
+    governance_api = {
+        f"api:{operation.operation_id or view.__name__}"
+        for path_view in api._routers
+        for _prefix, router in [path_view]
+        if router.tags == ["governance"]
+        for path_operation in router.path_operations.values()
+        for operation in path_operation.operations
+        for view in [operation.view_func]
+    }
+    assert names | governance_api == NAMES
+    assert governance_api == API_NAMES
