@@ -221,6 +221,7 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     )
     [activity, *_rest] = governance.matrix_start(actor=owner, initiative=initiative)
     column = governance.column_add(actor=owner, initiative=initiative, party=party)
+    closing_day = governance.closing_day_add(actor=owner, day=today, name=f"{label} closing day")
     return {
         "org_slug": lambda: org.slug,
         "slug": lambda: org.slug,
@@ -247,6 +248,7 @@ def seed_objects(owner: Membership, label: str) -> Objects:
         "contribution_id": lambda: contribution.pk,
         "activity_id": lambda: activity.pk,
         "column_id": lambda: column.pk,
+        "closing_day_id": lambda: closing_day.pk,
     }
 
 

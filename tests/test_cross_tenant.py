@@ -72,6 +72,10 @@ PROBE = {
     "contribution": "probe",
     "activities": ["probe"],
     "cells": [],
+    "time_zone": "Europe/Amsterdam",
+    "weekdays": [0],
+    "day_start": "09:00",
+    "day_end": "17:00",
 }
 SECRETS = [
     "Globex Secretcorp",
@@ -88,6 +92,7 @@ SECRETS = [
     "Globex Vendor",
     "globex-vendor@globex.test",
     "Globex contract",
+    "Globex closing day",
 ]
 
 

@@ -61,6 +61,9 @@ def world(personas: Personas, parties: Parties, matrix: Matrix, objective: Objec
         "column": matrix.other_vendor.pk,
         "vendor_column": matrix.vendor.pk,
         "team": parties.it_team.pk,
+        "closing_day": services.closing_day_add(
+            actor=personas.owner, day="2026-12-24", name="Christmas Eve"
+        ).pk,
     }
 
 
@@ -132,6 +135,22 @@ MATRIX = [
     ),
     Row("governance:template", "get", "/o/acme/raci/template/", LEADS),
     Row("governance:template", "post", "/o/acme/raci/template/", LEADS, 302, {"names": "Plan\nBuild\nRun"}),
+    Row("governance:calendar", "get", "/o/acme/work-calendar/", ADMINS),
+    Row(
+        "governance:calendar",
+        "post",
+        "/o/acme/work-calendar/",
+        ADMINS,
+        302,
+        {"day": "2026-12-31", "name": "New Year's Eve"},
+    ),
+    Row(
+        "governance:closing_day_remove",
+        "post",
+        "/o/acme/work-calendar/closing-days/{closing_day}/remove/",
+        ADMINS,
+        302,
+    ),
     Row("governance:matrix", "get", M, MEMBERS),
     Row("governance:matrix_print", "get", M + "print/", MEMBERS),
     Row("governance:matrix_export", "get", M + "export.csv", MEMBERS),
@@ -218,6 +237,20 @@ MATRIX += [
         data={"activities": ["Plan"]},
         api=True,
     ),
+    Row("api:governance_calendar_get", "get", "/api/v1/orgs/acme/work-calendar", ADMINS, api=True),
+    Row(
+        "api:governance_calendar_put",
+        "put",
+        "/api/v1/orgs/acme/work-calendar",
+        ADMINS,
+        data={
+            "time_zone": "Europe/Amsterdam",
+            "weekdays": [0, 1, 2, 3],
+            "day_start": "08:00",
+            "day_end": "16:00",
+        },
+        api=True,
+    ),
     Row("api:governance_matrix_get", "get", AM, MEMBERS, api=True),
     Row("api:governance_matrix_start", "post", AM + "/start", EDITORS, 409, api=True),
     Row(
@@ -263,6 +296,8 @@ API_NAMES = {
     "api:governance_contribution_set",
     "api:governance_contribution_remove",
     "api:governance_template_get",
+    "api:governance_calendar_get",
+    "api:governance_calendar_put",
     "api:governance_template_put",
     "api:governance_matrix_get",
     "api:governance_matrix_start",

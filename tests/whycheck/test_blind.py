@@ -115,6 +115,7 @@ def _ids(personas: Personas, round_: WhyCheck) -> dict[str, list[Any]]:
         "contribution_id": [1],
         "activity_id": [1],
         "column_id": [1],
+        "closing_day_id": [1],
     }
 
 

@@ -13,7 +13,7 @@ from django.db.models import QuerySet
 
 from tandem.core.access import Need, meets, refuse, require, require_allowed
 from tandem.core.models import Membership, Role
-from tandem.governance.models import Contract, Party, PartyContact, RaciActivity, RaciColumn
+from tandem.governance.models import ClosingDay, Contract, Party, PartyContact, RaciActivity, RaciColumn
 from tandem.strategy.access import can_edit_initiative
 from tandem.strategy.models import Initiative
 
@@ -100,4 +100,13 @@ def column_of(membership: Membership, initiative: Initiative, pk: int) -> RaciCo
     found = RaciColumn.objects.for_org(membership.organization).filter(initiative=initiative, pk=pk).first()
     if found is None:
         raise refuse("no such column", org=membership.organization)
+    return found
+
+
+def closing_day_of(membership: Membership, pk: int) -> ClosingDay:
+    """A closing day of the member's organisation, for its owners and admins."""
+    require(membership, Need.ADMIN)
+    found = ClosingDay.objects.for_org(membership.organization).filter(pk=pk).first()
+    if found is None:
+        raise refuse("no such closing day", org=membership.organization)
     return found

@@ -7,20 +7,22 @@ pages; a partner-side member sees only their own parties and their columns, as o
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Router, Status
 from ninja.pagination import paginate
 
-from tandem.core.access import Need, lead, org_member, refuse
+from tandem.core.access import Need, admin, lead, org_member, refuse
 from tandem.core.api import ERRORS, WRITE_ERRORS, Pages
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import Membership
 from tandem.core.services import UNCHANGED
 from tandem.governance import access, selectors, services
-from tandem.governance.models import Contribution, Party
+from tandem.governance.models import ClosingDay, Contribution, Party
 from tandem.governance.schemas import (
     ActivityIn,
     CellsIn,
+    ClosingDayOut,
     ColumnIn,
     ContactIn,
     ContactOut,
@@ -35,6 +37,8 @@ from tandem.governance.schemas import (
     PartyPatchIn,
     RaciTemplateIn,
     RaciTemplateOut,
+    WorkCalendarIn,
+    WorkCalendarOut,
     contact_out,
     contract_out,
     matrix_out,
@@ -373,3 +377,45 @@ def governance_column_remove(
     membership, initiative = _editable(request, slug, initiative_id)
     services.column_remove(actor=membership, column=access.column_of(membership, initiative, column_id))
     return _matrix(membership, initiative)
+
+
+# --- The working calendar ---------------------------------------------------------------------
+
+
+def _calendar_out(membership: Membership) -> WorkCalendarOut:
+    org = membership.organization
+    row = selectors.calendar_settings(org)
+    return WorkCalendarOut(
+        time_zone=row.time_zone,
+        weekdays=[int(d) for d in row.weekdays.split(",") if d.strip().isdigit()],
+        day_start=row.day_start,
+        day_end=row.day_end,
+        country=row.country,
+        subdivision=row.subdivision,
+        closing_days=[
+            ClosingDayOut(id=c.pk, day=c.day, name=c.name) for c in ClosingDay.objects.for_org(org)
+        ],
+        days_off=selectors.days_off(org, start=timezone.localdate()),
+    )
+
+
+@router.get(
+    ORG + "/work-calendar",
+    response={200: WorkCalendarOut, **ERRORS},
+    summary="The working calendar (owners and admins)",
+    description="The working days and hours escalations and incident clocks count, the country whose public "
+    "holidays are days off, the organisation's closing days, and the days off of the next three months.",
+)
+def governance_calendar_get(request: HttpRequest, slug: str) -> WorkCalendarOut:
+    return _calendar_out(admin(request, slug))
+
+
+@router.put(
+    ORG + "/work-calendar",
+    response={200: WorkCalendarOut, **WRITE_ERRORS},
+    summary="Set the working calendar (owners and admins)",
+)
+def governance_calendar_put(request: HttpRequest, slug: str, payload: WorkCalendarIn) -> WorkCalendarOut:
+    membership = admin(request, slug)
+    services.calendar_update(actor=membership, **payload.model_dump())
+    return _calendar_out(membership)

@@ -15,6 +15,9 @@ AUDIT_ACTIONS = {
     "governance.contribution_removed": _("Party's contribution to an objective removed"),
     "governance.raci_changed": _("RACI matrix changed"),
     "governance.raci_template_changed": _("RACI template changed"),
+    "governance.calendar_changed": _("Working hours changed"),
+    "governance.closing_day_added": _("Closing day added"),
+    "governance.closing_day_removed": _("Closing day removed"),
 }
 
 

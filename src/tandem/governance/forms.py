@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from zoneinfo import available_timezones
 
 from django import forms
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Membership, Organization, Side
+from tandem.governance.calendar import supported_countries
 from tandem.governance.models import Party, PartyKind, Renewal
 from tandem.strategy.models import Objective
 
@@ -121,3 +124,39 @@ class TemplateForm(forms.Form):
         max_length=6000,
         help_text=_("Every new RACI matrix starts with these rows; each initiative can change its own."),
     )
+
+
+def _time_zones() -> list[tuple[str, str]]:
+    return [
+        (name, name) for name in sorted(available_timezones()) if "/" in name and not name.startswith("Etc/")
+    ]
+
+
+class CalendarForm(forms.Form):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=_time_zones)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("Working days"),
+        choices=[(day, name) for day, name in WEEKDAYS.items()],
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    day_start = forms.TimeField(label=_("Working day starts"), widget=forms.TimeInput(attrs={"type": "time"}))
+    day_end = forms.TimeField(label=_("Working day ends"), widget=forms.TimeInput(attrs={"type": "time"}))
+    country = forms.ChoiceField(
+        label=_("Public holidays of"),
+        choices=lambda: [("", _("— no public holidays —")), *supported_countries().items()],
+        required=False,
+    )
+    subdivision = forms.CharField(
+        label=_("Region"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Only where holidays differ by region, as the holidays package names it (e.g. BY in Germany)."
+        ),
+    )
+
+
+class ClosingDayForm(forms.Form):
+    day = forms.CharField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    name = forms.CharField(label=_("Name"), max_length=120, required=False)

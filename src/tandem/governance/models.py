@@ -3,7 +3,7 @@ contracts and contributions to shared objectives; and who does what per initiati
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from typing import ClassVar
 
 from django.db import models
@@ -291,3 +291,41 @@ class RaciAssignment(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"{self.activity}: {self.column} {self.letter}"
+
+
+class WorkCalendarSettings(models.Model):
+    """An organisation's working calendar (one row per organisation, created on first change):
+    what "respond within 4 working hours" counts. ``tandem.governance.calendar`` computes with it."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="work_calendar")
+    time_zone = models.CharField(_("time zone"), max_length=64, default="Europe/Amsterdam")
+    weekdays = models.CharField(
+        _("working days"), max_length=13, default="0,1,2,3,4", help_text=_("Monday is 0, Sunday 6.")
+    )
+    day_start = models.TimeField(_("working day starts"), default=time(9, 0))
+    day_end = models.TimeField(_("working day ends"), default=time(17, 0))
+    country = models.CharField(_("public holidays of"), max_length=2, blank=True, default="NL")
+    subdivision = models.CharField(_("region"), max_length=40, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.organization}: {self.country or '—'} {self.day_start}–{self.day_end}"
+
+
+class ClosingDay(OrgScopedModel):
+    """A day the organisation is closed on top of the public holidays (a bridge day, the week
+    between Christmas and New Year)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    name = models.CharField(_("name"), max_length=120, blank=True)
+
+    objects = TenantManager["ClosingDay"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["day"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["organization", "day"], name="governance_closing_day_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name}".strip()

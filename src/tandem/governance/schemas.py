@@ -3,12 +3,15 @@ and RACI matrices with the problems their rules find (in the reader's language).
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from datetime import time as time_type
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Schema
-from pydantic import Field
+from pydantic import BeforeValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
 from tandem.core.models import Side
 from tandem.core.schemas import ByValue, Day, InputSchema, Money
@@ -16,6 +19,19 @@ from tandem.governance.models import Contract, Party, PartyContact, PartyKind, R
 from tandem.governance.selectors import Matrix, PartyPage
 
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
+_CLOCK = re.compile(r"([01][0-9]|2[0-3]):[0-5][0-9]")
+
+
+def _clock(value: Any) -> time_type:
+    if isinstance(value, str) and _CLOCK.fullmatch(value):
+        return time_type.fromisoformat(value)
+    raise PydanticCustomError("time_format", "Input should be a local time as HH:MM")
+
+
+# A local time of day, written as JSON text HH:MM.
+Clock = Annotated[
+    time_type, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": _CLOCK.pattern})
+]
 Letter = Literal["R", "A", "C", "I", ""]
 
 
@@ -286,4 +302,38 @@ def matrix_out(m: Matrix) -> MatrixOut:
             )
             for p, (_severity, message) in zip(m.problems, m.messages, strict=False)
         ],
+    )
+
+
+class ClosingDayOut(Schema):
+    id: int
+    day: date
+    name: str
+
+
+class WorkCalendarIn(InputSchema):
+    time_zone: str = Field(..., max_length=64, description="IANA name, e.g. Europe/Amsterdam")
+    weekdays: list[Annotated[int, Field(ge=0, le=6)]] = Field(
+        ..., min_length=1, max_length=7, description="Working days, Monday 0 to Sunday 6"
+    )
+    day_start: Clock = Field(..., description="Local time the working day starts, e.g. 09:00")
+    day_end: Clock = Field(..., description="Local time it ends, after the start")
+    country: str = Field(
+        "", max_length=2, description="ISO 3166 code whose public holidays count; empty for none"
+    )
+    subdivision: str = Field(
+        "", max_length=40, description="A region with its own holidays, as the holidays package names it"
+    )
+
+
+class WorkCalendarOut(Schema):
+    time_zone: str
+    weekdays: list[int]
+    day_start: time_type
+    day_end: time_type
+    country: str
+    subdivision: str
+    closing_days: list[ClosingDayOut]
+    days_off: list[tuple[date, str]] = Field(
+        description="Holidays and closing days on working weekdays in the next 92 days"
     )

@@ -4,18 +4,20 @@ initiative's RACI matrix with the problems its rules find, in the reader's langu
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any, cast
 
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from tandem.core.models import Membership, Organization, Side
 from tandem.governance import raci
+from tandem.governance.calendar import WorkCalendar
 from tandem.governance.models import (
+    ClosingDay,
     Contract,
     Contribution,
     Party,
@@ -23,6 +25,7 @@ from tandem.governance.models import (
     RaciActivity,
     RaciAssignment,
     RaciColumn,
+    WorkCalendarSettings,
 )
 from tandem.strategy.models import Initiative
 
@@ -215,3 +218,45 @@ def problem_sentence(problem: raci.Problem, activities: dict[str, str], columns:
             % values
         )
     return problem.code
+
+
+# --- The working calendar ---------------------------------------------------------------------
+
+
+def calendar_settings(org: Organization) -> WorkCalendarSettings:
+    """The organisation's working hours: the defaults, unsaved, until an admin changes them."""
+    return WorkCalendarSettings.objects.filter(organization=org).first() or WorkCalendarSettings(
+        organization=org
+    )
+
+
+def work_calendar(org: Organization) -> WorkCalendar:
+    """The calendar escalations and clocks count working time on, closing days included."""
+    row = calendar_settings(org)
+    return WorkCalendar(
+        timezone=row.time_zone,
+        weekdays=frozenset(int(d) for d in row.weekdays.split(",") if d.strip().isdigit()),
+        day_start=row.day_start,
+        day_end=row.day_end,
+        country=row.country,
+        subdivision=row.subdivision,
+        closing_days=frozenset(ClosingDay.objects.for_org(org).values_list("day", flat=True)),
+    )
+
+
+def days_off(org: Organization, *, start: date, days: int = 92) -> list[tuple[date, str]]:
+    """The public holidays and closing days on working weekdays from ``start``, with their names
+    (a holiday in the reader's language when the holidays package has it)."""
+    calendar = work_calendar(org)
+    names = dict(ClosingDay.objects.for_org(org).filter(day__gte=start).values_list("day", "name"))
+    found = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        if day.weekday() not in calendar.weekdays:
+            continue
+        holiday = calendar.holiday_name(day, get_language())
+        if holiday is not None:
+            found.append((day, holiday))
+        elif day in calendar.closing_days:
+            found.append((day, names.get(day) or _("closing day")))
+    return found

@@ -5,8 +5,10 @@ and lands in the audit log; the pages and the API call these same functions."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import date, time
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
@@ -21,7 +23,9 @@ from tandem.core.models import Membership, Organization, Role, Side
 from tandem.core.services import UNCHANGED, Unchanged
 from tandem.core.validation import check_date, clean_text
 from tandem.governance import raci
+from tandem.governance.calendar import WorkCalendar, supported_countries, supported_subdivisions
 from tandem.governance.models import (
+    ClosingDay,
     Contract,
     Contribution,
     Party,
@@ -32,6 +36,7 @@ from tandem.governance.models import (
     RaciColumn,
     Renewal,
     TemplateActivity,
+    WorkCalendarSettings,
 )
 from tandem.strategy.models import Initiative, Objective
 
@@ -557,3 +562,103 @@ def cells_set(*, actor: Membership, initiative: Initiative, cells: Mapping[tuple
         if changed:
             _raci_changed(actor, initiative, "cells")
     return changed
+
+
+# --- The working calendar ---------------------------------------------------------------------
+
+
+def _calendar_checked(
+    *, time_zone: str, weekdays: Sequence[int], day_start: time, day_end: time, country: str, subdivision: str
+) -> WorkCalendar:
+    """The calendar the fields make, each refusal named by its field and in the reader's language."""
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        raise ValidationFailed(_("Choose a time zone such as Europe/Amsterdam."), field="time_zone") from None
+    days = sorted(set(weekdays))
+    if not days or any(day not in range(7) for day in days):
+        raise ValidationFailed(_("Choose at least one working day."), field="weekdays")
+    if not isinstance(day_start, time) or not isinstance(day_end, time) or day_end <= day_start:
+        raise ValidationFailed(_("The working day must end after it starts."), field="day_end")
+    code = (country or "").strip().upper()
+    if code and code not in supported_countries():
+        raise ValidationFailed(_("Choose a country Tandem knows the public holidays of."), field="country")
+    region = (subdivision or "").strip()
+    if region and (not code or region.casefold() not in {s.casefold() for s in supported_subdivisions(code)}):
+        raise ValidationFailed(
+            _("Choose a region of the country, or leave it empty for the national holidays."),
+            field="subdivision",
+        )
+    try:
+        return WorkCalendar(
+            timezone=time_zone,
+            weekdays=frozenset(days),
+            day_start=day_start.replace(microsecond=0),
+            day_end=day_end.replace(microsecond=0),
+            country=code,
+            subdivision=region,
+        )
+    except ValueError:
+        raise ValidationFailed(
+            _("These working hours cannot be used; check each field."), field="time_zone"
+        ) from None
+
+
+def calendar_update(
+    *,
+    actor: Membership,
+    time_zone: str,
+    weekdays: Sequence[int],
+    day_start: time,
+    day_end: time,
+    country: str = "",
+    subdivision: str = "",
+) -> WorkCalendarSettings:
+    """Set the organisation's working days and hours and the country whose public holidays count."""
+    calendar = _calendar_checked(
+        time_zone=time_zone,
+        weekdays=weekdays,
+        day_start=day_start,
+        day_end=day_end,
+        country=country,
+        subdivision=subdivision,
+    )
+    org = actor.organization
+    with transaction.atomic():
+        row, _created = WorkCalendarSettings.objects.update_or_create(
+            organization=org,
+            defaults={
+                "time_zone": calendar.timezone,
+                "weekdays": ",".join(str(d) for d in sorted(calendar.weekdays)),
+                "day_start": calendar.day_start,
+                "day_end": calendar.day_end,
+                "country": calendar.country,
+                "subdivision": calendar.subdivision,
+            },
+        )
+        _audit(
+            actor,
+            "governance.calendar_changed",
+            data={"time_zone": calendar.timezone, "country": calendar.country, "weekdays": row.weekdays},
+        )
+    return row
+
+
+def closing_day_add(*, actor: Membership, day: Any, name: str = "") -> ClosingDay:
+    """A day the organisation is closed on top of the public holidays."""
+    when = cast(date, check_date(day, field="day", within="any", required=True))
+    words = clean_text(name, field="name", max_length=120)
+    org = actor.organization
+    if ClosingDay.objects.for_org(org).filter(day=when).exists():
+        raise ValidationFailed(_("That day is already a closing day."), field="day")
+    with transaction.atomic():
+        row = ClosingDay.objects.create(organization=org, day=when, name=words)
+        _audit(actor, "governance.closing_day_added", summary=words, data={"day": str(when)})
+    return row
+
+
+def closing_day_remove(*, actor: Membership, closing_day: ClosingDay) -> None:
+    with transaction.atomic():
+        day = closing_day.day
+        closing_day.delete()
+        _audit(actor, "governance.closing_day_removed", data={"day": str(day)})

@@ -25,6 +25,12 @@ urlpatterns = [
         name="contribution_remove",
     ),
     path(ORG + "raci/template/", views.template, name="template"),
+    path(ORG + "work-calendar/", views.calendar, name="calendar"),
+    path(
+        ORG + "work-calendar/closing-days/<int:closing_day_id>/remove/",
+        views.closing_day_remove,
+        name="closing_day_remove",
+    ),
     path(MATRIX, views.matrix, name="matrix"),
     path(MATRIX + "print/", views.matrix_print, name="matrix_print"),
     path(MATRIX + "export.<str:fmt>", views.matrix_export, name="matrix_export"),

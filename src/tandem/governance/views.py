@@ -15,16 +15,19 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from tandem.core.access import Need, OrgRequest, refuse
+from tandem.core.access import Need, OrgRequest, meets, refuse
 from tandem.core.decorators import org_view
 from tandem.core.errors import TandemError
 from tandem.core.forms import form_error_from, form_status, form_submit, posted, render_form
 from tandem.governance import access, exports, selectors, services
 from tandem.governance.forms import (
     ActivityForm,
+    CalendarForm,
+    ClosingDayForm,
     ColumnForm,
     ContactForm,
     ContractForm,
@@ -32,7 +35,7 @@ from tandem.governance.forms import (
     PartyForm,
     TemplateForm,
 )
-from tandem.governance.models import Contract, Party
+from tandem.governance.models import ClosingDay, Contract, Party
 from tandem.strategy.models import Initiative
 
 CELL = re.compile(r"^cell-(\d{1,18})-(\d{1,18})$")
@@ -64,6 +67,7 @@ def parties(request: OrgRequest) -> HttpResponse:
         "page": page,
         "alerts": selectors.notice_alerts(request.org, visible),
         "can_manage": access.can_manage(request.membership),
+        "can_configure": meets(request.membership, Need.ADMIN),
         "partner": access.is_partner(request.membership),
     }
     return render(request, "governance/parties.html", context)
@@ -422,3 +426,57 @@ def template(request: OrgRequest) -> HttpResponse:
         message=_("Template saved: new matrices start with these activities."),
     )
     return done or render_form(request, "governance/template.html", {"form": form}, form)
+
+
+# --- The working calendar ---------------------------------------------------------------------
+
+
+def _calendar_url(request: OrgRequest) -> str:
+    return reverse("governance:calendar", kwargs={"org_slug": request.org.slug})
+
+
+@org_view(Need.ADMIN)
+@require_http_methods(["GET", "POST"])
+def calendar(request: OrgRequest) -> HttpResponse:
+    """Working days and hours, public holidays and closing days: what working hours count."""
+    row = selectors.calendar_settings(request.org)
+    initial = {
+        "time_zone": row.time_zone,
+        "weekdays": [int(d) for d in row.weekdays.split(",") if d.strip().isdigit()],
+        "day_start": row.day_start,
+        "day_end": row.day_end,
+        "country": row.country,
+        "subdivision": row.subdivision,
+    }
+    form = CalendarForm(posted(request) if "time_zone" in request.POST else None, initial=initial)
+    closing = ClosingDayForm(request.POST if "day" in request.POST else None)
+    done = form_submit(
+        request,
+        form,
+        lambda **data: services.calendar_update(actor=request.membership, **data),
+        to=_calendar_url(request),
+        message=_("Working hours saved."),
+    ) or form_submit(
+        request,
+        closing,
+        lambda **data: services.closing_day_add(actor=request.membership, **data),
+        to=_calendar_url(request) + "#closing-days",
+        message=_("Closing day added."),
+    )
+    if done:
+        return done
+    context = {
+        "form": form,
+        "closing_form": closing,
+        "closing_days": ClosingDay.objects.for_org(request.org).filter(day__gte=timezone.localdate()),
+        "days_off": selectors.days_off(request.org, start=timezone.localdate()),
+    }
+    return render_form(request, "governance/calendar.html", context, form, closing)
+
+
+@org_view(Need.ADMIN)
+@require_POST
+def closing_day_remove(request: OrgRequest, closing_day_id: int) -> HttpResponse:
+    closing_day = access.closing_day_of(request.membership, closing_day_id)
+    services.closing_day_remove(actor=request.membership, closing_day=closing_day)
+    return redirect(_calendar_url(request) + "#closing-days")
