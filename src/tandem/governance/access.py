@@ -64,6 +64,15 @@ def contract_get_for_user(membership: Membership, party: Party, pk: int) -> Cont
     return contract
 
 
+def can_edit_matrix(membership: Membership, initiative: Initiative) -> bool:
+    """Edit an initiative's RACI matrix: whoever may edit the initiative; never a partner."""
+    return (
+        not is_partner(membership)
+        and meets(membership, Need.READER)
+        and can_edit_initiative(membership, initiative)
+    )
+
+
 def matrix_initiative_for_user(membership: Membership, pk: int, *, write: bool = False) -> Initiative:
     """An initiative whose RACI matrix the member may read (or edit, with ``write``).
 

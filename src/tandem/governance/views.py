@@ -12,7 +12,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from tandem.core.access import Need, OrgRequest, meets, refuse
-from tandem.core.decorators import org_view
+from tandem.core.decorators import cached_page, org_view
 from tandem.core.errors import TandemError
 from tandem.core.forms import form_error_from, form_status, form_submit, posted, render_form
 from tandem.governance import access, exports, selectors, services
@@ -55,6 +55,7 @@ def _matrix_url(initiative: Initiative) -> str:
 
 
 @org_view(Need.MEMBER)
+@cached_page
 @require_GET
 def parties(request: OrgRequest) -> HttpResponse:
     """Every party the member may see, with contacts, contracts and RACI columns counted, and the
@@ -88,6 +89,7 @@ def party_new(request: OrgRequest) -> HttpResponse:
 
 
 @org_view(Need.MEMBER)
+@cached_page
 @require_GET
 def party(request: OrgRequest, party_id: int) -> HttpResponse:
     found = access.party_get_for_user(request.membership, party_id)
@@ -240,7 +242,7 @@ def _matrix_page(
     request: OrgRequest, initiative: Initiative, *, status_form: Any = None, **forms_: Any
 ) -> HttpResponse:
     org = request.org
-    editable = _can_edit(request, initiative)
+    editable = access.can_edit_matrix(request.membership, initiative)
     context = {
         "initiative": initiative,
         "m": _matrix_for(request, initiative),
@@ -259,15 +261,8 @@ def _matrix_page(
     )
 
 
-def _can_edit(request: OrgRequest, initiative: Initiative) -> bool:
-    try:
-        access.matrix_initiative_for_user(request.membership, initiative.pk, write=True)
-    except Http404:
-        return False
-    return True
-
-
 @org_view(Need.MEMBER)
+@cached_page
 @require_GET
 def matrix(request: OrgRequest, initiative_id: int) -> HttpResponse:
     initiative = access.matrix_initiative_for_user(request.membership, initiative_id)
@@ -275,6 +270,7 @@ def matrix(request: OrgRequest, initiative_id: int) -> HttpResponse:
 
 
 @org_view(Need.MEMBER)
+@cached_page
 @require_GET
 def matrix_print(request: OrgRequest, initiative_id: int) -> HttpResponse:
     initiative = access.matrix_initiative_for_user(request.membership, initiative_id)
