@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Membership, Organization, Side
 from tandem.governance.calendar import supported_countries
-from tandem.governance.models import Party, PartyKind, Renewal
+from tandem.governance.models import Party, PartyKind, Renewal, WorkCalendarSettings
 from tandem.strategy.models import Objective
 
 INTERNAL_SIDES = [("", _("— external party —")), (Side.BUSINESS, _("Business")), (Side.IT, _("IT"))]
@@ -155,6 +155,18 @@ class CalendarForm(forms.Form):
             "Only where holidays differ by region, as the holidays package names it (e.g. BY in Germany)."
         ),
     )
+
+
+def calendar_initial(row: WorkCalendarSettings) -> dict[str, Any]:
+    """The calendar form's fields as the organisation has them now."""
+    return {
+        "time_zone": row.time_zone,
+        "weekdays": [int(d) for d in row.weekdays.split(",") if d.strip().isdigit()],
+        "day_start": row.day_start,
+        "day_end": row.day_end,
+        "country": row.country,
+        "subdivision": row.subdivision,
+    }
 
 
 class ClosingDayForm(forms.Form):

@@ -30,7 +30,7 @@ def _clock(value: Any) -> time_type:
 
 # A local time of day, written as JSON text HH:MM.
 Clock = Annotated[
-    time_type, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": _CLOCK.pattern})
+    time_type, BeforeValidator(_clock), WithJsonSchema({"type": "string", "pattern": f"^{_CLOCK.pattern}$"})
 ]
 Letter = Literal["R", "A", "C", "I", ""]
 

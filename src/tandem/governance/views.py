@@ -34,6 +34,7 @@ from tandem.governance.forms import (
     ContributionForm,
     PartyForm,
     TemplateForm,
+    calendar_initial,
 )
 from tandem.governance.models import ClosingDay, Contract, Party
 from tandem.strategy.models import Initiative
@@ -435,15 +436,7 @@ def _calendar_url(request: OrgRequest) -> str:
 @require_http_methods(["GET", "POST"])
 def calendar(request: OrgRequest) -> HttpResponse:
     """Working days and hours, public holidays and closing days: what working hours count."""
-    row = selectors.calendar_settings(request.org)
-    initial = {
-        "time_zone": row.time_zone,
-        "weekdays": [int(d) for d in row.weekdays.split(",") if d.strip().isdigit()],
-        "day_start": row.day_start,
-        "day_end": row.day_end,
-        "country": row.country,
-        "subdivision": row.subdivision,
-    }
+    initial = calendar_initial(selectors.calendar_settings(request.org))
     form = CalendarForm(posted(request) if "time_zone" in request.POST else None, initial=initial)
     closing = ClosingDayForm(request.POST if "day" in request.POST else None)
     done = form_submit(
