@@ -30,6 +30,7 @@ from tandem.governance.schemas import (
     ContractOut,
     ContractPatchIn,
     ContributionIn,
+    DayOffOut,
     MatrixOut,
     PartyDetailOut,
     PartyIn,
@@ -388,14 +389,16 @@ def _calendar_out(membership: Membership) -> WorkCalendarOut:
     return WorkCalendarOut(
         time_zone=row.time_zone,
         weekdays=[int(d) for d in row.weekdays.split(",") if d.strip().isdigit()],
-        day_start=row.day_start,
-        day_end=row.day_end,
+        day_start=row.day_start.strftime("%H:%M"),
+        day_end=row.day_end.strftime("%H:%M"),
         country=row.country,
         subdivision=row.subdivision,
         closing_days=[
             ClosingDayOut(id=c.pk, day=c.day, name=c.name) for c in ClosingDay.objects.for_org(org)
         ],
-        days_off=selectors.days_off(org, start=timezone.localdate()),
+        days_off=[
+            DayOffOut(day=day, name=name) for day, name in selectors.days_off(org, start=timezone.localdate())
+        ],
     )
 
 

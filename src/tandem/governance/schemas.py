@@ -326,14 +326,19 @@ class WorkCalendarIn(InputSchema):
     )
 
 
+class DayOffOut(Schema):
+    day: date
+    name: str = Field(description="The public holiday (in the caller's language where known) or closing day")
+
+
 class WorkCalendarOut(Schema):
     time_zone: str
     weekdays: list[int]
-    day_start: time_type
-    day_end: time_type
+    day_start: str = Field(description="HH:MM, local time")
+    day_end: str = Field(description="HH:MM, local time")
     country: str
     subdivision: str
     closing_days: list[ClosingDayOut]
-    days_off: list[tuple[date, str]] = Field(
+    days_off: list[DayOffOut] = Field(
         description="Holidays and closing days on working weekdays in the next 92 days"
     )
