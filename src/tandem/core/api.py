@@ -8,13 +8,14 @@ from functools import wraps
 from typing import Any, cast
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from tandem.core import access, selectors, services
 from tandem.core.access import Need, OrgRequest, org_member
 from tandem.core.cache import kept_answer
-from tandem.core.errors import TandemError
+from tandem.core.errors import TandemError, ValidationFailed
 from tandem.core.models import Membership, Role, Side
 from tandem.core.schemas import (
     ErrorOut,
@@ -72,6 +73,17 @@ def api_fields(names: Mapping[str, str], *, default: str = "") -> Iterator[None]
     except TandemError as exc:
         exc.field = names.get(exc.field, exc.field) if exc.field else (default or None)
         raise
+
+
+def member_named(membership: Membership, pk: int | None, field: str) -> Membership | None:
+    """The member of ``membership``'s organisation a request body names by id (``None`` for none);
+    a 422 on ``field`` when there is no such member there."""
+    if pk is None:
+        return None
+    found = selectors.membership_list_for_org(membership.organization).filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed(_("Choose a member of this organisation."), field=field)
+    return found
 
 
 def _memberships(request: HttpRequest) -> list[Membership]:

@@ -6,6 +6,7 @@ pages; a partner-side member sees only their own parties and their columns, as o
 
 from typing import Any
 
+from django.db.models.functions import Lower
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,7 +14,7 @@ from ninja import Router, Status
 from ninja.pagination import paginate
 
 from tandem.core.access import Need, admin, lead, org_member, refuse
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, member_named
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import Membership
 from tandem.core.services import UNCHANGED
@@ -67,15 +68,6 @@ def _party(
     return membership, access.party_get_for_user(membership, party_id, write=write)
 
 
-def _someone(membership: Membership, member_id: int | None, field: str) -> Membership | None:
-    if member_id is None:
-        return None
-    found = Membership.objects.for_org(membership.organization).filter(pk=member_id).first()
-    if found is None:
-        raise ValidationFailed(_("Choose an active member of this organisation."), field=field)
-    return found
-
-
 def _matrix(membership: Membership, initiative: Initiative) -> MatrixOut:
     own = access.own_party_ids(membership) if access.is_partner(membership) else None
     return matrix_out(selectors.matrix(initiative, only_parties=own))
@@ -93,7 +85,8 @@ def _matrix(membership: Membership, initiative: Initiative) -> MatrixOut:
 @paginate(Pages)
 def governance_party_list(request: HttpRequest, slug: str) -> Any:
     membership = _member(request, slug)
-    return [party_out(p) for p in access.parties_for(membership).order_by("name", "pk")]
+    # The paginator slices the query: only the page's parties are loaded and serialised.
+    return access.parties_for(membership).order_by(Lower("name"), "pk")
 
 
 @router.post(
@@ -143,7 +136,7 @@ def governance_contact_add(
 ) -> Status[ContactOut]:
     membership, party = _party(request, slug, party_id, write=True)
     data = payload.model_dump()
-    who = _someone(membership, data.pop("membership_id"), "membership_id")
+    who = member_named(membership, data.pop("membership_id"), "membership_id")
     return Status(
         201, contact_out(services.contact_add(actor=membership, party=party, membership=who, **data))
     )
@@ -364,7 +357,7 @@ def governance_column_add(
         party = Party.objects.for_org(membership.organization).filter(pk=payload.party_id).first()
         if party is None:
             raise ValidationFailed(_("Choose an active party of this organisation."), field="party_id")
-    person = _someone(membership, payload.membership_id, "membership_id")
+    person = member_named(membership, payload.membership_id, "membership_id")
     services.column_add(actor=membership, initiative=initiative, party=party, membership=person)
     return Status(201, _matrix(membership, initiative))
 

@@ -18,7 +18,7 @@ from ninja.pagination import paginate
 
 from tandem.core import selectors as core_selectors
 from tandem.core.access import Need, lead, reader
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, kept_read
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, kept_read, member_named
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import Department, Membership
 from tandem.core.schemas import ValidationErrorOut
@@ -77,15 +77,6 @@ API_FIELDS = {
 }
 
 
-def _person(membership: Membership, pk: int | None, field: str) -> Membership | None:
-    if pk is None:
-        return None
-    found = core_selectors.membership_list_for_org(membership.organization).filter(pk=pk).first()
-    if found is None:
-        raise ValidationFailed(_("Choose a member of this organisation."), field=field)
-    return found
-
-
 def _departments(membership: Membership, ids: list[int] | None) -> list[Department]:
     wanted = set(ids or [])
     found = list(core_selectors.department_list_for_org(membership.organization).filter(pk__in=wanted))
@@ -108,7 +99,7 @@ def _objective_data(membership: Membership, payload: ObjectiveIn | ObjectivePatc
     data = payload.model_dump(exclude_unset=True)
     for role in ("business_owner", "it_owner"):
         if f"{role}_id" in data:
-            data[role] = _person(membership, data.pop(f"{role}_id"), f"{role}_id")
+            data[role] = member_named(membership, data.pop(f"{role}_id"), f"{role}_id")
     return data
 
 
@@ -299,7 +290,7 @@ def _initiative_data(membership: Membership, payload: InitiativeIn | InitiativeP
     data = payload.model_dump(exclude_unset=True)
     for role in ("business_co_lead", "it_co_lead", "sponsor"):
         if f"{role}_id" in data:
-            data[role] = _person(membership, data.pop(f"{role}_id"), f"{role}_id")
+            data[role] = member_named(membership, data.pop(f"{role}_id"), f"{role}_id")
     if "budget" in data:
         budget = data.pop("budget")
         data["budget_amount"] = budget["amount"] if budget else None
