@@ -4,16 +4,33 @@ Internal members read every party and every matrix; owners, admins and leads man
 contracts and the organisation's RACI template; whoever may edit an initiative edits its matrix.
 A member on the partner side sees only the parties they are a contact of, and the matrices in which
 such a party has a column — another party's objects are a 404, like another organisation's.
+Services, escalation paths and incidents follow the same line: inside, every member reads them and
+leads manage services and paths; a partner-side member sees only the services their parties run and
+the incidents their parties hold or held. Any member but a viewer raises an incident (a partner only
+against their own parties); the party holding an incident (its contacts) or a lead acknowledges,
+hands over, pauses and resolves it. A party's scorecard is seen inside and by that party's members.
 Refusals are ``NotFound``, audited where they are raised.
 """
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from tandem.core.access import Need, meets, refuse, require, require_allowed
 from tandem.core.models import Membership, Role
-from tandem.governance.models import ClosingDay, Contract, Party, PartyContact, RaciActivity, RaciColumn
+from tandem.governance.models import (
+    ClosingDay,
+    Contract,
+    EscalationLevel,
+    Incident,
+    Measurement,
+    Party,
+    PartyContact,
+    RaciActivity,
+    RaciColumn,
+    Service,
+    ServiceMetric,
+)
 from tandem.strategy.access import can_edit_initiative
 from tandem.strategy.models import Initiative
 
@@ -119,3 +136,121 @@ def closing_day_of(membership: Membership, pk: int) -> ClosingDay:
     if found is None:
         raise refuse("no such closing day", org=membership.organization)
     return found
+
+
+# --- Services, escalation paths, incidents, scorecards ----------------------------------------
+
+
+def services_for(membership: Membership) -> QuerySet[Service]:
+    """The services the member may see: all inside, those of their own parties on the partner side."""
+    services = Service.objects.for_org(membership.organization)
+    if is_partner(membership):
+        return services.filter(party_id__in=own_party_ids(membership))
+    require(membership, Need.READER)
+    return services
+
+
+def service_get_for_user(membership: Membership, pk: int, *, write: bool = False) -> Service:
+    """A service the member may see (and manage, with ``write``: leads and above)."""
+    if write:
+        require_allowed(membership, can_manage(membership), why="may not manage services")
+    found = services_for(membership).select_related("party").filter(pk=pk).first()
+    if found is None:
+        raise refuse("no such service", org=membership.organization)
+    return found
+
+
+def metric_of(membership: Membership, service: Service, pk: int) -> ServiceMetric:
+    found = ServiceMetric.objects.for_org(membership.organization).filter(service=service, pk=pk).first()
+    if found is None:
+        raise refuse("no such metric", org=membership.organization)
+    return found
+
+
+def measurement_of(membership: Membership, service: Service, pk: int) -> Measurement:
+    found = Measurement.objects.for_org(membership.organization).filter(service=service, pk=pk).first()
+    if found is None:
+        raise refuse("no such measurement", org=membership.organization)
+    return found
+
+
+def escalation_level_of(
+    membership: Membership, pk: int, *, service: Service | None = None, initiative: Initiative | None = None
+) -> EscalationLevel:
+    """A level of the escalation path of ``service`` or ``initiative`` (loaded through this gate)."""
+    levels = EscalationLevel.objects.for_org(membership.organization)
+    levels = (
+        levels.filter(path__service=service)
+        if service is not None
+        else levels.filter(path__initiative=initiative)
+    )
+    found = levels.filter(pk=pk).first()
+    if found is None:
+        raise refuse("no such escalation level", org=membership.organization)
+    return found
+
+
+def path_initiative_for_user(membership: Membership, pk: int, *, write: bool = False) -> Initiative:
+    """An initiative whose escalation path the member may read (inside) or change (leads and
+    whoever may edit the initiative); partners never."""
+    org = membership.organization
+    require(membership, Need.READER)
+    initiative = Initiative.objects.for_org(org).filter(pk=pk).first()
+    if initiative is None:
+        raise refuse("no such initiative", org=org)
+    if write:
+        require_allowed(
+            membership,
+            can_manage(membership) or can_edit_initiative(membership, initiative),
+            why="may not change this escalation path",
+        )
+    return initiative
+
+
+def can_raise_incident(membership: Membership) -> bool:
+    """Any member raises an incident, a partner for their own parties; viewers only read."""
+    return membership.role != Role.VIEWER
+
+
+def incidents_for(membership: Membership) -> QuerySet[Incident]:
+    """The incidents the member may see: all inside; on the partner side those their parties hold,
+    held before, or run the service of."""
+    incidents = Incident.objects.for_org(membership.organization)
+    if is_partner(membership):
+        own = own_party_ids(membership)
+        return incidents.filter(
+            Q(party_id__in=own) | Q(segments__party_id__in=own) | Q(service__party_id__in=own)
+        ).distinct()
+    require(membership, Need.READER)
+    return incidents
+
+
+def incident_get_for_user(membership: Membership, pk: int) -> Incident:
+    found = incidents_for(membership).select_related("party", "service", "initiative").filter(pk=pk).first()
+    if found is None:
+        raise refuse("no such incident", org=membership.organization)
+    return found
+
+
+def can_work_incident(membership: Membership, incident: Incident) -> bool:
+    """Acknowledge, hand over, pause, resume and resolve: a contact of the party holding the
+    incident, or a lead (who steps in for a party that does not answer)."""
+    if incident.party_id in own_party_ids(membership):
+        return True
+    return not is_partner(membership) and can_manage(membership)
+
+
+def incident_for_work(membership: Membership, pk: int) -> Incident:
+    """An incident the member may work on; ``NotFound`` when they may not see it, and a refusal
+    (also ``NotFound``) when they see it but do not hold it."""
+    incident = incident_get_for_user(membership, pk)
+    require_allowed(membership, can_work_incident(membership, incident), why="does not hold this incident")
+    return incident
+
+
+def can_review_incident(membership: Membership, incident: Incident) -> bool:
+    """Write the post-incident review: leads inside, or a contact of a party that held it."""
+    if not is_partner(membership) and can_manage(membership):
+        return True
+    own = own_party_ids(membership)
+    return bool(own) and incident.segments.filter(party_id__in=own).exists()

@@ -3,7 +3,9 @@ contracts and contributions to shared objectives; and who does what per initiati
 
 from __future__ import annotations
 
+import uuid
 from datetime import date, time, timedelta
+from decimal import Decimal
 from typing import ClassVar
 
 from django.db import models
@@ -13,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tandem.core.models import Membership, Organization, OrgScopedModel, Side
 from tandem.core.tenancy import TenantManager
-from tandem.strategy.models import Initiative, Objective
+from tandem.strategy.models import Initiative, KeyResult, Objective
 
 
 class PartyKind(models.TextChoices):
@@ -329,3 +331,390 @@ class ClosingDay(OrgScopedModel):
 
     def __str__(self) -> str:
         return f"{self.day} {self.name}".strip()
+
+
+# --- Services and their service levels --------------------------------------------------------
+
+
+class Priority(models.TextChoices):
+    """An incident's severity, which picks the service level that applies to it."""
+
+    CRITICAL = "p1", _("P1 critical")
+    HIGH = "p2", _("P2 high")
+    MEDIUM = "p3", _("P3 medium")
+    LOW = "p4", _("P4 low")
+
+
+class Service(OrgScopedModel):
+    """A service a party runs for the organisation ("ERP hosting" by a cloud provider), and the
+    initiatives and key results that depend on it."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="services")
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True, max_length=2000)
+    availability_target = models.DecimalField(
+        _("availability target (%)"),
+        max_digits=6,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("The share of the agreed service time the service must be up, such as 99.9."),
+    )
+    initiatives = models.ManyToManyField(Initiative, blank=True, related_name="services")
+    key_results = models.ManyToManyField(KeyResult, blank=True, related_name="services")
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TenantManager["Service"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = [Lower("name"), "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint("organization", Lower("name"), name="governance_service_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceLevel(OrgScopedModel):
+    """The agreed response to an incident of one priority: acknowledged within so many working
+    hours, resolved within so many (counted on the organisation's working calendar)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="levels")
+    priority = models.CharField(_("priority"), max_length=2, choices=Priority.choices)
+    acknowledge_hours = models.DecimalField(
+        _("acknowledge within (working hours)"), max_digits=6, decimal_places=2
+    )
+    resolve_hours = models.DecimalField(_("resolve within (working hours)"), max_digits=7, decimal_places=2)
+
+    objects = TenantManager["ServiceLevel"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["priority"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["service", "priority"], name="governance_level_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.priority}"
+
+
+class ServiceMetric(OrgScopedModel):
+    """A measure of a service agreed on top of availability ("batch jobs on time", "tickets
+    reopened"), with its target and which way is better."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="metrics")
+    name = models.CharField(_("name"), max_length=120)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    target = models.DecimalField(_("target"), max_digits=14, decimal_places=3)
+    higher_is_better = models.BooleanField(_("higher is better"), default=True)
+
+    objects = TenantManager["ServiceMetric"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint("service", Lower("name"), name="governance_metric_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def met(self, value: Decimal) -> bool:
+        return value >= self.target if self.higher_is_better else value <= self.target
+
+
+class Measurement(OrgScopedModel):
+    """A measured value of a service for one month: its availability (``metric`` empty) or one of
+    its own metrics."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="measurements")
+    metric = models.ForeignKey(
+        ServiceMetric, on_delete=models.CASCADE, null=True, blank=True, related_name="measurements"
+    )
+    period = models.DateField(_("month"), help_text=_("The first day of the month measured."))
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=3)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = TenantManager["Measurement"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["period", "id"]
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["service", "metric", "period"], name="governance_measurement_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["service", "period"],
+                condition=models.Q(metric__isnull=True),
+                name="governance_availability_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service} {self.period:%Y-%m}: {self.value}"
+
+
+# --- Escalation paths -------------------------------------------------------------------------
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    PHONE = "phone", _("Phone")
+    CHAT = "chat", _("Chat")
+    MEETING = "meeting", _("Meeting")
+
+
+class EscalationPath(OrgScopedModel):
+    """Who to turn to, in order, when an incident of a service or an initiative gets no response."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    service = models.OneToOneField(
+        Service, on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_path"
+    )
+    initiative = models.OneToOneField(
+        Initiative, on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_path"
+    )
+
+    objects = TenantManager["EscalationPath"]()  # type: ignore[misc]
+
+    class Meta:
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(service__isnull=True, initiative__isnull=False)
+                | models.Q(service__isnull=False, initiative__isnull=True),
+                name="governance_path_service_or_initiative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"escalation of {self.service or self.initiative}"
+
+
+class EscalationLevel(OrgScopedModel):
+    """One step of an escalation path: who (a member or a party's contacts), through which channel,
+    and within how many working hours they must respond before the next step is called."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    path = models.ForeignKey(EscalationPath, on_delete=models.CASCADE, related_name="levels")
+    position = models.PositiveIntegerField(default=0)
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_levels"
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.CASCADE, null=True, blank=True, related_name="escalation_levels"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.EMAIL)
+    respond_hours = models.DecimalField(_("respond within (working hours)"), max_digits=6, decimal_places=2)
+
+    objects = TenantManager["EscalationLevel"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["position", "id"]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(party__isnull=True, membership__isnull=False)
+                | models.Q(party__isnull=False, membership__isnull=True),
+                name="governance_level_party_or_member",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position + 1}. {self.party or self.membership}"
+
+
+# --- Incidents --------------------------------------------------------------------------------
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Waiting for acknowledgement")
+    ACKNOWLEDGED = "acknowledged", _("Being worked on")
+    PAUSED = "paused", _("Paused")
+    RESOLVED = "resolved", _("Resolved")
+
+
+class Incident(OrgScopedModel):
+    """Something that went wrong with a service or an initiative, held by one party at a time.
+
+    Each party's clock is kept apart (``IncidentSegment``), so an incident that bounced between two
+    parties shows how long each of them held it; the escalation level and when it must respond are
+    kept here for the periodic task that escalates.
+    """
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("what happened"), blank=True, max_length=5000)
+    priority = models.CharField(_("severity"), max_length=2, choices=Priority.choices)
+    service = models.ForeignKey(
+        Service, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
+    )
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
+    )
+    party = models.ForeignKey(
+        Party, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("held by")
+    )
+    status = models.CharField(max_length=12, choices=IncidentStatus.choices, default=IncidentStatus.OPEN)
+    raised_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    raised_at = models.DateTimeField()
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True, max_length=5000)
+    # The escalation step reached (0 = the first level of the path, or none without a path) and the
+    # moment it must respond by; empty while nobody is waited for (acknowledged, paused, resolved).
+    escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalation_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # Working seconds the current level had left when the incident was paused (its clock stops too).
+    escalation_left = models.PositiveIntegerField(null=True, blank=True)
+    escalations = models.PositiveSmallIntegerField(default=0)
+
+    objects = TenantManager["Incident"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["-raised_at", "-id"]
+        indexes: ClassVar = [models.Index(fields=["organization", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.status != IncidentStatus.RESOLVED
+
+
+class SegmentKind(models.TextChoices):
+    RUNNING = "running", _("Running")
+    PAUSED = "paused", _("Paused")
+
+
+class IncidentSegment(OrgScopedModel):
+    """A stretch of time one party held an incident: running (its clock counts) or paused for a
+    stated reason (waiting for the reporter, a planned change window). Together a party's running
+    segments are its own clock on the incident."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="segments")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="incident_segments")
+    kind = models.CharField(max_length=8, choices=SegmentKind.choices, default=SegmentKind.RUNNING)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    # When the party acknowledged the incident during this stretch (the first time only).
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+
+    objects = TenantManager["IncidentSegment"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["started_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.party_id} {self.kind} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class IncidentEventKind(models.TextChoices):
+    RAISED = "raised", _("Raised")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+    HANDED_OVER = "handed_over", _("Handed over")
+    PAUSED = "paused", _("Paused")
+    RESUMED = "resumed", _("Resumed")
+    ESCALATED = "escalated", _("Escalated")
+    RESOLVED = "resolved", _("Resolved")
+    REOPENED = "reopened", _("Reopened")
+    NOTE = "note", _("Note")
+    REVIEWED = "reviewed", _("Review written")
+
+
+class IncidentEvent(OrgScopedModel):
+    """One step of an incident's timeline: who did what, when, for which party, and why."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=14, choices=IncidentEventKind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    level = models.PositiveSmallIntegerField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=2000)
+
+    objects = TenantManager["IncidentEvent"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind} {self.at:%Y-%m-%d %H:%M}"
+
+
+class IncidentReview(OrgScopedModel):
+    """The post-incident review: what happened, why, and the lessons (the weekly review picks it up)."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="review")
+    summary = models.TextField(_("what happened and why"), max_length=5000)
+    lessons = models.TextField(_("lessons"), max_length=5000)
+    actions = models.TextField(_("follow-up actions"), blank=True, max_length=5000)
+    written_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")
+    written_at = models.DateTimeField()
+
+    objects = TenantManager["IncidentReview"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["-written_at"]
+
+    def __str__(self) -> str:
+        return f"review of {self.incident_id}"
+
+
+# --- How the business side rates a party ------------------------------------------------------
+
+
+class PartyRating(OrgScopedModel):
+    """A business co-lead's rating (1–5) of a party for a quarter. Anonymous by its schema, like a
+    survey response: no person, no time, and a random key, so not even the order of the rows tells
+    who rated; ``PartyRatingReceipt`` knows only who has rated, never what."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="ratings")
+    quarter = models.DateField(help_text="The first day of the quarter rated.")
+    score = models.PositiveSmallIntegerField()
+
+    objects = TenantManager["PartyRating"]()  # type: ignore[misc]
+
+    class Meta:
+        ordering: ClassVar = ["party", "quarter", "id"]  # never anything that follows the order of rating
+        indexes: ClassVar = [models.Index(fields=["party", "quarter"])]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=models.Q(score__gte=1, score__lte=5), name="governance_rating_1_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"rating of {self.party_id}"
+
+
+class PartyRatingReceipt(OrgScopedModel):
+    """That a member rated a party for a quarter (so they rate once), and nothing more."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    party = models.ForeignKey(Party, on_delete=models.CASCADE, related_name="+")
+    quarter = models.DateField()
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
+
+    objects = TenantManager["PartyRatingReceipt"]()  # type: ignore[misc]
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["party", "quarter", "membership"], name="governance_rating_receipt_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.membership_id} rated {self.party_id}"

@@ -3,31 +3,50 @@ initiative's RACI matrix with the problems its rules find, in the reader's langu
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, cast
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Avg, Count, Prefetch, Q, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 
 from tandem.core.models import Membership, Organization, Side
-from tandem.governance import raci
-from tandem.governance.calendar import WorkCalendar
+from tandem.governance import raci, scorecard
+from tandem.governance.calendar import Segment, WorkCalendar, clock_seconds
 from tandem.governance.models import (
     ClosingDay,
     Contract,
     Contribution,
+    EscalationLevel,
+    Incident,
+    IncidentEvent,
+    IncidentEventKind,
+    IncidentReview,
+    IncidentSegment,
+    IncidentStatus,
+    Measurement,
     Party,
     PartyContact,
+    PartyRating,
+    PartyRatingReceipt,
+    Priority,
     RaciActivity,
     RaciAssignment,
     RaciColumn,
+    SegmentKind,
+    Service,
+    ServiceLevel,
+    ServiceMetric,
     WorkCalendarSettings,
 )
-from tandem.strategy.models import Initiative
+from tandem.governance.scorecard import Tally
+from tandem.strategy.models import Initiative, KeyResult
+
+RATING_GRACE_DAYS = 21  # a quarter is rated during it and for three weeks after it ends
 
 PARTIES_PER_PAGE = 50
 
@@ -260,3 +279,521 @@ def days_off(org: Organization, *, start: date, days: int = 92) -> list[tuple[da
         elif day in calendar.closing_days:
             found.append((day, names.get(day) or _("closing day")))
     return found
+
+
+# --- Services and their compliance ------------------------------------------------------------
+
+SERVICES_PER_PAGE = 50
+INCIDENTS_PER_PAGE = 50
+TREND_MONTHS = 12
+
+
+def service_list(services: QuerySet[Service]) -> QuerySet[Service]:
+    """Services (already limited to what the reader may see) with their party and open incidents."""
+    return (
+        services.select_related("party")
+        .annotate(
+            open_incidents=Count(
+                "incidents", filter=~Q(incidents__status=IncidentStatus.RESOLVED), distinct=True
+            ),
+            level_count=Count("levels", distinct=True),
+        )
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def _months(first: date, last: date) -> list[date]:
+    months, day = [], first.replace(day=1)
+    while day <= last:
+        months.append(day)
+        day = date(day.year + (day.month == 12), day.month % 12 + 1, 1)
+    return months
+
+
+def _running(segments: list[IncidentSegment], party_id: int | None = None) -> list[Segment]:
+    return [
+        Segment(s.started_at, s.ended_at, paused=s.kind == SegmentKind.PAUSED)
+        for s in segments
+        if party_id is None or s.party_id == party_id
+    ]
+
+
+@dataclass
+class IncidentTimes:
+    """An incident's working time to acknowledge and to resolve (all parties' clocks together),
+    in seconds; None while it has not happened."""
+
+    acknowledge: int | None
+    resolve: int | None
+
+
+def incident_times(
+    incident: Incident, segments: list[IncidentSegment], calendar: WorkCalendar
+) -> IncidentTimes:
+    clock = _running(segments)
+    ack = incident.acknowledged_at
+    done = incident.resolved_at
+    return IncidentTimes(
+        acknowledge=clock_seconds(clock, calendar, ack) if ack else None,
+        resolve=clock_seconds(clock, calendar, done) if done else None,
+    )
+
+
+def _incident_checks(
+    incidents: list[Incident], levels: dict[tuple[int, str], ServiceLevel], calendar: WorkCalendar
+) -> dict[tuple[int, date], Tally]:
+    """Per (service, month resolved): how many agreed incident times were met."""
+    found: dict[tuple[int, date], Tally] = defaultdict(Tally)
+    for incident in incidents:
+        level = levels.get((cast(int, incident.service_id), incident.priority))
+        if level is None or incident.resolved_at is None:
+            continue
+        times = incident_times(incident, list(incident.segments.all()), calendar)
+        month = timezone.localtime(incident.resolved_at).date().replace(day=1)
+        checks = [
+            times.acknowledge is not None and times.acknowledge <= level.acknowledge_hours * 3600,
+            times.resolve is not None and times.resolve <= level.resolve_hours * 3600,
+        ]
+        found[(cast(int, incident.service_id), month)] += Tally(sum(checks), len(checks))
+    return found
+
+
+def compliance(
+    org: Organization, services: list[Service], first: date, last: date
+) -> dict[tuple[int, date], Tally]:
+    """Per (service, month) from ``first`` to ``last``: how many agreed targets were met —
+    availability, the service's own measures, and incidents resolved that month acknowledged and
+    resolved within the agreed working hours."""
+    by_id = {s.pk: s for s in services}
+    tallies: dict[tuple[int, date], Tally] = defaultdict(Tally)
+    measurements = (
+        Measurement.objects.for_org(org)
+        .filter(service_id__in=by_id, period__gte=first.replace(day=1), period__lte=last)
+        .select_related("metric")
+    )
+    for row in measurements:
+        service = by_id[row.service_id]
+        if row.metric is not None:
+            tallies[(row.service_id, row.period)] += Tally(int(row.metric.met(row.value)), 1)
+        elif service.availability_target is not None:
+            tallies[(row.service_id, row.period)] += Tally(int(row.value >= service.availability_target), 1)
+    levels = {
+        (lvl.service_id, lvl.priority): lvl
+        for lvl in ServiceLevel.objects.for_org(org).filter(service_id__in=by_id)
+    }
+    if levels:
+        start, end = _day_bounds(first.replace(day=1), last)
+        incidents = list(
+            Incident.objects.for_org(org)
+            .filter(service_id__in=by_id, resolved_at__gte=start, resolved_at__lt=end)
+            .prefetch_related("segments")
+        )
+        for key, tally in _incident_checks(incidents, levels, work_calendar(org)).items():
+            tallies[key] += tally
+    return tallies
+
+
+def _day_bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    """The instants from the start of ``first`` to the end of ``last``, in the installation's zone."""
+    zone = timezone.get_current_timezone()
+    return (
+        datetime.combine(first, time(0), tzinfo=zone),
+        datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone),
+    )
+
+
+@dataclass
+class ServicePage:
+    service: Service
+    levels: list[ServiceLevel]
+    metrics: list[ServiceMetric]
+    months: list[date]
+    # Per month: the availability and each measure's value (None where nothing was measured).
+    table: list[tuple[date, Measurement | None, list[Measurement | None], Tally]]
+    trend: list[tuple[date, float | None]]
+    path: list[EscalationLevel]
+    initiatives: list[Initiative]
+    key_results: list[KeyResult]
+    incidents: list[Incident]
+
+
+def service_page(service: Service, *, today: date | None = None) -> ServicePage:
+    """A service with its levels, measures, the last twelve months' measurements and compliance,
+    its escalation path, what depends on it and its latest incidents."""
+    org = service.organization
+    last = (today or timezone.localdate()).replace(day=1)
+    months = _months(date(last.year - 1, last.month, 1), last)[-TREND_MONTHS:]
+    metrics = list(service.metrics.all())
+    measured = {
+        (m.metric_id, m.period): m
+        for m in Measurement.objects.for_org(org).filter(service=service, period__gte=months[0])
+    }
+    tallies = compliance(org, [service], months[0], timezone.localdate() if today is None else today)
+    table = [
+        (
+            month,
+            measured.get((None, month)),
+            [measured.get((m.pk, month)) for m in metrics],
+            tallies.get((service.pk, month), Tally()),
+        )
+        for month in reversed(months)
+    ]
+    return ServicePage(
+        service=service,
+        levels=list(service.levels.all()),
+        metrics=metrics,
+        months=months,
+        table=table,
+        trend=[(month, tallies.get((service.pk, month), Tally()).percent) for month in months],
+        path=list(
+            EscalationLevel.objects.for_org(org)
+            .filter(path__service=service)
+            .select_related("party", "membership__user")
+        ),
+        initiatives=list(service.initiatives.all()),
+        key_results=list(service.key_results.select_related("objective")),
+        incidents=list(service.incidents.select_related("party")[:10]),
+    )
+
+
+def incident_levels(incident: Incident) -> list[EscalationLevel]:
+    """The escalation path that applies to an incident: its service's when that has levels, else
+    its initiative's."""
+    levels = EscalationLevel.objects.for_org(incident.organization).select_related(
+        "party", "membership__user"
+    )
+    if incident.service_id is not None:
+        found = list(levels.filter(path__service_id=incident.service_id))
+        if found:
+            return found
+    if incident.initiative_id is not None:
+        return list(levels.filter(path__initiative_id=incident.initiative_id))
+    return []
+
+
+def escalation_path(
+    org: Organization, *, service: Service | None = None, initiative: Initiative | None = None
+) -> list[EscalationLevel]:
+    levels = EscalationLevel.objects.for_org(org).select_related("party", "membership__user")
+    if service is not None:
+        return list(levels.filter(path__service=service))
+    return list(levels.filter(path__initiative=initiative))
+
+
+# --- Incidents --------------------------------------------------------------------------------
+
+
+def incident_list(incidents: QuerySet[Incident], *, status: str = "open") -> QuerySet[Incident]:
+    """Incidents (already limited to what the reader may see), open ones first by default."""
+    rows = incidents.select_related("party", "service", "initiative")
+    if status == "open":
+        rows = rows.exclude(status=IncidentStatus.RESOLVED)
+    elif status in IncidentStatus.values:
+        rows = rows.filter(status=status)
+    return rows.order_by("-raised_at", "-pk")
+
+
+@dataclass
+class PartyClock:
+    """One party's clock on an incident: the working time it held it (pauses left out), when it
+    first acknowledged it, and how long that took on its own clock."""
+
+    party: Party
+    seconds: int
+    acknowledged_at: datetime | None
+    acknowledge_seconds: int | None
+    pauses: list[IncidentSegment]
+
+
+@dataclass
+class IncidentPage:
+    incident: Incident
+    events: list[IncidentEvent]
+    clocks: list[PartyClock]
+    times: IncidentTimes
+    level: ServiceLevel | None
+    path: list[EscalationLevel]
+    review: IncidentReview | None
+
+
+def party_clocks(segments: list[IncidentSegment], calendar: WorkCalendar, now: datetime) -> list[PartyClock]:
+    """Each party's own clock on one incident, in the order they first held it."""
+    parties: dict[int, Party] = {}
+    for segment in segments:
+        parties.setdefault(segment.party_id, segment.party)
+    clocks = []
+    for party_id, party in parties.items():
+        own = [s for s in segments if s.party_id == party_id]
+        acked = min((s.acknowledged_at for s in own if s.acknowledged_at), default=None)
+        clock = _running(own)
+        clocks.append(
+            PartyClock(
+                party=party,
+                seconds=clock_seconds(clock, calendar, now),
+                acknowledged_at=acked,
+                acknowledge_seconds=clock_seconds(clock, calendar, acked) if acked else None,
+                pauses=[s for s in own if s.kind == SegmentKind.PAUSED],
+            )
+        )
+    return clocks
+
+
+def incident_page(incident: Incident, *, now: datetime | None = None) -> IncidentPage:
+    """An incident with its timeline, each party's clock, its times against the service level
+    and the escalation path that applies."""
+    org = incident.organization
+    calendar = work_calendar(org)
+    segments = list(incident.segments.select_related("party"))
+    moment = now or timezone.now()
+    level = None
+    if incident.service_id is not None:
+        level = (
+            ServiceLevel.objects.for_org(org)
+            .filter(service_id=incident.service_id, priority=incident.priority)
+            .first()
+        )
+    path = incident_levels(incident)
+    return IncidentPage(
+        incident=incident,
+        events=list(incident.events.select_related("actor__user", "party")),
+        clocks=party_clocks(segments, calendar, moment),
+        times=incident_times(incident, segments, calendar),
+        level=level,
+        path=path,
+        review=IncidentReview.objects.for_org(org)
+        .filter(incident=incident)
+        .select_related("written_by__user")
+        .first(),
+    )
+
+
+def reviews_since(org: Organization, since: datetime) -> list[IncidentReview]:
+    """Post-incident reviews written since ``since``: what the weekly review picks up."""
+    return list(IncidentReview.objects.for_org(org).filter(written_at__gte=since).select_related("incident"))
+
+
+# --- Ratings and the party scorecard ----------------------------------------------------------
+
+
+def parties_to_rate(membership: Membership, quarter: date) -> list[Party]:
+    """The parties a business co-lead may rate: those in the RACI matrix of, or running a service
+    for, an initiative they co-lead for the business."""
+    if membership.side != Side.BUSINESS:
+        return []
+    org = membership.organization
+    led = Initiative.objects.for_org(org).filter(business_co_lead=membership)
+    return list(
+        Party.objects.for_org(org)
+        .filter(is_active=True)
+        .filter(Q(raci_columns__initiative__in=led) | Q(services__initiatives__in=led))
+        .distinct()
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def rated_party_ids(membership: Membership, quarter: date) -> set[int]:
+    return set(
+        PartyRatingReceipt.objects.for_org(membership.organization)
+        .filter(membership=membership, quarter=quarter)
+        .values_list("party_id", flat=True)
+    )
+
+
+@dataclass
+class ScoreRow:
+    """One party's quarter, comparable with the others'."""
+
+    party: Party
+    service_levels: Tally
+    incidents: dict[str, int]
+    mtta_hours: float | None
+    mttr_hours: float | None
+    escalations: int
+    responsiveness: Tally
+    escalation_free: Tally
+    raci: dict[str, int]
+    contributions: int
+    rating: float | None  # the mean, only when it may be shown
+    rating_note: str  # why no rating is shown ("" when it is)
+    score: float | None = None
+
+    @property
+    def components(self) -> dict[str, float | None]:
+        return {
+            "service_levels": self.service_levels.percent,
+            "rating": scorecard.rating_percent(self.rating),
+            "responsiveness": self.responsiveness.percent,
+            "escalation_free": self.escalation_free.percent,
+        }
+
+
+@dataclass
+class Scorecard:
+    quarter: date
+    rows: list[ScoreRow]
+    ratings_open: bool
+    threshold: int
+
+
+def _rating_threshold(org: Organization) -> int:
+    from tandem.surveys.models import DEFAULT_THRESHOLD, SurveySettings
+
+    row = SurveySettings.objects.filter(organization=org).only("threshold").first()
+    return row.threshold if row is not None else DEFAULT_THRESHOLD
+
+
+def scorecard_rows(
+    org: Organization, parties: list[Party], quarter: date, *, today: date | None = None
+) -> Scorecard:
+    """The quarter's scorecard of ``parties`` (already limited to what the reader may see), best
+    score first. A fixed number of queries whatever the number of parties."""
+    day = today or timezone.localdate()
+    last = scorecard.quarter_end(quarter)
+    ids = [p.pk for p in parties]
+    ratings_open = day - timedelta(days=RATING_GRACE_DAYS) <= last
+    threshold = _rating_threshold(org)
+    services = list(Service.objects.for_org(org).filter(party_id__in=ids))
+    service_party = {s.pk: s.party_id for s in services}
+    levels = {
+        (lvl.service_id, lvl.priority): lvl
+        for lvl in ServiceLevel.objects.for_org(org).filter(service_id__in=service_party)
+    }
+    sla: dict[int, Tally] = defaultdict(Tally)
+    for (service_id, _month), tally in compliance(org, services, quarter, last).items():
+        sla[service_party[service_id]] += tally
+    incidents = _quarter_incidents(org, ids, quarter, last)
+    facts = _incident_facts(incidents, set(ids), levels, work_calendar(org), quarter, last)
+    escalations = dict(
+        IncidentEvent.objects.for_org(org)
+        .filter(kind=IncidentEventKind.ESCALATED, party_id__in=ids, at__range=_day_bounds(quarter, last))
+        .values_list("party_id")
+        .annotate(n=Count("pk"))
+        .values_list("party_id", "n")
+    )
+    raci_load: dict[int, dict[str, int]] = defaultdict(lambda: {"R": 0, "A": 0, "C": 0, "I": 0})
+    for party_id, letter, n in (
+        RaciAssignment.objects.for_org(org)
+        .filter(column__party_id__in=ids)
+        .values_list("column__party_id", "letter")
+        .annotate(n=Count("pk"))
+        .values_list("column__party_id", "letter", "n")
+    ):
+        raci_load[party_id][letter] = n
+    contributions = dict(
+        Contribution.objects.for_org(org)
+        .filter(party_id__in=ids)
+        .values_list("party_id")
+        .annotate(n=Count("pk"))
+        .values_list("party_id", "n")
+    )
+    ratings = {
+        row["party_id"]: (row["n"], row["mean"])
+        for row in PartyRating.objects.for_org(org)
+        .filter(party_id__in=ids, quarter=quarter)
+        .values("party_id")
+        .annotate(n=Count("pk"), mean=Avg("score"))
+    }
+    rows = []
+    for party in parties:
+        n, average = ratings.get(party.pk, (0, None))
+        if ratings_open:
+            shown, note = None, _("Ratings are still coming in.")
+        elif n < threshold:
+            shown, note = None, _("Fewer than %(n)s ratings: not shown.") % {"n": threshold}
+        else:
+            shown, note = float(average), ""
+        fact = facts[party.pk]
+        row = ScoreRow(
+            party=party,
+            service_levels=sla.get(party.pk, Tally()),
+            incidents=fact.severity,
+            mtta_hours=_hours(fact.acknowledge),
+            mttr_hours=_hours(fact.resolve),
+            escalations=escalations.get(party.pk, 0),
+            responsiveness=fact.responsive,
+            escalation_free=fact.not_escalated,
+            raci=raci_load[party.pk],
+            contributions=contributions.get(party.pk, 0),
+            rating=shown,
+            rating_note=note,
+        )
+        row.score = scorecard.score(row.components)
+        rows.append(row)
+    rows.sort(key=lambda r: (r.score is None, -(r.score or 0), r.party.name.casefold(), r.party.pk))
+    return Scorecard(quarter=quarter, rows=rows, ratings_open=ratings_open, threshold=threshold)
+
+
+def _hours(seconds: list[int]) -> float | None:
+    average = scorecard.mean(seconds)
+    return None if average is None else average / 3600
+
+
+def _quarter_incidents(org: Organization, ids: list[int], first: date, last: date) -> list[Incident]:
+    """Incidents raised in the quarter that any of the parties held."""
+    start, end = _day_bounds(first, last)
+    return list(
+        Incident.objects.for_org(org)
+        .filter(raised_at__gte=start, raised_at__lt=end, segments__party_id__in=ids)
+        .distinct()
+        .prefetch_related("segments")
+    )
+
+
+@dataclass
+class _Facts:
+    severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(Priority.values, 0))
+    acknowledge: list[int] = field(default_factory=list)
+    resolve: list[int] = field(default_factory=list)
+    responsive: Tally = field(default_factory=Tally)
+    not_escalated: Tally = field(default_factory=Tally)
+
+
+def _incident_facts(
+    incidents: list[Incident],
+    ids: set[int],
+    levels: dict[tuple[int, str], ServiceLevel],
+    calendar: WorkCalendar,
+    first: date,
+    last: date,
+) -> dict[int, _Facts]:
+    """Per party, from its own clock segments: incidents by severity, times to acknowledge and to
+    resolve, acknowledgements in time, and incidents held without an escalation."""
+    facts: dict[int, _Facts] = defaultdict(_Facts)
+    now = timezone.now()
+    escalated = _escalated_holders(incidents)
+    for incident in incidents:
+        segments = list(incident.segments.all())
+        for clock in party_clocks(segments, calendar, now):
+            party_id = clock.party.pk
+            if party_id not in ids:
+                continue
+            fact = facts[party_id]
+            fact.severity[incident.priority] = fact.severity.get(incident.priority, 0) + 1
+            fact.not_escalated += Tally(int(party_id not in escalated.get(incident.pk, set())), 1)
+            if clock.acknowledge_seconds is not None:
+                fact.acknowledge.append(clock.acknowledge_seconds)
+                level = levels.get((incident.service_id, incident.priority)) if incident.service_id else None
+                if level is not None:
+                    fact.responsive += Tally(
+                        int(clock.acknowledge_seconds <= level.acknowledge_hours * 3600), 1
+                    )
+            if incident.resolved_at is not None and incident.party_id == party_id:
+                fact.resolve.append(clock.seconds)
+    return facts
+
+
+def _escalated_holders(incidents: list[Incident]) -> dict[int, set[int]]:
+    """Per incident, the parties that held it when it escalated."""
+    found: dict[int, set[int]] = defaultdict(set)
+    rows = IncidentEvent.objects.filter(
+        incident_id__in=[i.pk for i in incidents], kind=IncidentEventKind.ESCALATED
+    ).values_list("incident_id", "party_id")
+    for incident_id, party_id in rows:
+        if party_id is not None:
+            found[incident_id].add(party_id)
+    return found
+
+
+def default_quarter(today: date | None = None) -> date:
+    """The quarter a scorecard opens on: the last one that has ended."""
+    return scorecard.previous_quarter(scorecard.quarter_of(today or timezone.localdate()))

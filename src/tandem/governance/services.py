@@ -4,9 +4,11 @@ and lands in the audit log; the pages and the API call these same functions."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping, Sequence
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
+from functools import partial
 from typing import Any, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -14,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -25,20 +28,38 @@ from tandem.core.validation import check_date, clean_text
 from tandem.governance import raci
 from tandem.governance.calendar import WorkCalendar, supported_countries, supported_subdivisions
 from tandem.governance.models import (
+    Channel,
     ClosingDay,
     Contract,
     Contribution,
+    EscalationLevel,
+    EscalationPath,
+    Incident,
+    IncidentEvent,
+    IncidentEventKind,
+    IncidentReview,
+    IncidentSegment,
+    IncidentStatus,
+    Measurement,
     Party,
     PartyContact,
     PartyKind,
+    PartyRating,
+    PartyRatingReceipt,
+    Priority,
     RaciActivity,
     RaciAssignment,
     RaciColumn,
     Renewal,
+    SegmentKind,
+    Service,
+    ServiceLevel,
+    ServiceMetric,
     TemplateActivity,
     WorkCalendarSettings,
 )
-from tandem.strategy.models import Initiative, Objective
+from tandem.governance.scorecard import quarter_of
+from tandem.strategy.models import Initiative, KeyResult, Objective
 
 # The starting template of a RACI matrix when the organisation has not written its own: written
 # into the matrix in the language of the person who starts it, and theirs to edit from then on.
@@ -662,3 +683,894 @@ def closing_day_remove(*, actor: Membership, closing_day: ClosingDay) -> None:
         day = closing_day.day
         closing_day.delete()
         _audit(actor, "governance.closing_day_removed", data={"day": str(day)})
+
+
+# --- Services and their service levels --------------------------------------------------------
+
+MAX_LEVEL_HOURS = Decimal(2000)
+BIG = Decimal("1e10")  # the largest value a measure may take, either way
+
+
+def _decimal(value: Any, *, field: str, low: Decimal, high: Decimal, required: bool = True) -> Decimal | None:
+    """A number typed by a person: "99,9" and "99.9" alike; refused outside [low, high]."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        if required:
+            raise ValidationFailed(_("Enter a number."), field=field)
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ".")) if not isinstance(value, Decimal) else value
+    except (InvalidOperation, ValueError):
+        raise ValidationFailed(_("Enter a number such as 4 or 99.9."), field=field) from None
+    if not number.is_finite() or not low <= number <= high:
+        raise ValidationFailed(
+            _("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}, field=field
+        )
+    return number
+
+
+def _hours(value: Any, field: str) -> Decimal:
+    hours = cast(Decimal, _decimal(value, field=field, low=Decimal("0.25"), high=MAX_LEVEL_HOURS))
+    return hours.quantize(Decimal("0.01"))
+
+
+def _service_name(org: Organization, value: Any, *, exclude: int | None = None) -> str:
+    name = clean_text(value, field="name", max_length=120, required=True)
+    others = Service.objects.for_org(org).filter(name__iexact=name)
+    if exclude is not None:
+        others = others.exclude(pk=exclude)
+    if others.exists():
+        raise ValidationFailed(
+            _("There is already a service called “%(name)s”.") % {"name": name}, field="name"
+        )
+    return name
+
+
+def _service_party(org: Organization, party: Party) -> Party:
+    if party.organization_id != org.pk or not party.is_active:
+        raise ValidationFailed(_("Choose an active party of this organisation."), field="party")
+    return party
+
+
+def _same_org(org: Organization, rows: Sequence[Any], field: str) -> list[Any]:
+    if any(row.organization_id != org.pk for row in rows):
+        raise ValidationFailed(_("Choose from this organisation only."), field=field)
+    return list(rows)
+
+
+def _availability(value: Any) -> Decimal | None:
+    return _decimal(value, field="availability_target", low=Decimal(0), high=Decimal(100), required=False)
+
+
+def service_create(
+    *,
+    actor: Membership,
+    party: Party,
+    name: str,
+    description: str = "",
+    availability_target: Any = None,
+    initiatives: Sequence[Initiative] = (),
+    key_results: Sequence[KeyResult] = (),
+) -> Service:
+    """A service ``party`` runs, with the initiatives and key results that depend on it."""
+    org = actor.organization
+    service = Service(
+        organization=org,
+        party=_service_party(org, party),
+        name=_service_name(org, name),
+        description=clean_text(description, field="description", max_length=2000),
+        availability_target=_availability(availability_target),
+    )
+    linked = _same_org(org, initiatives, "initiatives"), _same_org(org, key_results, "key_results")
+    with transaction.atomic():
+        service.save()
+        service.initiatives.set(linked[0])
+        service.key_results.set(linked[1])
+        _audit(actor, "governance.service_created", target=service, summary=service.name)
+    return service
+
+
+def service_update(*, actor: Membership, service: Service, **fields: Any) -> Service:
+    """Change a service; only the fields given change (``initiatives`` and ``key_results`` replace
+    the links when given)."""
+    org = actor.organization
+    if "name" in fields:
+        service.name = _service_name(org, fields["name"], exclude=service.pk)
+    if "party" in fields:
+        service.party = _service_party(org, fields["party"])
+    if "description" in fields:
+        service.description = clean_text(fields["description"], field="description", max_length=2000)
+    if "availability_target" in fields:
+        service.availability_target = _availability(fields["availability_target"])
+    if "is_active" in fields:
+        service.is_active = bool(fields["is_active"])
+    initiatives = _same_org(org, fields["initiatives"], "initiatives") if "initiatives" in fields else None
+    key_results = _same_org(org, fields["key_results"], "key_results") if "key_results" in fields else None
+    with transaction.atomic():
+        service.save()
+        if initiatives is not None:
+            service.initiatives.set(initiatives)
+        if key_results is not None:
+            service.key_results.set(key_results)
+        _audit(
+            actor,
+            "governance.service_updated",
+            target=service,
+            summary=service.name,
+            data={"changed": sorted(fields)},
+        )
+    return service
+
+
+def service_level_set(
+    *, actor: Membership, service: Service, priority: str, acknowledge_hours: Any, resolve_hours: Any
+) -> ServiceLevel:
+    """Agree (or change) how fast an incident of ``priority`` is acknowledged and resolved, in
+    working hours."""
+    if priority not in Priority.values:
+        raise ValidationFailed(_("Choose a priority."), field="priority")
+    acknowledge = _hours(acknowledge_hours, "acknowledge_hours")
+    resolve = _hours(resolve_hours, "resolve_hours")
+    if resolve < acknowledge:
+        raise ValidationFailed(
+            _("Resolving cannot be agreed faster than acknowledging."), field="resolve_hours"
+        )
+    with transaction.atomic():
+        row, _created = ServiceLevel.objects.for_org(service.organization).update_or_create(
+            service=service,
+            priority=priority,
+            defaults={
+                "organization": service.organization,
+                "acknowledge_hours": acknowledge,
+                "resolve_hours": resolve,
+            },
+        )
+        _audit(
+            actor,
+            "governance.service_level_set",
+            target=service,
+            summary=service.name,
+            data={"priority": priority},
+        )
+    return row
+
+
+def service_level_remove(*, actor: Membership, service: Service, priority: str) -> None:
+    with transaction.atomic():
+        deleted, _rows = (
+            ServiceLevel.objects.for_org(service.organization)
+            .filter(service=service, priority=priority)
+            .delete()
+        )
+        if deleted:
+            _audit(
+                actor,
+                "governance.service_level_removed",
+                target=service,
+                summary=service.name,
+                data={"priority": priority},
+            )
+
+
+def metric_add(
+    *,
+    actor: Membership,
+    service: Service,
+    name: str,
+    target: Any,
+    unit: str = "",
+    higher_is_better: bool = True,
+) -> ServiceMetric:
+    """A measure of the service agreed on top of availability, with its target."""
+    clean = clean_text(name, field="name", max_length=120, required=True)
+    if (
+        ServiceMetric.objects.for_org(service.organization)
+        .filter(service=service, name__iexact=clean)
+        .exists()
+    ):
+        raise ValidationFailed(
+            _("This service already has the measure “%(name)s”.") % {"name": clean}, field="name"
+        )
+    with transaction.atomic():
+        metric = ServiceMetric.objects.create(
+            organization=service.organization,
+            service=service,
+            name=clean,
+            unit=clean_text(unit, field="unit", max_length=30),
+            target=cast(Decimal, _decimal(target, field="target", low=-BIG, high=BIG)),
+            higher_is_better=bool(higher_is_better),
+        )
+        _audit(actor, "governance.metric_added", target=service, summary=clean)
+    return metric
+
+
+def metric_remove(*, actor: Membership, metric: ServiceMetric) -> None:
+    with transaction.atomic():
+        service, name = metric.service, metric.name
+        metric.delete()
+        _audit(actor, "governance.metric_removed", target=service, summary=name)
+
+
+def _month(value: Any, field: str = "period") -> date:
+    """A month as its first day: "2026-09", "2026-09-01" or a date."""
+    if isinstance(value, str) and len(value.strip()) == 7:
+        value = value.strip() + "-01"
+    day = cast(date, check_date(value, field=field, within="past", required=True))
+    return day.replace(day=1)
+
+
+def _measured(service: Service, metric: ServiceMetric | None, value: Any) -> Decimal:
+    if metric is None:
+        if service.availability_target is None:
+            raise ValidationFailed(
+                _("Give the service an availability target before measuring its availability."),
+                field="metric",
+            )
+        return cast(Decimal, _decimal(value, field="value", low=Decimal(0), high=Decimal(100)))
+    if metric.service_id != service.pk:
+        raise ValidationFailed(_("Choose a measure of this service."), field="metric")
+    return cast(Decimal, _decimal(value, field="value", low=-BIG, high=BIG))
+
+
+def measurement_record(
+    *,
+    actor: Membership,
+    service: Service,
+    period: Any,
+    value: Any,
+    metric: ServiceMetric | None = None,
+    note: str = "",
+) -> Measurement:
+    """The value of the service's availability (no ``metric``) or of one of its measures for a
+    month; a second value for the same month replaces the first."""
+    month = _month(period)
+    number = _measured(service, metric, value)
+    words = clean_text(note, field="note", max_length=300)
+    with transaction.atomic():
+        row = _measurement_upsert(service, metric, month, number, words)
+        _audit(
+            actor,
+            "governance.measurement_recorded",
+            target=service,
+            summary=service.name,
+            data={"period": month.isoformat(), "metric": metric.pk if metric else None},
+        )
+    return row
+
+
+def _measurement_upsert(
+    service: Service, metric: ServiceMetric | None, month: date, number: Decimal, note: str
+) -> Measurement:
+    org = service.organization
+    row = Measurement.objects.for_org(org).filter(service=service, metric=metric, period=month).first()
+    if row is None:
+        return Measurement.objects.create(
+            organization=org, service=service, metric=metric, period=month, value=number, note=note
+        )
+    row.value, row.note = number, note
+    row.save(update_fields=["value", "note"])
+    return row
+
+
+def measurement_remove(*, actor: Membership, measurement: Measurement) -> None:
+    with transaction.atomic():
+        service = measurement.service
+        measurement.delete()
+        _audit(actor, "governance.measurement_removed", target=service, summary=service.name)
+
+
+MAX_IMPORT_ROWS = 2000
+
+
+def measurements_import(*, actor: Membership, service: Service, rows: Sequence[Mapping[str, Any]]) -> int:
+    """Record many measurements at once (a spreadsheet's rows: ``month``, ``measure`` — empty or
+    "availability" for availability — ``value`` and ``note``). Every row is checked first; one bad
+    row saves nothing and its refusal names the row. Returns how many rows were recorded."""
+    if len(rows) > MAX_IMPORT_ROWS:
+        raise ValidationFailed(
+            _("Import at most %(n)s rows at a time.") % {"n": MAX_IMPORT_ROWS}, field="file"
+        )
+    metrics = {
+        m.name.casefold(): m
+        for m in ServiceMetric.objects.for_org(service.organization).filter(service=service)
+    }
+    availability = {"", "availability", _("availability").casefold(), "beschikbaarheid"}
+    checked: list[tuple[ServiceMetric | None, date, Decimal, str]] = []
+    for number, row in enumerate(rows, start=2):  # row 1 holds the headers
+        try:
+            name = str(row.get("measure") or "").strip().casefold()
+            if name in availability:
+                metric = None
+            elif name in metrics:
+                metric = metrics[name]
+            else:
+                raise ValidationFailed(_("This service has no measure of that name."), field="measure")
+            checked.append(
+                (
+                    metric,
+                    _month(row.get("month")),
+                    _measured(service, metric, row.get("value")),
+                    clean_text(row.get("note") or "", field="note", max_length=300),
+                )
+            )
+        except ValidationFailed as error:
+            raise ValidationFailed(
+                _("Row %(row)s: %(error)s") % {"row": number, "error": error.message}, field="file"
+            ) from None
+    with transaction.atomic():
+        for metric, month, value, note in checked:
+            _measurement_upsert(service, metric, month, value, note)
+        _audit(
+            actor,
+            "governance.measurements_imported",
+            target=service,
+            summary=service.name,
+            data={"rows": len(checked)},
+        )
+    return len(checked)
+
+
+# --- Escalation paths -------------------------------------------------------------------------
+
+
+def _path_for(org: Organization, *, service: Service | None, initiative: Initiative | None) -> EscalationPath:
+    if (service is None) == (initiative is None):
+        raise ValidationFailed(_("An escalation path belongs to a service or an initiative."), field="path")
+    path, _created = EscalationPath.objects.for_org(org).get_or_create(
+        service=service, initiative=initiative, defaults={"organization": org}
+    )
+    return path
+
+
+def escalation_level_add(
+    *,
+    actor: Membership,
+    respond_hours: Any,
+    channel: str = Channel.EMAIL,
+    party: Party | None = None,
+    membership: Membership | None = None,
+    service: Service | None = None,
+    initiative: Initiative | None = None,
+) -> EscalationLevel:
+    """A next step of the escalation path of a service or an initiative: a member or a party,
+    reached through ``channel``, who must respond within ``respond_hours`` working hours."""
+    org = actor.organization
+    if (party is None) == (membership is None):
+        raise ValidationFailed(_("Choose a party or a person."), field="who")
+    if party is not None:
+        _service_party(org, party)
+    if membership is not None and (membership.organization_id != org.pk or not membership.is_active):
+        raise ValidationFailed(_("Choose an active member of this organisation."), field="membership")
+    if channel not in Channel.values:
+        raise ValidationFailed(_("Choose a channel."), field="channel")
+    hours = _hours(respond_hours, "respond_hours")
+    with transaction.atomic():
+        path = _path_for(org, service=service, initiative=initiative)
+        levels = EscalationLevel.objects.for_org(org).filter(path=path)
+        if levels.count() >= MAX_ESCALATION_LEVELS:
+            raise Conflict(_("An escalation path has at most %(n)s levels.") % {"n": MAX_ESCALATION_LEVELS})
+        level = EscalationLevel.objects.create(
+            organization=org,
+            path=path,
+            position=_next_position(levels),
+            party=party,
+            membership=membership,
+            channel=channel,
+            respond_hours=hours,
+        )
+        _audit(
+            actor,
+            "governance.escalation_changed",
+            target=service or initiative,
+            summary=str(service or initiative),
+            data={"change": "level added"},
+        )
+    return level
+
+
+MAX_ESCALATION_LEVELS = 8
+
+
+def escalation_level_remove(*, actor: Membership, level: EscalationLevel) -> None:
+    with transaction.atomic():
+        owner = level.path.service or level.path.initiative
+        level.delete()
+        _audit(
+            actor,
+            "governance.escalation_changed",
+            target=owner,
+            summary=str(owner),
+            data={"change": "level removed"},
+        )
+
+
+def escalation_level_move(*, actor: Membership, level: EscalationLevel, offset: int) -> None:
+    """Move a level earlier (-1) or later (+1) in its path."""
+    siblings = list(EscalationLevel.objects.for_org(level.organization).filter(path_id=level.path_id))
+    index = next(i for i, row in enumerate(siblings) if row.pk == level.pk)
+    target = index + (1 if offset > 0 else -1)
+    if not 0 <= target < len(siblings):
+        return
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    with transaction.atomic():
+        for position, row in enumerate(siblings):
+            if row.position != position:
+                row.position = position
+                row.save(update_fields=["position"])
+        owner = level.path.service or level.path.initiative
+        _audit(
+            actor,
+            "governance.escalation_changed",
+            target=owner,
+            summary=str(owner),
+            data={"change": "level moved"},
+        )
+
+
+# --- Incidents --------------------------------------------------------------------------------
+
+
+def _now(now: datetime | None) -> datetime:
+    return now if now is not None else timezone.now()
+
+
+def _event(
+    incident: Incident,
+    kind: str,
+    at: datetime,
+    actor: Membership | None,
+    *,
+    party: Party | None = None,
+    note: str = "",
+    level: int | None = None,
+) -> IncidentEvent:
+    return IncidentEvent.objects.create(
+        organization_id=incident.organization_id,
+        incident=incident,
+        kind=kind,
+        at=at,
+        actor=actor,
+        party=party or incident.party,
+        note=note,
+        level=level,
+    )
+
+
+def _wait_for_response(incident: Incident, start: datetime, *, seconds: int | None = None) -> None:
+    """Start (or resume) the current escalation level's clock at ``start``: it must respond within
+    its working hours (or the ``seconds`` it had left when the incident was paused)."""
+    from tandem.governance.selectors import (  # selectors read what services wrote
+        incident_levels,
+        work_calendar,
+    )
+
+    levels = incident_levels(incident)
+    incident.escalation_level = min(incident.escalation_level, max(len(levels) - 1, 0))
+    incident.escalation_left = None
+    if not levels:
+        incident.escalation_due_at = None
+        return
+    hours = float(levels[incident.escalation_level].respond_hours) if seconds is None else seconds / 3600
+    try:
+        incident.escalation_due_at = work_calendar(incident.organization).add_working_hours(start, hours)
+    except ValueError:  # a calendar without working time ahead: nobody can be waited for
+        incident.escalation_due_at = None
+
+
+def _locked(incident: Incident) -> Incident:
+    """The incident's row, locked for the rest of the transaction and read afresh, so two people
+    acting at once cannot both move it."""
+    fresh = Incident.objects.for_org(incident.organization).select_for_update().get(pk=incident.pk)
+    for field in (
+        "status",
+        "party_id",
+        "acknowledged_at",
+        "resolved_at",
+        "escalation_level",
+        "escalation_due_at",
+        "escalation_left",
+        "escalations",
+        "resolution",
+    ):
+        setattr(incident, field, getattr(fresh, field))
+    return incident
+
+
+def _current_segment(incident: Incident) -> IncidentSegment | None:
+    return (
+        IncidentSegment.objects.for_org(incident.organization)
+        .filter(incident=incident, ended_at__isnull=True)
+        .order_by("-started_at", "-id")
+        .first()
+    )
+
+
+def _close_segment(incident: Incident, at: datetime) -> IncidentSegment | None:
+    segment = _current_segment(incident)
+    if segment is not None:
+        segment.ended_at = max(at, segment.started_at)
+        segment.save(update_fields=["ended_at"])
+    return segment
+
+
+def _open_segment(
+    incident: Incident,
+    party: Party,
+    at: datetime,
+    *,
+    kind: str = SegmentKind.RUNNING,
+    reason: str = "",
+    acknowledged_at: datetime | None = None,
+) -> IncidentSegment:
+    return IncidentSegment.objects.create(
+        organization_id=incident.organization_id,
+        incident=incident,
+        party=party,
+        kind=kind,
+        started_at=at,
+        reason=reason,
+        acknowledged_at=acknowledged_at,
+    )
+
+
+def _require_status(incident: Incident, *allowed: str) -> None:
+    if incident.status not in allowed:
+        messages: dict[str, str] = {
+            IncidentStatus.RESOLVED: _("This incident is resolved; reopen it first."),
+            IncidentStatus.PAUSED: _("This incident is paused; resume it first."),
+            IncidentStatus.ACKNOWLEDGED: _("This incident is already acknowledged."),
+            IncidentStatus.OPEN: _("This incident is not acknowledged yet."),
+        }
+        raise Conflict(messages.get(incident.status, _("This step does not fit the incident's state.")))
+
+
+def _reason(value: Any, field: str = "note", *, required: bool = True, max_length: int = 2000) -> str:
+    return clean_text(value, field=field, max_length=max_length, required=required)
+
+
+def _incident_changed(
+    actor: Membership | None, incident: Incident, action: str, event: IncidentEvent
+) -> None:
+    if actor is not None:
+        _audit(actor, action, target=incident, summary=incident.title, data={"status": incident.status})
+    _queue_notice(event)
+    if incident.escalation_due_at is not None:
+        _queue_escalation(incident.escalation_due_at)
+
+
+def _queue_notice(event: IncidentEvent) -> None:
+    """E-mail the people the step concerns (the holding party, the level called), after commit."""
+    if event.kind not in NOTIFIED_EVENTS:
+        return
+    from tandem.governance.tasks import send_incident_notice  # tasks import services
+
+    transaction.on_commit(partial(send_incident_notice.enqueue, event_id=event.pk))
+
+
+NOTIFIED_EVENTS = {IncidentEventKind.RAISED, IncidentEventKind.HANDED_OVER, IncidentEventKind.ESCALATED}
+
+
+def _queue_escalation(due: datetime) -> None:
+    """Have the worker look again when the current level's time is up."""
+    from tandem.governance.tasks import escalate_incidents
+
+    transaction.on_commit(partial(escalate_incidents.using(run_after=due).enqueue))
+
+
+def _check_party(org: Organization, party: Party | None, actor: Membership) -> Party:
+    from tandem.governance.access import is_partner, own_party_ids
+
+    if party is None:
+        raise ValidationFailed(_("Choose the party that should pick this up."), field="party")
+    if party.organization_id != org.pk or not party.is_active:
+        raise ValidationFailed(_("Choose an active party of this organisation."), field="party")
+    if is_partner(actor) and party.pk not in own_party_ids(actor):
+        raise ValidationFailed(_("Choose one of your own parties."), field="party")
+    return party
+
+
+def incident_raise(
+    *,
+    actor: Membership,
+    title: str,
+    priority: str,
+    party: Party | None = None,
+    service: Service | None = None,
+    initiative: Initiative | None = None,
+    description: str = "",
+    now: datetime | None = None,
+) -> Incident:
+    """Raise an incident about a service or an initiative for a party to pick up (the service's
+    party when none is named). The party's clock starts, and so does the escalation path's first
+    level."""
+    org, at = actor.organization, _now(now)
+    if priority not in Priority.values:
+        raise ValidationFailed(_("Choose how severe this is."), field="priority")
+    if service is not None and service.organization_id != org.pk:
+        raise ValidationFailed(_("Choose a service of this organisation."), field="service")
+    if initiative is not None and initiative.organization_id != org.pk:
+        raise ValidationFailed(_("Choose an initiative of this organisation."), field="initiative")
+    if service is None and initiative is None:
+        raise ValidationFailed(_("Say which service or initiative this is about."), field="service")
+    holder = _check_party(org, party or (service.party if service else None), actor)
+    incident = Incident(
+        organization=org,
+        title=clean_text(title, field="title", max_length=200, required=True),
+        description=clean_text(description, field="description", max_length=5000),
+        priority=priority,
+        service=service,
+        initiative=initiative,
+        party=holder,
+        raised_by=actor,
+        raised_at=at,
+    )
+    with transaction.atomic():
+        _wait_for_response(incident, at)
+        incident.save()
+        _open_segment(incident, holder, at)
+        event = _event(incident, IncidentEventKind.RAISED, at, actor, level=incident.escalation_level)
+        _incident_changed(actor, incident, "governance.incident_raised", event)
+    return incident
+
+
+def incident_acknowledge(*, actor: Membership, incident: Incident, now: datetime | None = None) -> Incident:
+    """The holding party has seen the incident and is on it: its escalation clock stops."""
+    at = _now(now)
+    with transaction.atomic():
+        _locked(incident)
+        _require_status(incident, IncidentStatus.OPEN)
+        segment = _current_segment(incident)
+        if segment is not None and segment.acknowledged_at is None:
+            segment.acknowledged_at = at
+            segment.save(update_fields=["acknowledged_at"])
+        incident.acknowledged_at = incident.acknowledged_at or at
+        incident.status = IncidentStatus.ACKNOWLEDGED
+        incident.escalation_due_at, incident.escalation_left = None, None
+        incident.save()
+        event = _event(incident, IncidentEventKind.ACKNOWLEDGED, at, actor)
+        _incident_changed(actor, incident, "governance.incident_acknowledged", event)
+    return incident
+
+
+def incident_hand_over(
+    *, actor: Membership, incident: Incident, party: Party, note: str, now: datetime | None = None
+) -> Incident:
+    """Pass the incident to another party, saying why: the first party's clock stops, the new
+    party's starts, and it must acknowledge within the current escalation level's time."""
+    at = _now(now)
+    words = _reason(note)
+    if party.organization_id != incident.organization_id or not party.is_active:
+        raise ValidationFailed(_("Choose an active party of this organisation."), field="party")
+    with transaction.atomic():
+        _locked(incident)
+        _require_status(incident, IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED, IncidentStatus.PAUSED)
+        if party.pk == incident.party_id:
+            raise ValidationFailed(
+                _("The incident is already with %(party)s.") % {"party": party.name}, field="party"
+            )
+        _close_segment(incident, at)
+        _open_segment(incident, party, at)
+        incident.party, incident.status = party, IncidentStatus.OPEN
+        _wait_for_response(incident, at)
+        incident.save()
+        event = _event(incident, IncidentEventKind.HANDED_OVER, at, actor, party=party, note=words)
+        _incident_changed(actor, incident, "governance.incident_handed_over", event)
+    return incident
+
+
+def incident_pause(
+    *, actor: Membership, incident: Incident, reason: str, now: datetime | None = None
+) -> Incident:
+    """Stop the holding party's clock for a stated reason (waiting for the reporter, a planned
+    change window); the escalation clock stops with it."""
+    from tandem.governance.selectors import work_calendar
+
+    at = _now(now)
+    words = _reason(reason, "reason", max_length=300)
+    with transaction.atomic():
+        _locked(incident)
+        _require_status(incident, IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED)
+        segment = _close_segment(incident, at)
+        acknowledged = segment.acknowledged_at if segment is not None else None
+        _open_segment(
+            incident, incident.party, at, kind=SegmentKind.PAUSED, reason=words, acknowledged_at=acknowledged
+        )
+        if incident.escalation_due_at is not None:
+            left = work_calendar(incident.organization).working_seconds(at, incident.escalation_due_at)
+            incident.escalation_left, incident.escalation_due_at = left, None
+        incident.status = IncidentStatus.PAUSED
+        incident.save()
+        event = _event(incident, IncidentEventKind.PAUSED, at, actor, note=words)
+        _incident_changed(actor, incident, "governance.incident_paused", event)
+    return incident
+
+
+def incident_resume(*, actor: Membership, incident: Incident, now: datetime | None = None) -> Incident:
+    """Start the holding party's clock again; an escalation that was waiting goes on with the
+    working time it had left."""
+    at = _now(now)
+    with transaction.atomic():
+        _locked(incident)
+        _require_status(incident, IncidentStatus.PAUSED)
+        segment = _close_segment(incident, at)
+        acknowledged = segment.acknowledged_at if segment is not None else None
+        _open_segment(incident, incident.party, at, acknowledged_at=acknowledged)
+        if acknowledged is None:
+            incident.status = IncidentStatus.OPEN
+            _wait_for_response(incident, at, seconds=incident.escalation_left)
+        else:
+            incident.status, incident.escalation_left = IncidentStatus.ACKNOWLEDGED, None
+        incident.save()
+        event = _event(incident, IncidentEventKind.RESUMED, at, actor)
+        _incident_changed(actor, incident, "governance.incident_resumed", event)
+    return incident
+
+
+def incident_resolve(
+    *, actor: Membership, incident: Incident, resolution: str, now: datetime | None = None
+) -> Incident:
+    """The holding party solved it, and says how. Resolving counts as acknowledging too."""
+    at = _now(now)
+    words = _reason(resolution, "resolution", max_length=5000)
+    with transaction.atomic():
+        _locked(incident)
+        _require_status(incident, IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED, IncidentStatus.PAUSED)
+        segment = _close_segment(incident, at)
+        if segment is not None and segment.acknowledged_at is None and segment.kind == SegmentKind.RUNNING:
+            segment.acknowledged_at = at
+            segment.save(update_fields=["acknowledged_at"])
+        incident.acknowledged_at = incident.acknowledged_at or at
+        incident.status, incident.resolved_at, incident.resolution = IncidentStatus.RESOLVED, at, words
+        incident.escalation_due_at, incident.escalation_left = None, None
+        incident.save()
+        event = _event(incident, IncidentEventKind.RESOLVED, at, actor, note=words)
+        _incident_changed(actor, incident, "governance.incident_resolved", event)
+    return incident
+
+
+def incident_reopen(
+    *, actor: Membership, incident: Incident, reason: str, now: datetime | None = None
+) -> Incident:
+    """It came back: the holding party's clock runs again and it must acknowledge anew."""
+    at = _now(now)
+    words = _reason(reason, "reason", max_length=300)
+    with transaction.atomic():
+        _locked(incident)
+        _require_status(incident, IncidentStatus.RESOLVED)
+        _open_segment(incident, incident.party, at)
+        incident.status, incident.resolved_at = IncidentStatus.OPEN, None
+        _wait_for_response(incident, at)
+        incident.save()
+        event = _event(incident, IncidentEventKind.REOPENED, at, actor, note=words)
+        _incident_changed(actor, incident, "governance.incident_reopened", event)
+    return incident
+
+
+def incident_note(
+    *, actor: Membership, incident: Incident, note: str, now: datetime | None = None
+) -> IncidentEvent:
+    """A note on the incident's timeline (what was tried, what the reporter said)."""
+    words = _reason(note)
+    with transaction.atomic():
+        event = _event(incident, IncidentEventKind.NOTE, _now(now), actor, note=words)
+        _audit(actor, "governance.incident_noted", target=incident, summary=incident.title)
+    return event
+
+
+def incident_review_write(
+    *,
+    actor: Membership,
+    incident: Incident,
+    summary: str,
+    lessons: str,
+    actions: str = "",
+    now: datetime | None = None,
+) -> IncidentReview:
+    """The post-incident review of a resolved incident: what happened and why, and the lessons.
+    Written again, it replaces the earlier text (the timeline keeps that it was changed)."""
+    if incident.status != IncidentStatus.RESOLVED:
+        raise Conflict(_("Write the review once the incident is resolved."))
+    at = _now(now)
+    fields = {
+        "summary": _reason(summary, "summary", max_length=5000),
+        "lessons": _reason(lessons, "lessons", max_length=5000),
+        "actions": _reason(actions, "actions", required=False, max_length=5000),
+    }
+    with transaction.atomic():
+        review, _created = IncidentReview.objects.for_org(incident.organization).update_or_create(
+            incident=incident,
+            defaults={"organization": incident.organization, "written_by": actor, "written_at": at, **fields},
+        )
+        _event(incident, IncidentEventKind.REVIEWED, at, actor)
+        _audit(actor, "governance.incident_reviewed", target=incident, summary=incident.title)
+    return review
+
+
+def incidents_escalate_due(*, now: datetime | None = None) -> list[Incident]:
+    from tandem.governance.selectors import incident_levels
+
+    """Escalate every incident whose current level did not respond in time to its next level, and
+    notify that level; the periodic task calls this. One step per incident per run: the next
+    level's time starts when it is called. An incident at its last level stays there."""
+    at = _now(now)
+    escalated = []
+    due_ids = list(
+        Incident.objects.unscoped()  # the worker acts for every organisation
+        .filter(status=IncidentStatus.OPEN, escalation_due_at__lte=at)
+        .values_list("pk", flat=True)
+    )
+    for pk in due_ids:
+        with transaction.atomic():
+            incident = (
+                Incident.objects.unscoped()
+                .select_for_update()
+                .select_related("organization", "party")
+                .get(pk=pk)
+            )
+            if (
+                incident.status != IncidentStatus.OPEN
+                or incident.escalation_due_at is None
+                or incident.escalation_due_at > at
+            ):
+                continue
+            levels = incident_levels(incident)
+            if incident.escalation_level + 1 >= len(levels):
+                incident.escalation_due_at = None  # the last level was called: nobody further to call
+                incident.save(update_fields=["escalation_due_at"])
+                continue
+            incident.escalation_level += 1
+            incident.escalations += 1
+            _wait_for_response(incident, at)
+            incident.save()
+            event = _event(incident, IncidentEventKind.ESCALATED, at, None, level=incident.escalation_level)
+            _incident_changed(None, incident, "", event)
+            escalated.append(incident)
+    return escalated
+
+
+# --- How the business side rates a party ------------------------------------------------------
+
+
+def rating_quarter(today: date | None = None) -> date:
+    """The quarter open for rating: the one that held the day ``RATING_GRACE_DAYS`` ago, so a
+    quarter can be rated during it and for three weeks after it ends. Its ratings are shown once
+    that window has closed, never while they still come in."""
+    from tandem.governance.selectors import RATING_GRACE_DAYS
+
+    return quarter_of((today or timezone.localdate()) - timedelta(days=RATING_GRACE_DAYS))
+
+
+def party_rate(*, actor: Membership, party: Party, score: Any, today: date | None = None) -> None:
+    """A business co-lead's rating (1–5) of a party they work with, for the open quarter. The
+    rating is stored apart from who gave it, and the party's ratings of the quarter are written
+    again in a random order, so neither a key nor the place of a row tells who rated what."""
+    from tandem.governance.selectors import parties_to_rate
+
+    quarter = rating_quarter(today)
+    if party.pk not in {p.pk for p in parties_to_rate(actor, quarter)}:
+        raise ValidationFailed(
+            _("You can rate the parties of the initiatives you co-lead for the business."), field="party"
+        )
+    try:
+        value = int(str(score).strip())
+    except (TypeError, ValueError):
+        value = 0
+    if not 1 <= value <= 5:
+        raise ValidationFailed(_("Choose a rating from 1 to 5."), field="score")
+    org = actor.organization
+    try:
+        with transaction.atomic():
+            PartyRatingReceipt.objects.create(
+                organization=org, party=party, quarter=quarter, membership=actor
+            )
+            ratings = PartyRating.objects.for_org(org).filter(party=party, quarter=quarter)
+            scores = [*ratings.values_list("score", flat=True), value]
+            ratings.delete()
+            random.SystemRandom().shuffle(scores)
+            PartyRating.objects.bulk_create(
+                PartyRating(organization=org, party=party, quarter=quarter, score=s) for s in scores
+            )
+            _audit(actor, "governance.party_rated", target=party, summary=party.name)
+    except IntegrityError:
+        raise Conflict(
+            _("You have already rated %(party)s for this quarter.") % {"party": party.name}
+        ) from None
