@@ -222,6 +222,23 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     [activity, *_rest] = governance.matrix_start(actor=owner, initiative=initiative)
     column = governance.column_add(actor=owner, initiative=initiative, party=party)
     closing_day = governance.closing_day_add(actor=owner, day=today, name=f"{label} closing day")
+    service = governance.service_create(
+        actor=owner, party=party, name=f"{label} hosting", availability_target=99.5, initiatives=[initiative]
+    )
+    level = governance.service_level_set(
+        actor=owner, service=service, priority="p1", acknowledge_hours=1, resolve_hours=8
+    )
+    metric = governance.metric_add(actor=owner, service=service, name=f"{label} batch on time", target=98)
+    measurement = governance.measurement_record(
+        actor=owner, service=service, metric=metric, period=today.replace(day=1), value=97
+    )
+    escalation = governance.escalation_level_add(
+        actor=owner, service=service, membership=it_lead, respond_hours=4
+    )
+    governance.escalation_level_add(actor=owner, initiative=initiative, membership=it_lead, respond_hours=4)
+    incident = governance.incident_raise(
+        actor=owner, title=f"{label} outage", priority="p1", service=service, initiative=initiative
+    )
     return {
         "org_slug": lambda: org.slug,
         "slug": lambda: org.slug,
@@ -249,6 +266,12 @@ def seed_objects(owner: Membership, label: str) -> Objects:
         "activity_id": lambda: activity.pk,
         "column_id": lambda: column.pk,
         "closing_day_id": lambda: closing_day.pk,
+        "service_id": lambda: service.pk,
+        "level_id": lambda: level.pk,
+        "metric_id": lambda: metric.pk,
+        "measurement_id": lambda: measurement.pk,
+        "escalation_level_id": lambda: escalation.pk,
+        "incident_id": lambda: incident.pk,
     }
 
 

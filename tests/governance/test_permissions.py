@@ -64,6 +64,47 @@ def world(personas: Personas, parties: Parties, matrix: Matrix, objective: Objec
         "closing_day": services.closing_day_add(
             actor=personas.owner, day="2026-12-24", name="Christmas Eve"
         ).pk,
+        **_services_and_incidents(personas, parties, matrix),
+    }
+
+
+def _services_and_incidents(personas: Personas, parties: Parties, matrix: Matrix) -> dict[str, int]:
+    """A service of the partner's vendor and one of the other vendor (with a level, a measure, a
+    measurement and an escalation level), an escalation level of the matrix's initiative, and
+    incidents: one the vendor holds, one the other vendor holds, one the vendor resolved."""
+    owner = personas.owner
+    service = services.service_create(
+        actor=owner, party=parties.vendor, name="ERP hosting", availability_target=99.5
+    )
+    other = services.service_create(actor=owner, party=parties.other_vendor, name="Claims integration")
+    level = services.service_level_set(
+        actor=owner, service=other, priority="p2", acknowledge_hours=2, resolve_hours=16
+    )
+    metric = services.metric_add(actor=owner, service=other, name="Batch on time", target=98, unit="%")
+    measurement = services.measurement_record(
+        actor=owner, service=other, metric=metric, period="2026-01", value=97
+    )
+    escalation = services.escalation_level_add(
+        actor=owner, service=other, membership=personas.it_lead, respond_hours=4
+    )
+    initiative_level = services.escalation_level_add(
+        actor=owner, initiative=matrix.initiative, membership=personas.it_lead, respond_hours=4
+    )
+    mine = services.incident_raise(actor=owner, title="ERP slow", priority="p2", service=service)
+    theirs = services.incident_raise(actor=owner, title="Claims stuck", priority="p2", service=other)
+    done = services.incident_raise(actor=owner, title="ERP down", priority="p1", service=service)
+    services.incident_resolve(actor=owner, incident=done, resolution="Restarted")
+    return {
+        "service": service.pk,
+        "other_service": other.pk,
+        "level": level.pk,
+        "metric": metric.pk,
+        "measurement": measurement.pk,
+        "escalation_level": escalation.pk,
+        "initiative_level": initiative_level.pk,
+        "incident": mine.pk,
+        "other_incident": theirs.pk,
+        "resolved_incident": done.pk,
     }
 
 
@@ -161,6 +202,13 @@ MATRIX = [
     Row("governance:column_add", "post", M + "columns/", EDITORS, 302, {"party": "{team}"}),
     Row("governance:column_remove", "post", M + "columns/{column}/remove/", EDITORS, 302),
 ]
+S = "/o/acme/services/"
+INC = "/o/acme/incidents/"
+# Pages of services, their levels, measures and measurements, and escalation paths.
+SERVICE_PAGES: list[Row] = []
+# Pages of incidents, the scorecard and the ratings.
+INCIDENT_PAGES: list[Row] = []
+MATRIX += SERVICE_PAGES + INCIDENT_PAGES
 A = "/api/v1/orgs/acme/parties/"
 AM = "/api/v1/orgs/acme/initiatives/{initiative}/raci"
 MATRIX += [
@@ -282,32 +330,13 @@ MATRIX += [
     Row("api:governance_column_add", "post", AM + "/columns", EDITORS, 201, {"party_id": "{team}"}, api=True),
     Row("api:governance_column_remove", "delete", AM + "/columns/{column}", EDITORS, api=True),
 ]
+AS = "/api/v1/orgs/acme/services"
+AI = "/api/v1/orgs/acme/incidents"
+# The API of services, escalation paths, incidents, the scorecard and ratings.
+SERVICE_API: list[Row] = []
+MATRIX += SERVICE_API
 NAMES = {row.name for row in MATRIX}
-API_NAMES = {
-    "api:governance_party_list",
-    "api:governance_party_create",
-    "api:governance_party_detail",
-    "api:governance_party_update",
-    "api:governance_contact_add",
-    "api:governance_contact_remove",
-    "api:governance_contract_add",
-    "api:governance_contract_update",
-    "api:governance_contract_remove",
-    "api:governance_contribution_set",
-    "api:governance_contribution_remove",
-    "api:governance_template_get",
-    "api:governance_calendar_get",
-    "api:governance_calendar_put",
-    "api:governance_template_put",
-    "api:governance_matrix_get",
-    "api:governance_matrix_start",
-    "api:governance_matrix_cells",
-    "api:governance_activity_add",
-    "api:governance_activity_rename",
-    "api:governance_activity_remove",
-    "api:governance_column_add",
-    "api:governance_column_remove",
-}
+API_NAMES = {row.name for row in MATRIX if row.api}
 
 
 def expected(row: Row, persona: str) -> int:

@@ -116,6 +116,12 @@ def _ids(personas: Personas, round_: WhyCheck) -> dict[str, list[Any]]:
         "activity_id": [1],
         "column_id": [1],
         "closing_day_id": [1],
+        "service_id": [1],
+        "level_id": [1],
+        "metric_id": [1],
+        "measurement_id": [1],
+        "escalation_level_id": [1],
+        "incident_id": [1],
     }
 
 

@@ -18,6 +18,27 @@ AUDIT_ACTIONS = {
     "governance.calendar_changed": _("Working hours changed"),
     "governance.closing_day_added": _("Closing day added"),
     "governance.closing_day_removed": _("Closing day removed"),
+    "governance.service_created": _("Service added"),
+    "governance.service_updated": _("Service changed"),
+    "governance.service_level_set": _("Service level agreed"),
+    "governance.service_level_removed": _("Service level removed"),
+    "governance.metric_added": _("Service measure added"),
+    "governance.metric_removed": _("Service measure removed"),
+    "governance.measurement_recorded": _("Measurement recorded"),
+    "governance.measurement_removed": _("Measurement removed"),
+    "governance.measurements_imported": _("Measurements imported"),
+    "governance.escalation_changed": _("Escalation path changed"),
+    "governance.incident_raised": _("Incident raised"),
+    "governance.incident_acknowledged": _("Incident acknowledged"),
+    "governance.incident_handed_over": _("Incident handed over"),
+    "governance.incident_paused": _("Incident paused"),
+    "governance.incident_resumed": _("Incident resumed"),
+    "governance.incident_resolved": _("Incident resolved"),
+    "governance.incident_reopened": _("Incident reopened"),
+    "governance.incident_escalated": _("Incident escalated"),
+    "governance.incident_noted": _("Note added to an incident"),
+    "governance.incident_reviewed": _("Post-incident review written"),
+    "governance.party_rated": _("Party rated"),
 }
 
 
@@ -29,5 +50,11 @@ class GovernanceConfig(AppConfig):
     tandem_audit_actions = "tandem.governance.apps.AUDIT_ACTIONS"
     tandem_initiative_sections: ClassVar[list[str]] = ["governance/_initiative_link.html"]
     tandem_nav: ClassVar[list[tuple[object, ...]]] = [
-        ("governance:parties", _("Parties"), "all", 30, ("parties/", "raci/")),
+        (
+            "governance:parties",
+            _("Parties"),
+            "all",
+            30,
+            ("parties/", "raci/", "services/", "incidents/", "scorecard/", "escalation/"),
+        ),
     ]

@@ -172,3 +172,9 @@ def calendar_initial(row: WorkCalendarSettings) -> dict[str, Any]:
 class ClosingDayForm(forms.Form):
     day = forms.CharField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
     name = forms.CharField(label=_("Name"), max_length=120, required=False)
+
+
+# --- Services, service levels, measurements and escalation paths (pages) ----------------------
+
+
+# --- Incidents, the scorecard and ratings (pages) ---------------------------------------------

@@ -1230,8 +1230,16 @@ def _reason(value: Any, field: str = "note", *, required: bool = True, max_lengt
 def _incident_changed(
     actor: Membership | None, incident: Incident, action: str, event: IncidentEvent
 ) -> None:
-    if actor is not None:
-        _audit(actor, action, target=incident, summary=incident.title, data={"status": incident.status})
+    """Audit a step (the worker's escalations without an actor), notify whom it concerns and have
+    the worker look again when the current level's time is up."""
+    audit_record(
+        action=action,
+        actor=actor.user if actor is not None else None,
+        organization=incident.organization,
+        target=incident,
+        summary=incident.title,
+        data={"status": incident.status, "party": incident.party_id},
+    )
     _queue_notice(event)
     if incident.escalation_due_at is not None:
         _queue_escalation(incident.escalation_due_at)
@@ -1522,7 +1530,7 @@ def incidents_escalate_due(*, now: datetime | None = None) -> list[Incident]:
             _wait_for_response(incident, at)
             incident.save()
             event = _event(incident, IncidentEventKind.ESCALATED, at, None, level=incident.escalation_level)
-            _incident_changed(None, incident, "", event)
+            _incident_changed(None, incident, "governance.incident_escalated", event)
             escalated.append(incident)
     return escalated
 
