@@ -93,6 +93,9 @@ SECRETS = [
     "globex-vendor@globex.test",
     "Globex contract",
     "Globex closing day",
+    "Globex hosting",
+    "Globex batch on time",
+    "Globex outage",
 ]
 
 

@@ -179,10 +179,28 @@ def test_a_partner_sees_only_their_party_and_its_column(
     assert "Cloudline" in page
     assert "Integra" not in page
     assert personas.business_lead.user.display_name not in page
-    assert "<select" not in page  # read only
+    assert page.count("<select") == len(matrix.activities)  # their own column only
+    assert f'name="cell-{first.pk}-{matrix.vendor.pk}"' in page
     rows = list(csv.reader(io.StringIO(client.get(url(matrix, "export.csv")).content.decode("utf-8-sig"))))
     assert rows[0] == ["Activity", "Cloudline"]
     assert all(len(row) == 2 for row in rows)
     assert client.get(f"/o/acme/parties/{parties.other_vendor.pk}/").status_code == 404
     services.column_remove(actor=personas.owner, column=matrix.vendor)
     assert client.get(url(matrix)).status_code == 404
+
+
+def test_a_partner_updates_their_own_assignments_and_nothing_else(
+    personas: Personas, matrix: Matrix, client_for: ClientFor
+) -> None:
+    first, second = matrix.activities[:2]
+    client = client_for("partner")
+    saved = client.post(url(matrix, "save/"), {f"cell-{second.pk}-{matrix.vendor.pk}": "C"})
+    assert saved.status_code == 302
+    own = RaciAssignment.objects.for_org(personas.org).get(activity=second, column=matrix.vendor)
+    assert own.letter == "C"
+    other = client.post(url(matrix, "save/"), {f"cell-{first.pk}-{matrix.other_vendor.pk}": "A"})
+    assert other.status_code == 404
+    lead = client.post(url(matrix, "save/"), {f"cell-{first.pk}-{matrix.business_lead.pk}": "A"})
+    assert lead.status_code == 404
+    assert not RaciAssignment.objects.for_org(personas.org).filter(activity=first).exists()
+    assert client.post(url(matrix, "activities/"), {"name": "Training"}).status_code == 404

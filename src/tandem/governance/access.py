@@ -113,6 +113,29 @@ def matrix_initiative_for_user(membership: Membership, pk: int, *, write: bool =
     return initiative
 
 
+def own_column_ids(membership: Membership, initiative: Initiative) -> set[int]:
+    """The columns of ``initiative``'s matrix a partner-side member fills in themselves: those of
+    their own parties (their own assignments). Empty for everyone else."""
+    if not is_partner(membership):
+        return set()
+    own = own_party_ids(membership)
+    return set(
+        RaciColumn.objects.for_org(membership.organization)
+        .filter(initiative=initiative, party_id__in=own)
+        .values_list("pk", flat=True)
+    )
+
+
+def cells_initiative_for_user(membership: Membership, pk: int) -> tuple[Initiative, set[int] | None]:
+    """An initiative whose matrix cells the member may set, and which columns: every column
+    (``None``) for whoever may edit the matrix; a partner-side member only their own party's
+    column (their own assignments), in a matrix they can see."""
+    if is_partner(membership):
+        initiative = matrix_initiative_for_user(membership, pk)
+        return initiative, own_column_ids(membership, initiative)
+    return matrix_initiative_for_user(membership, pk, write=True), None
+
+
 def activity_of(membership: Membership, initiative: Initiative, pk: int) -> RaciActivity:
     """A row of ``initiative``'s matrix (the initiative already loaded through this gate)."""
     found = RaciActivity.objects.for_org(membership.organization).filter(initiative=initiative, pk=pk).first()

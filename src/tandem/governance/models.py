@@ -557,7 +557,7 @@ class Incident(OrgScopedModel):
         Initiative, on_delete=models.SET_NULL, null=True, blank=True, related_name="incidents"
     )
     party = models.ForeignKey(
-        Party, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("held by")
+        Party, on_delete=models.RESTRICT, related_name="incidents", verbose_name=_("held by")
     )
     status = models.CharField(max_length=12, choices=IncidentStatus.choices, default=IncidentStatus.OPEN)
     raised_by = models.ForeignKey(Membership, on_delete=models.SET_NULL, null=True, related_name="+")

@@ -79,6 +79,8 @@ class PartyPage:
     contributions: list[Contribution]
     initiatives: list[tuple[Initiative, list[tuple[str, str]]]]  # (initiative, [(activity, letter)])
     in_force: bool
+    services: list[Service] = field(default_factory=list)
+    open_incidents: list[Incident] = field(default_factory=list)
 
 
 def party_page(party: Party) -> PartyPage:
@@ -111,6 +113,14 @@ def party_page(party: Party) -> PartyPage:
             for column in columns
         ],
         in_force=any(c.in_force() for c in contracts),
+        services=list(Service.objects.for_org(org).filter(party=party)),
+        open_incidents=list(
+            Incident.objects.for_org(org)
+            .filter(party=party)
+            .exclude(status=IncidentStatus.RESOLVED)
+            .select_related("service")
+            .order_by("-raised_at", "-pk")[:20]
+        ),
     )
 
 

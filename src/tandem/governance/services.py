@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from tandem.core.access import refuse
 from tandem.core.audit import audit_record
 from tandem.core.errors import Conflict, ValidationFailed
 from tandem.core.models import Membership, Organization, Role, Side
@@ -542,14 +543,25 @@ def cell_set(*, actor: Membership, activity: RaciActivity, column: RaciColumn, l
     return value
 
 
-def cells_set(*, actor: Membership, initiative: Initiative, cells: Mapping[tuple[int, int], str]) -> int:
+def cells_set(
+    *,
+    actor: Membership,
+    initiative: Initiative,
+    cells: Mapping[tuple[int, int], str],
+    only_columns: set[int] | None = None,
+) -> int:
     """Save a whole matrix at once (the editor's form): every cell is checked first, then all are
-    written, so a bad letter saves nothing. Returns how many cells changed."""
+    written, so a bad letter saves nothing. With ``only_columns`` (a partner's own column), a cell
+    of any other column is refused as not found. Returns how many cells changed."""
     org = initiative.organization
     activities = set(
         RaciActivity.objects.for_org(org).filter(initiative=initiative).values_list("pk", flat=True)
     )
     columns = set(RaciColumn.objects.for_org(org).filter(initiative=initiative).values_list("pk", flat=True))
+    if only_columns is not None:
+        if any(column_id not in only_columns for _a, column_id in cells):
+            raise refuse("not this party's column", org=org)  # another party's column is a 404
+        columns &= only_columns
     wanted: dict[tuple[int, int], str | None] = {}
     for (activity_id, column_id), text in cells.items():
         if activity_id not in activities or column_id not in columns:

@@ -248,6 +248,7 @@ def _matrix_page(
         "initiative": initiative,
         "m": _matrix_for(request, initiative),
         "editable": editable,
+        "own_columns": access.own_column_ids(request.membership, initiative),
         "activity_form": forms_.get("activity_form") or (ActivityForm() if editable else None),
         "column_form": forms_.get("column_form") or (ColumnForm(org=org) if editable else None),
         "status_form": status_form,
@@ -298,14 +299,17 @@ def matrix_export(request: OrgRequest, initiative_id: int, fmt: str) -> HttpResp
 @require_POST
 def matrix_save(request: OrgRequest, initiative_id: int) -> HttpResponse:
     """Save every cell of the editor at once; with htmx, the one cell that changed."""
-    initiative = access.matrix_initiative_for_user(request.membership, initiative_id, write=True)
-    cells: dict[tuple[int, int], str] = {}
-    for name in request.POST:
-        if match := CELL.match(name):
-            cells[(int(match[1]), int(match[2]))] = request.POST.get(name, "")
+    initiative, only = access.cells_initiative_for_user(request.membership, initiative_id)
+    cells = {
+        (int(match[1]), int(match[2])): request.POST.get(name, "")
+        for name in request.POST
+        if (match := CELL.match(name))
+    }
     form = ActivityForm()
     try:
-        changed = services.cells_set(actor=request.membership, initiative=initiative, cells=cells)
+        changed = services.cells_set(
+            actor=request.membership, initiative=initiative, cells=cells, only_columns=only
+        )
     except TandemError as error:
         form_error_from(form, error)
         if request.htmx:

@@ -79,7 +79,7 @@ class Migration(migrations.Migration):
                 (
                     "party",
                     models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
+                        on_delete=django.db.models.deletion.RESTRICT,
                         related_name="incidents",
                         to="governance.party",
                         verbose_name="held by",

@@ -16,10 +16,13 @@ CHOICES = ("", "R", "A", "C", "I")
 
 
 @register.simple_tag
-def raci_cell(activity: RaciActivity, column: MatrixColumn, letter: str, editable: bool) -> SafeString:
+def raci_cell(
+    activity: RaciActivity, column: MatrixColumn, letter: str, editable: bool, own: set[int] | None = None
+) -> SafeString:
     """A cell's choice (empty, R, A, C, I), labelled by its activity and column for screen readers
-    and the keyboard; the letter alone when the reader may not edit."""
-    if not editable:
+    and the keyboard; the letter alone when the reader may not edit it (a partner edits only the
+    columns in ``own``, their party's)."""
+    if not editable and column.column.pk not in (own or ()):
         return format_html("<strong>{}</strong>", letter)
     options = format_html_join(
         "",
