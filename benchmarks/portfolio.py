@@ -120,9 +120,10 @@ def demo_bearer(env: BenchEnvironment) -> tuple[tuple[str, str], ...]:
     return (("Authorization", f"Bearer {prepared.tokens[DEMO]}"),)
 
 
-def at_scale(env: BenchEnvironment, path: str) -> str:
-    """``path`` with the large organisation's first ``{initiative}`` and ``{campaign}`` filled in."""
-    return path.format(**_prepared[env.data_dir].ids)
+def ids(env: BenchEnvironment) -> dict[str, int | None]:
+    """The large organisation's first initiative and campaign (empty before ``prepare``)."""
+    prepared = _prepared.get(env.data_dir)
+    return dict(prepared.ids) if prepared else {}
 
 
 # Queries per request of each scenario's path, filled by ``query_report`` for run.py's table.

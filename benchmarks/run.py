@@ -30,7 +30,7 @@ from pathlib import Path
 
 import portfolio
 from loadgen import HOST, LoadPlan, LoadResult, LoadSample, RequestSpec, run_load, summarize
-from scenarios import FLOOR, REPORTS, SCENARIOS, Scenario, scenario_by_key
+from scenarios import FLOOR, REPORTS, SCENARIOS, Scenario, filled, scenario_by_key
 from server import OWNER_EMAIL, BenchEnvironment, BenchError, Server, sign_in
 
 REPO = Path(__file__).resolve().parent.parent
@@ -314,8 +314,7 @@ def main(argv: list[str] | None = None) -> int:  # noqa: C901 (the run in the or
                     scenario.prepare(environment)
             # Addresses naming generated rows ({initiative}, {campaign}) are known once prepared.
             scenarios = [
-                replace(s, path=portfolio.at_scale(environment, s.path)) if "{" in s.path else s
-                for s in scenarios
+                replace(s, path=filled(environment, s.path)) if "{" in s.path else s for s in scenarios
             ]
             notes = [line for hook in REPORTS for line in hook(environment, scenarios)]
             database = environment.database_description()

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import governance
 import portfolio
 
 if TYPE_CHECKING:
@@ -128,11 +129,34 @@ SCENARIOS: list[Scenario] = [
         prepare=portfolio.prepare,
         headers=portfolio.bearer,
     ),
+    Scenario(
+        "scorecard_200",
+        governance.SCORECARD_LARGE,
+        "party scorecard of the last full quarter: 200 parties, ~210 services, 1,500 incidents, signed in",
+        signed_in=True,
+        prepare=governance.prepare,
+    ),
+    Scenario(
+        "raci_2k",
+        governance.RACI_LARGE,
+        "a RACI matrix (8 activities × 3–5 columns) among 2,000 initiatives and 200 parties, signed in",
+        signed_in=True,
+        prepare=governance.prepare,
+    ),
 ]
 
 # Run once after the scenarios are prepared (before the server starts); each returns lines
 # printed under the results, e.g. the queries a page runs, counted in-process.
-REPORTS: list[Callable[[BenchEnvironment, list[Scenario]], list[str]]] = [portfolio.query_report]
+REPORTS: list[Callable[[BenchEnvironment, list[Scenario]], list[str]]] = [
+    portfolio.query_report,
+    governance.query_report,
+]
+
+
+def filled(env: BenchEnvironment, path: str) -> str:
+    """``path`` with the generated rows it names (``{initiative}``, ``{gov_initiative}``...) filled
+    in; known once the scenarios are prepared."""
+    return path.format(**portfolio.ids(env), **governance.ids(env))
 
 
 def scenario_by_key(key: str) -> Scenario:

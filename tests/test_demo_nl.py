@@ -18,7 +18,7 @@ from tandem.core.demo import demo_language, demo_seed
 from tandem.core.models import Department
 from tandem.governance import demo as governance_demo
 from tandem.governance import demo_nl as governance_nl
-from tandem.governance.models import Contribution
+from tandem.governance.models import Contribution, Incident, Service
 from tandem.strategy import demo as strategy_demo
 from tandem.strategy import demo_nl as strategy_nl
 from tandem.strategy.models import Initiative
@@ -38,7 +38,9 @@ def test_the_dutch_demo_tells_the_same_story_in_dutch(db: None) -> None:
         core_nl.DEPARTMENTS
     )
     titles = set(Initiative.objects.for_org(org).values_list("title", flat=True))
-    assert titles == {spec.title for spec in strategy_nl.INITIATIVES}
+    assert titles == {spec.title for spec in strategy_nl.INITIATIVES} | {
+        governance_nl.SERVICE_INITIATIVE.title
+    }
 
     played = list(WhyCheck.objects.for_org(org).select_related("initiative").order_by("created_at", "id"))
     assert len(played) == len(whycheck_nl.ROUNDS)
@@ -66,6 +68,12 @@ def test_the_dutch_demo_tells_the_same_story_in_dutch(db: None) -> None:
     assert free_text & dutch_answers
     contributions = set(Contribution.objects.for_org(org).values_list("contribution", flat=True))
     assert contributions == {words for _key, _index, words in governance_nl.CONTRIBUTIONS}
+    assert set(Service.objects.for_org(org).values_list("name", flat=True)) == {
+        spec.name for spec in governance_nl.SERVICES
+    }
+    assert set(Incident.objects.for_org(org).values_list("title", flat=True)) == {
+        text.title for text in governance_nl.INCIDENTS.values()
+    }
 
 
 def test_the_demo_language_comes_from_the_option_then_the_environment(
@@ -109,7 +117,20 @@ def _numbers(value: object) -> object:
             ("ROSTER_GROUPS", "THEMES", "STRATEGY_ANSWERS", "CLOSED", "STRATEGY_OPEN"),
         ),
         (core_demo, core_nl, ("PEOPLE", "DEPARTMENTS")),
-        (governance_demo, governance_nl, ("DESCRIPTIONS", "CONTRACT_TITLES", "CONTRIBUTIONS")),
+        (
+            governance_demo,
+            governance_nl,
+            (
+                "DESCRIPTIONS",
+                "CONTRACT_TITLES",
+                "CONTRIBUTIONS",
+                "SERVICES",
+                "INCIDENTS",
+                "REVIEW",
+                "SERVICE_LEAD",
+                "SERVICE_INITIATIVE",
+            ),
+        ),
     ],
 )
 def test_the_dutch_demo_has_the_english_numbers(

@@ -29,6 +29,7 @@ from tandem.governance.models import (
     RaciActivity,
     RaciColumn,
     Service,
+    ServiceLevel,
     ServiceMetric,
 )
 from tandem.strategy.access import can_edit_initiative
@@ -190,6 +191,13 @@ def metric_of(membership: Membership, service: Service, pk: int) -> ServiceMetri
     return found
 
 
+def service_level_of(membership: Membership, service: Service, pk: int) -> ServiceLevel:
+    found = ServiceLevel.objects.for_org(membership.organization).filter(service=service, pk=pk).first()
+    if found is None:
+        raise refuse("no such service level", org=membership.organization)
+    return found
+
+
 def measurement_of(membership: Membership, service: Service, pk: int) -> Measurement:
     found = Measurement.objects.for_org(membership.organization).filter(service=service, pk=pk).first()
     if found is None:
@@ -223,11 +231,16 @@ def path_initiative_for_user(membership: Membership, pk: int, *, write: bool = F
         raise refuse("no such initiative", org=org)
     if write:
         require_allowed(
-            membership,
-            can_manage(membership) or can_edit_initiative(membership, initiative),
-            why="may not change this escalation path",
+            membership, can_change_path(membership, initiative), why="may not change this escalation path"
         )
     return initiative
+
+
+def can_change_path(membership: Membership, initiative: Initiative) -> bool:
+    """Change an initiative's escalation path: leads, and whoever may edit the initiative."""
+    return not is_partner(membership) and (
+        can_manage(membership) or can_edit_initiative(membership, initiative)
+    )
 
 
 def can_raise_incident(membership: Membership) -> bool:

@@ -49,6 +49,8 @@ class GovernanceConfig(AppConfig):
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.governance.apps.AUDIT_ACTIONS"
     tandem_initiative_sections: ClassVar[list[str]] = ["governance/_initiative_link.html"]
+    # Called when ``tandem worker`` starts (``core.management.commands.worker``).
+    tandem_worker_start = "tandem.governance.tasks.worker_started"
     tandem_nav: ClassVar[list[tuple[object, ...]]] = [
         (
             "governance:parties",

@@ -180,10 +180,7 @@ class WorkCalendar:
             day += _DAY
 
     def _window(self, day: date) -> Window | None:
-        if not self.is_working_day(day):
-            return None
-        start, end = self._instant(day, self.day_start), self._instant(day, self.day_end)
-        return (start, end) if end > start else None
+        return _day_window(self, day)
 
     def _instant(self, day: date, at: time) -> datetime:
         """The UTC moment the local clock shows ``at`` on ``day``: its first showing when the clock
@@ -311,6 +308,17 @@ def _place(country: str, subdivision: str) -> tuple[str, str]:
         if known.casefold() == wanted.casefold():
             return code, known
     raise ValueError(f"Country {code} has no subdivision {subdivision!r}.")
+
+
+@functools.lru_cache(maxsize=65536)
+def _day_window(calendar: WorkCalendar, day: date) -> Window | None:
+    """A day's working window on a calendar, kept: clocks and deadlines walk the same days again
+    and again (a scorecard of a quarter's incidents asks for each day thousands of times), and a
+    calendar is an immutable value, so equal calendars share their days."""
+    if not calendar.is_working_day(day):
+        return None
+    start, end = calendar._instant(day, calendar.day_start), calendar._instant(day, calendar.day_end)
+    return (start, end) if end > start else None
 
 
 @functools.lru_cache(maxsize=1024)

@@ -358,7 +358,7 @@ def _incident_checks(
         level = levels.get((cast(int, incident.service_id), incident.priority))
         if level is None or incident.resolved_at is None:
             continue
-        times = incident_times(incident, list(incident.segments.all()), calendar)
+        times = incident_times(incident, _segments_of(incident), calendar)
         month = timezone.localtime(incident.resolved_at).date().replace(day=1)
         checks = [
             times.acknowledge is not None and times.acknowledge <= level.acknowledge_hours * 3600,
@@ -369,11 +369,17 @@ def _incident_checks(
 
 
 def compliance(
-    org: Organization, services: list[Service], first: date, last: date
+    org: Organization,
+    services: list[Service],
+    first: date,
+    last: date,
+    *,
+    incidents: list[Incident] | None = None,
 ) -> dict[tuple[int, date], Tally]:
     """Per (service, month) from ``first`` to ``last``: how many agreed targets were met —
     availability, the service's own measures, and incidents resolved that month acknowledged and
-    resolved within the agreed working hours."""
+    resolved within the agreed working hours. ``incidents`` (with their segments) saves loading
+    them again when the caller holds a superset of the ones resolved in the period."""
     by_id = {s.pk: s for s in services}
     tallies: dict[tuple[int, date], Tally] = defaultdict(Tally)
     measurements = (
@@ -393,12 +399,18 @@ def compliance(
     }
     if levels:
         start, end = _day_bounds(first.replace(day=1), last)
-        incidents = list(
-            Incident.objects.for_org(org)
-            .filter(service_id__in=by_id, resolved_at__gte=start, resolved_at__lt=end)
-            .prefetch_related("segments")
-        )
-        for key, tally in _incident_checks(incidents, levels, work_calendar(org)).items():
+        if incidents is None:
+            incidents = list(
+                Incident.objects.for_org(org)
+                .filter(service_id__in=by_id, resolved_at__gte=start, resolved_at__lt=end)
+                .prefetch_related("segments")
+            )
+        resolved = [
+            i
+            for i in incidents
+            if i.service_id in by_id and i.resolved_at is not None and start <= i.resolved_at < end
+        ]
+        for key, tally in _incident_checks(resolved, levels, work_calendar(org)).items():
             tallies[key] += tally
     return tallies
 
@@ -664,18 +676,26 @@ def scorecard_rows(
     threshold = _rating_threshold(org)
     services = list(Service.objects.for_org(org).filter(party_id__in=ids))
     service_party = {s.pk: s.party_id for s in services}
+    loaded = _quarter_incidents(org, ids, list(service_party), quarter, last)
+    sla: dict[int, Tally] = defaultdict(Tally)
+    for (service_id, _month), tally in compliance(org, services, quarter, last, incidents=loaded).items():
+        sla[service_party[service_id]] += tally
+    start, end = _day_bounds(quarter, last)
+    incidents = [
+        i for i in loaded if start <= i.raised_at < end and any(s.party_id in ids for s in _segments_of(i))
+    ]
+    # The levels of the incidents' services, whoever runs them: a party that held an incident of
+    # another party's service answers to that service's level.
     levels = {
         (lvl.service_id, lvl.priority): lvl
-        for lvl in ServiceLevel.objects.for_org(org).filter(service_id__in=service_party)
+        for lvl in ServiceLevel.objects.for_org(org).filter(
+            service_id__in={i.service_id for i in incidents if i.service_id is not None}
+        )
     }
-    sla: dict[int, Tally] = defaultdict(Tally)
-    for (service_id, _month), tally in compliance(org, services, quarter, last).items():
-        sla[service_party[service_id]] += tally
-    incidents = _quarter_incidents(org, ids, quarter, last)
-    facts = _incident_facts(incidents, set(ids), levels, work_calendar(org), quarter, last)
+    facts = _incident_facts(org, incidents, set(ids), levels, work_calendar(org), quarter, last)
     escalations = dict(
         IncidentEvent.objects.for_org(org)
-        .filter(kind=IncidentEventKind.ESCALATED, party_id__in=ids, at__range=_day_bounds(quarter, last))
+        .filter(kind=IncidentEventKind.ESCALATED, party_id__in=ids, at__gte=start, at__lt=end)
         .values_list("party_id")
         .annotate(n=Count("pk"))
         .values_list("party_id", "n")
@@ -738,15 +758,33 @@ def _hours(seconds: list[int]) -> float | None:
     return None if average is None else average / 3600
 
 
-def _quarter_incidents(org: Organization, ids: list[int], first: date, last: date) -> list[Incident]:
-    """Incidents raised in the quarter that any of the parties held."""
+def _quarter_incidents(
+    org: Organization, ids: list[int], service_ids: list[int], first: date, last: date
+) -> list[Incident]:
+    """In one load, with their segments: the incidents raised in the quarter that any of the
+    parties held (their facts), and those of the parties' services resolved in it (compliance).
+    Segments come in one query, their parties from one list: a quarter holds thousands."""
     start, end = _day_bounds(first, last)
-    return list(
-        Incident.objects.for_org(org)
-        .filter(raised_at__gte=start, raised_at__lt=end, segments__party_id__in=ids)
-        .distinct()
-        .prefetch_related("segments")
+    chosen = Incident.objects.for_org(org).filter(
+        Q(raised_at__gte=start, raised_at__lt=end, segments__party_id__in=ids)
+        | Q(service_id__in=service_ids, resolved_at__gte=start, resolved_at__lt=end)
     )
+    incidents = list(chosen.distinct())
+    by_id = {i.pk: i for i in incidents}
+    parties = {p.pk: p for p in Party.objects.for_org(org)}
+    for incident in incidents:
+        incident.loaded_segments = []  # type: ignore[attr-defined]
+    segments = IncidentSegment.objects.for_org(org).filter(incident_id__in=chosen.values("pk"))
+    for segment in segments.order_by("started_at", "pk"):
+        IncidentSegment.party.field.set_cached_value(segment, parties[segment.party_id])
+        by_id[segment.incident_id].loaded_segments.append(segment)  # type: ignore[attr-defined]
+    return incidents
+
+
+def _segments_of(incident: Incident) -> list[IncidentSegment]:
+    """An incident's segments: as loaded with it when they were, else from the database."""
+    loaded = getattr(incident, "loaded_segments", None)
+    return loaded if loaded is not None else list(incident.segments.all())
 
 
 @dataclass
@@ -759,6 +797,7 @@ class _Facts:
 
 
 def _incident_facts(
+    org: Organization,
     incidents: list[Incident],
     ids: set[int],
     levels: dict[tuple[int, str], ServiceLevel],
@@ -770,9 +809,9 @@ def _incident_facts(
     resolve, acknowledgements in time, and incidents held without an escalation."""
     facts: dict[int, _Facts] = defaultdict(_Facts)
     now = timezone.now()
-    escalated = _escalated_holders(incidents)
+    escalated = _escalated_holders(org, incidents)
     for incident in incidents:
-        segments = list(incident.segments.all())
+        segments = _segments_of(incident)
         for clock in party_clocks(segments, calendar, now):
             party_id = clock.party.pk
             if party_id not in ids:
@@ -792,12 +831,14 @@ def _incident_facts(
     return facts
 
 
-def _escalated_holders(incidents: list[Incident]) -> dict[int, set[int]]:
+def _escalated_holders(org: Organization, incidents: list[Incident]) -> dict[int, set[int]]:
     """Per incident, the parties that held it when it escalated."""
     found: dict[int, set[int]] = defaultdict(set)
-    rows = IncidentEvent.objects.filter(
-        incident_id__in=[i.pk for i in incidents], kind=IncidentEventKind.ESCALATED
-    ).values_list("incident_id", "party_id")
+    rows = (
+        IncidentEvent.objects.for_org(org)
+        .filter(incident_id__in=[i.pk for i in incidents], kind=IncidentEventKind.ESCALATED)
+        .values_list("incident_id", "party_id")
+    )
     for incident_id, party_id in rows:
         if party_id is not None:
             found[incident_id].add(party_id)

@@ -465,22 +465,29 @@ def activity_remove(*, actor: Membership, activity: RaciActivity) -> None:
         _raci_changed(actor, initiative, "activity removed")
 
 
+def _reorder(rows: list[Any], pk: int, offset: int) -> bool:
+    """Move the row ``pk`` one place up (-1) or down (+1) among ``rows`` (in their order) and save
+    the positions that changed; False when it is already at that end."""
+    index = next(i for i, row in enumerate(rows) if row.pk == pk)
+    target = index + (1 if offset > 0 else -1)
+    if not 0 <= target < len(rows):
+        return False
+    rows[index], rows[target] = rows[target], rows[index]
+    for position, row in enumerate(rows):
+        if row.position != position:
+            row.position = position
+            row.save(update_fields=["position"])
+    return True
+
+
 def activity_move(*, actor: Membership, activity: RaciActivity, offset: int) -> None:
     """Move an activity up (-1) or down (+1) in its matrix."""
     siblings = list(
         RaciActivity.objects.for_org(activity.organization).filter(initiative_id=activity.initiative_id)
     )
-    index = next(i for i, row in enumerate(siblings) if row.pk == activity.pk)
-    target = index + (1 if offset > 0 else -1)
-    if not 0 <= target < len(siblings):
-        return
-    siblings[index], siblings[target] = siblings[target], siblings[index]
     with transaction.atomic():
-        for position, row in enumerate(siblings):
-            if row.position != position:
-                row.position = position
-                row.save(update_fields=["position"])
-        _raci_changed(actor, activity.initiative, "activity moved")
+        if _reorder(siblings, activity.pk, offset):
+            _raci_changed(actor, activity.initiative, "activity moved")
 
 
 def column_add(
@@ -543,6 +550,12 @@ def cell_set(*, actor: Membership, activity: RaciActivity, column: RaciColumn, l
     return value
 
 
+def _only_own_columns(org: Organization, cells: Mapping[tuple[int, int], str], own: set[int]) -> None:
+    """A partner sets cells of their own party's column only: any other is not found to them."""
+    if any(column_id not in own for _activity, column_id in cells):
+        raise refuse("not this party's column", org=org)
+
+
 def cells_set(
     *,
     actor: Membership,
@@ -559,8 +572,7 @@ def cells_set(
     )
     columns = set(RaciColumn.objects.for_org(org).filter(initiative=initiative).values_list("pk", flat=True))
     if only_columns is not None:
-        if any(column_id not in only_columns for _a, column_id in cells):
-            raise refuse("not this party's column", org=org)  # another party's column is a 404
+        _only_own_columns(org, cells, only_columns)
         columns &= only_columns
     wanted: dict[tuple[int, int], str | None] = {}
     for (activity_id, column_id), text in cells.items():
@@ -903,11 +915,13 @@ def metric_remove(*, actor: Membership, metric: ServiceMetric) -> None:
 
 
 def _month(value: Any, field: str = "period") -> date:
-    """A month as its first day: "2026-09", "2026-09-01" or a date."""
+    """A month as its first day: "2026-09", "2026-09-01" or a date; this month at the latest."""
     if isinstance(value, str) and len(value.strip()) == 7:
         value = value.strip() + "-01"
-    day = cast(date, check_date(value, field=field, within="past", required=True))
-    return day.replace(day=1)
+    month = cast(date, check_date(value, field=field, within="any", required=True)).replace(day=1)
+    if month > timezone.localdate().replace(day=1):
+        raise ValidationFailed(_("Measure a month that has begun."), field=field)
+    return month
 
 
 def _measured(service: Service, metric: ServiceMetric | None, value: Any) -> Decimal:
@@ -975,7 +989,8 @@ MAX_IMPORT_ROWS = 2000
 
 def measurements_import(*, actor: Membership, service: Service, rows: Sequence[Mapping[str, Any]]) -> int:
     """Record many measurements at once (a spreadsheet's rows: ``month``, ``measure`` — empty or
-    "availability" for availability — ``value`` and ``note``). Every row is checked first; one bad
+    "availability" for availability — ``value`` and ``note``, and ``row``, the row's number in its
+    file when it has one). Every row is checked first; one bad
     row saves nothing and its refusal names the row. Returns how many rows were recorded."""
     if len(rows) > MAX_IMPORT_ROWS:
         raise ValidationFailed(
@@ -987,7 +1002,8 @@ def measurements_import(*, actor: Membership, service: Service, rows: Sequence[M
     }
     availability = {"", "availability", _("availability").casefold(), "beschikbaarheid"}
     checked: list[tuple[ServiceMetric | None, date, Decimal, str]] = []
-    for number, row in enumerate(rows, start=2):  # row 1 holds the headers
+    for position, row in enumerate(rows, start=2):  # row 1 holds the headers
+        number = row.get("row") or position  # a spreadsheet's own row number, when it gives one
         try:
             name = str(row.get("measure") or "").strip().casefold()
             if name in availability:
@@ -1098,24 +1114,16 @@ def escalation_level_remove(*, actor: Membership, level: EscalationLevel) -> Non
 def escalation_level_move(*, actor: Membership, level: EscalationLevel, offset: int) -> None:
     """Move a level earlier (-1) or later (+1) in its path."""
     siblings = list(EscalationLevel.objects.for_org(level.organization).filter(path_id=level.path_id))
-    index = next(i for i, row in enumerate(siblings) if row.pk == level.pk)
-    target = index + (1 if offset > 0 else -1)
-    if not 0 <= target < len(siblings):
-        return
-    siblings[index], siblings[target] = siblings[target], siblings[index]
     with transaction.atomic():
-        for position, row in enumerate(siblings):
-            if row.position != position:
-                row.position = position
-                row.save(update_fields=["position"])
-        owner = level.path.service or level.path.initiative
-        _audit(
-            actor,
-            "governance.escalation_changed",
-            target=owner,
-            summary=str(owner),
-            data={"change": "level moved"},
-        )
+        if _reorder(siblings, level.pk, offset):
+            owner = level.path.service or level.path.initiative
+            _audit(
+                actor,
+                "governance.escalation_changed",
+                target=owner,
+                summary=str(owner),
+                data={"change": "level moved"},
+            )
 
 
 # --- Incidents --------------------------------------------------------------------------------
@@ -1363,6 +1371,7 @@ def incident_hand_over(
     with transaction.atomic():
         _locked(incident)
         _require_status(incident, IncidentStatus.OPEN, IncidentStatus.ACKNOWLEDGED, IncidentStatus.PAUSED)
+        _check_hand_over_to(actor, incident, party)
         if party.pk == incident.party_id:
             raise ValidationFailed(
                 _("The incident is already with %(party)s.") % {"party": party.name}, field="party"
@@ -1375,6 +1384,23 @@ def incident_hand_over(
         event = _event(incident, IncidentEventKind.HANDED_OVER, at, actor, party=party, note=words)
         _incident_changed(actor, incident, "governance.incident_handed_over", event)
     return incident
+
+
+def _check_hand_over_to(actor: Membership, incident: Incident, party: Party) -> None:
+    """A partner hands an incident to an internal team or back to a party that held it, never to a
+    party they do not work with (whose name they might not even know)."""
+    from tandem.governance.access import is_partner
+
+    if not is_partner(actor) or not party.external:
+        return
+    if (
+        not IncidentSegment.objects.for_org(incident.organization)
+        .filter(incident=incident, party=party)
+        .exists()
+    ):
+        raise ValidationFailed(
+            _("Hand the incident to an internal team, or back to a party that held it."), field="party"
+        )
 
 
 def incident_pause(
@@ -1505,18 +1531,19 @@ def incident_review_write(
     return review
 
 
-def incidents_escalate_due(*, now: datetime | None = None) -> list[Incident]:
+def incidents_escalate_due(*, now: datetime | None = None, org: Organization | None = None) -> list[Incident]:
+    """Escalate every incident whose current level did not respond in time to its next level, and
+    notify that level; the periodic task calls this (for every organisation; ``org`` limits it to
+    one). One step per incident per run: the next level's time starts when it is called. An
+    incident at its last level stays there."""
     from tandem.governance.selectors import incident_levels
 
-    """Escalate every incident whose current level did not respond in time to its next level, and
-    notify that level; the periodic task calls this. One step per incident per run: the next
-    level's time starts when it is called. An incident at its last level stays there."""
     at = _now(now)
     escalated = []
+    # The worker acts for every organisation.
+    incidents = Incident.objects.unscoped() if org is None else Incident.objects.for_org(org)
     due_ids = list(
-        Incident.objects.unscoped()  # the worker acts for every organisation
-        .filter(status=IncidentStatus.OPEN, escalation_due_at__lte=at)
-        .values_list("pk", flat=True)
+        incidents.filter(status=IncidentStatus.OPEN, escalation_due_at__lte=at).values_list("pk", flat=True)
     )
     for pk in due_ids:
         with transaction.atomic():

@@ -6,22 +6,41 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Min
 from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
 from tandem.core.language import language_for
 from tandem.core.mail import send_templated
-from tandem.governance.models import IncidentEvent, IncidentEventKind, PartyContact
+from tandem.governance.models import Incident, IncidentEvent, IncidentEventKind, IncidentStatus, PartyContact
 
 
 @task()
-def escalate_incidents() -> int:
+def escalate_incidents(*, plan: bool = False) -> int:
     """Escalate every incident whose current level did not respond in time. Services queue this
-    for the moment a level's time is up; running it early or twice changes nothing."""
+    for the moment a level's time is up (each escalation queues the next); running it early or
+    twice changes nothing. With ``plan`` (when the worker starts) it also queues a run for the
+    next moment a level's time is up, so no deadline is missed whose run was lost or never
+    queued (the demo's backdated history, a queue that was emptied)."""
     from tandem.governance import services  # services queue this task
 
-    return len(services.incidents_escalate_due(now=timezone.now()))
+    now = timezone.now()
+    escalated = len(services.incidents_escalate_due(now=now))
+    if plan:
+        upcoming = (
+            Incident.objects.unscoped()  # the worker acts for every organisation
+            .filter(status=IncidentStatus.OPEN, escalation_due_at__gt=now)
+            .aggregate(first=Min("escalation_due_at"))["first"]
+        )
+        if upcoming is not None:
+            escalate_incidents.using(run_after=upcoming).enqueue(plan=True)
+    return escalated
+
+
+def worker_started() -> None:
+    """When ``tandem worker`` starts: look at the incidents at once, and plan the next look."""
+    escalate_incidents.enqueue(plan=True)
 
 
 def _recipients(event: IncidentEvent) -> list[tuple[str, Any]]:
@@ -35,6 +54,8 @@ def _recipients(event: IncidentEvent) -> list[tuple[str, Any]]:
             return []
         called = levels[event.level]
         if called.membership is not None:
+            if not called.membership.is_active:  # left the organisation since the path was set
+                return []
             return [(called.membership.user.email, called.membership.user)]
         party_id = called.party_id
     else:

@@ -1,7 +1,9 @@
 from typing import Any
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandParser
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -19,6 +21,10 @@ class Command(TandemCommand):
         parser.add_argument("--interval", type=float, default=1.0, help=_("Seconds between polls when idle."))
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # What the apps do when the worker starts (governance plans its next look at incidents).
+        for config in apps.get_app_configs():
+            if path := getattr(config, "tandem_worker_start", ""):
+                import_string(path)()
         call_command(
             "db_worker",
             queue_name="*",
