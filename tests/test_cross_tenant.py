@@ -9,9 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tandem.config.api import INVALID_FIELDS
 from tandem.core import services
-from tests.conftest import Objects, Personas, seed_objects
+from tests.conftest import PROBE, Objects, Personas, probe, seed_objects
 from tests.url_walk import all_routes
 
 # Routes with no organisation in them: account pages, the person's own profile and tokens,
@@ -40,43 +39,6 @@ NON_TENANT = {
 ACCOUNT_PREFIXES = ("account_", "mfa_")
 # Path parameters that name no object (a file format): nothing to take from the other tenant.
 NOT_OBJECTS = ("fmt",)
-# A body every write endpoint accepts, so the access gate (not input validation) decides.
-PROBE = {
-    "email": "probe@example.org",
-    "role": "member",
-    "side": "it",
-    "name": "probe",
-    "title": "probe",
-    "period_start": "2026-01-01",
-    "period_end": "2026-03-31",
-    "metric": "probe",
-    "baseline": 0,
-    "target": 1,
-    "value": 1,
-    "confidence": 5,
-    "to": "proposed",
-    "key_result_id": 1,
-    "note": "probe",
-    "reason": "probe",
-    "why": "probe",
-    "measures": [{"name": "probe"}],
-    "gate": "advisory",
-    "deadline": "2099-01-01",
-    "questions": [{"kind": "likert", "text": "probe"}],
-    "template_id": 1,
-    "opens_on": "2099-01-01",
-    "closes_on": "2099-01-02",
-    "threshold": 5,
-    "kind": "integrator",
-    "starts_on": "2026-01-01",
-    "contribution": "probe",
-    "activities": ["probe"],
-    "cells": [],
-    "time_zone": "Europe/Amsterdam",
-    "weekdays": [0],
-    "day_start": "09:00",
-    "day_end": "17:00",
-}
 SECRETS = [
     "Globex Secretcorp",
     "owner@globex.test",
@@ -111,24 +73,8 @@ def _assert_no_secrets(body: str, url: str) -> None:
 
 
 def _probe(client: Client, method: str, url: str) -> Any:
-    """``method`` on ``url`` with the probe body. The probe's fields are not every body's: the
-    API refuses fields it does not know before it looks anything up (the same 422 for every
-    organisation), so those are left out and the request sent again."""
-    body = dict(PROBE)
-    while True:
-        response = getattr(client, method)(url, content_type="application/json", data=body)
-        _assert_no_secrets(response.content.decode(), url)
-        if response.status_code != 422 or not url.startswith("/api/"):
-            return response
-        assert response.json()["detail"] == INVALID_FIELDS, f"{url}: {response.content!r}"
-        unknown = {
-            error["field"].split(".")[0]
-            for error in response.json()["errors"]
-            if error["message"].startswith("No such field")
-        }
-        if not unknown & body.keys():
-            return response
-        body = {key: value for key, value in body.items() if key not in unknown}
+    response = probe(client, method, url, PROBE, check=lambda r: _assert_no_secrets(r.content.decode(), url))
+    return response
 
 
 def test_every_route_hides_the_other_organisation(personas: Personas, other_tenant: Objects) -> None:

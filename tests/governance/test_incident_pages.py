@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -286,7 +286,7 @@ def test_an_empty_list_says_how_to_start(client_for: Clients, parties: Parties) 
 # --- The scorecard -------------------------------------------------------------------------------
 
 
-def _rate(party_id: int, quarter: object, *scores: int) -> None:
+def _rate(party_id: int, quarter: date, *scores: int) -> None:
     from tandem.governance.models import Party
 
     party = Party.objects.unscoped().get(pk=party_id)

@@ -98,7 +98,7 @@ def quarter(personas: Personas, parties: Parties, matrix: Matrix, objective: Obj
     )
     assert [i.pk for i in services.incidents_escalate_due(now=at("2026-11-02T11:00"))] == [i1.pk]
     services.incident_hand_over(
-        actor=partner, incident=i1, party=other, note="Network", now=at("2026-11-02T12:00")
+        actor=it_lead, incident=i1, party=other, note="Network", now=at("2026-11-02T12:00")
     )
     services.incident_acknowledge(actor=it_lead, incident=i1, now=at("2026-11-02T12:30"))
     services.incident_hand_over(

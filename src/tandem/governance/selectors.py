@@ -505,10 +505,11 @@ def escalation_path(
 # --- Incidents --------------------------------------------------------------------------------
 
 
-def incident_list(incidents: QuerySet[Incident], *, status: str = "open") -> QuerySet[Incident]:
-    """Incidents (already limited to what the reader may see), open ones first by default."""
+def incident_list(incidents: QuerySet[Incident], *, status: str = "unresolved") -> QuerySet[Incident]:
+    """Incidents (already limited to what the reader may see), latest raised first: those not
+    resolved (``unresolved``, the default), ``all``, or those in one status."""
     rows = incidents.select_related("party", "service", "initiative")
-    if status == "open":
+    if status == "unresolved":
         rows = rows.exclude(status=IncidentStatus.RESOLVED)
     elif status in IncidentStatus.values:
         rows = rows.filter(status=status)

@@ -120,12 +120,8 @@ def _filtered(request: OrgRequest, filters: dict[str, Any]) -> QuerySet[Incident
         .order_by("-at", "-pk")
         .values("at")[:1]
     )
-    waiting = filters["status"] == "waiting"
-    rows = selectors.incident_list(
-        access.incidents_for(request.membership), status="all" if waiting else filters["status"]
-    )
-    if waiting:
-        rows = rows.filter(status=IncidentStatus.OPEN)
+    status = {"waiting": IncidentStatus.OPEN, "open": "unresolved"}.get(filters["status"], filters["status"])
+    rows = selectors.incident_list(access.incidents_for(request.membership), status=status)
     rows = rows.annotate(held_since=Subquery(since))
     for key, field in (("severity", "priority"), ("party", "party_id"), ("service", "service_id")):
         if key in filters:
