@@ -41,7 +41,7 @@ def test_owner_signs_in_and_sees_the_members_of_both_sides(
     expect(nav_link).to_have_attribute("aria-current", "page")
 
     members = page.get_by_role("table", name="Members of the organisation")
-    expect(members.get_by_role("row")).to_have_count(1 + 9)  # the header and the nine demo people
+    expect(members.get_by_role("row")).to_have_count(1 + 10)  # the header and the ten demo people
     for name, side in [
         ("Olivia Brandt", "Business"),
         ("Ahmed Haddad", "IT"),
@@ -52,7 +52,7 @@ def test_owner_signs_in_and_sees_the_members_of_both_sides(
         row = members.get_by_role("row").filter(has_text=name)
         expect(row).to_have_count(1)
         expect(row.locator(".badge")).to_have_text(side)
-    expect(members.locator(".badge.side-business")).to_have_count(5)
+    expect(members.locator(".badge.side-business")).to_have_count(6)
     expect(members.locator(".badge.side-it")).to_have_count(3)
     expect(members.locator(".badge.side-partner")).to_have_count(1)
 

@@ -222,8 +222,9 @@ def test_the_help_of_the_options_is_in_the_terminal_language(terminal: Terminal)
 
 
 def test_the_worker_works_in_the_installation_language_on_a_dutch_terminal(
-    terminal: Terminal, monkeypatch: pytest.MonkeyPatch
+    terminal: Terminal, monkeypatch: pytest.MonkeyPatch, db: None
 ) -> None:
+    """(The database: when it starts, the worker looks for incidents to escalate.)"""
     seen: list[str | None] = []
     monkeypatch.setattr(
         "tandem.core.management.commands.worker.call_command",

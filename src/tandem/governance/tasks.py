@@ -39,8 +39,11 @@ def escalate_incidents(*, plan: bool = False) -> int:
 
 
 def worker_started() -> None:
-    """When ``tandem worker`` starts: look at the incidents at once, and plan the next look."""
-    escalate_incidents.enqueue(plan=True)
+    """When ``tandem worker`` starts: look at the incidents at once and plan the next look, when
+    any incident waits for a response (nothing is queued otherwise)."""
+    waiting = Incident.objects.unscoped().filter(status=IncidentStatus.OPEN, escalation_due_at__isnull=False)
+    if waiting.exists():
+        escalate_incidents.enqueue(plan=True)
 
 
 def _recipients(event: IncidentEvent) -> list[tuple[str, Any]]:
