@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import delivery_data
 import governance
 import portfolio
 
@@ -39,6 +40,11 @@ class Scenario:
     prepare: Callable[[BenchEnvironment], None] | None = None
     # Extra request headers, known once prepared (e.g. a bearer token that `prepare` created).
     headers: Callable[[BenchEnvironment], tuple[tuple[str, str], ...]] | None = None
+    # A page kept whole that takes seconds to compute: one client requests it alone until every
+    # server process answers it from its page cache, before the warm-up (otherwise the warm-up's
+    # clients all compute it at once and the measurement starts behind them). Its computed cost is
+    # in the query report.
+    prime: bool = False
 
 
 SCENARIOS: list[Scenario] = [
@@ -143,6 +149,37 @@ SCENARIOS: list[Scenario] = [
         signed_in=True,
         prepare=governance.prepare,
     ),
+    Scenario(
+        "delivery_dashboard",
+        delivery_data.DEMO_DASHBOARD,
+        "delivery dashboard (demo): figures, alerts, breakdowns and trend of the demo organisation, signed in",
+        signed_in=True,
+        prepare=delivery_data.prepare_demo,
+    ),
+    Scenario(
+        "delivery_initiative",
+        delivery_data.DEMO_INITIATIVE,
+        "initiative delivery tab (demo): “Live shipment tracking for customers”, the demo initiative with "
+        "the most deliverables, signed in",
+        signed_in=True,
+        prepare=delivery_data.prepare_demo,
+    ),
+    Scenario(
+        "delivery_changes",
+        delivery_data.DEMO_CHANGES,
+        "change requests (demo): the list, first page, signed in",
+        signed_in=True,
+        prepare=delivery_data.prepare_demo,
+    ),
+    Scenario(
+        "delivery_2k",
+        delivery_data.LARGE_DASHBOARD,
+        "delivery dashboard of 2,000 generated initiatives: ~10,000 deliverables with their re-plans, "
+        "offers, change requests and end-user feedback, signed in",
+        signed_in=True,
+        prepare=delivery_data.prepare,
+        prime=True,
+    ),
 ]
 
 # Run once after the scenarios are prepared (before the server starts); each returns lines
@@ -150,13 +187,14 @@ SCENARIOS: list[Scenario] = [
 REPORTS: list[Callable[[BenchEnvironment, list[Scenario]], list[str]]] = [
     portfolio.query_report,
     governance.query_report,
+    delivery_data.query_report,
 ]
 
 
 def filled(env: BenchEnvironment, path: str) -> str:
-    """``path`` with the generated rows it names (``{initiative}``, ``{gov_initiative}``...) filled
-    in; known once the scenarios are prepared."""
-    return path.format(**portfolio.ids(env), **governance.ids(env))
+    """``path`` with the generated rows it names (``{initiative}``, ``{gov_initiative}``,
+    ``{delivery_initiative}``...) filled in; known once the scenarios are prepared."""
+    return path.format(**portfolio.ids(env), **governance.ids(env), **delivery_data.ids(env))
 
 
 def scenario_by_key(key: str) -> Scenario:

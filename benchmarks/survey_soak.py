@@ -1,4 +1,5 @@
-"""The survey soak: a crowd answering a survey at once through the public response API.
+"""The intake soak: a crowd answering a survey at once through the public response API, then a
+crowd of end users rating one initiative at once through its public feedback link.
 
 `make bench` runs it after the page benchmark (``run.py``). For each database, a temporary SQLite
 file and PostgreSQL when one is at hand (``--database-url``, ``BENCH_DATABASE_URL``, or
@@ -14,17 +15,27 @@ fresh link, one link per request, for ``--duration`` seconds after a short warm-
 Then, against the same server, the same respondents POST the same body to ``/bench/insert`` for
 as long: a bare Django view that inserts one row (the intake's floor, ``TANDEM_BENCH_FLOOR``).
 
-It prints submissions/s, p50 and p99 latency, the bare insert's rate beside them and the ratio, the non-2xx answers by status, the accepted (2xx)
-submissions, the responses stored in the database afterwards and whether the two are equal, and the CPU each
-request cost the server and the load generator, for the intake and for the bare insert. The
-exit status is 0 when every submission was accepted and stored once, 1 on a MISMATCH between
-accepted and stored (or used links), a non-2xx answer or too few links, 2 when it could not run.
+Then the end-user feedback door, against the same server: before it started, an initiative of the
+same organisation got a feedback link (``tandem.delivery.services.feedback_link_open``, its token
+from ``delivery.selectors.link_token``), and the feedback rate limits were raised as well (one link,
+one address). ``--clients`` end users each POST a valid JSON rating (``{"rating": 4, "comment":
+..., "name": ""}``) to that one link's ``/api/v1/feedback/{token}`` in a closed loop for
+``--duration`` seconds after the same warm-up; afterwards the feedback rows stored for the link are
+counted.
+
+It prints, per door, submissions/s, p50 and p99 latency, the non-2xx answers by status, the
+accepted (2xx) submissions, the rows stored in the database afterwards and whether the two are
+equal (for the survey also the bare insert's rate beside it and the ratio), and the CPU each
+request cost the server and the load generator. The exit status is 0 when every submission was
+accepted and stored once, 1 on a MISMATCH between accepted and stored (or, for the survey, used
+links), a non-2xx answer or too few links, 2 when it could not run.
 
     .venv/bin/python benchmarks/survey_soak.py [--clients 64] [--duration 60] [--warmup 2] [--links N]
         [--workers 2] [--threads 4] [--database-url postgres://USER@HOST:5432/DB] [--no-postgres]
 
-The ``prepare`` and ``count`` sub-commands run inside an installation (the benchmark calls them
-with the installation's environment); they are not meant to be run by hand.
+The ``prepare`` and ``count`` sub-commands (the survey), ``prepare-feedback`` and
+``count-feedback`` (the feedback link) run inside an installation (the benchmark calls them with the
+installation's environment); they are not meant to be run by hand.
 """
 
 from __future__ import annotations
@@ -48,16 +59,68 @@ from server import OWNER_EMAIL, BenchEnvironment, BenchError, Server, _redacted
 SCRIPT = Path(__file__).resolve()
 SOAK_SLUG = "survey-soak"
 RESPONSE_PATH = "/api/v1/responses/{token}"
+FEEDBACK_PATH = "/api/v1/feedback/{token}"
 BARE_INSERT = "/bench/insert"
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432/test"
 # All load comes from one address: the per-address limit (600 a minute by default) would turn most
-# of it into 429s, and the per-link limit never matters for one request per link.
-RATE_LIMITS = {"TANDEM_SURVEY_RATE_PER_ADDRESS": "100000000", "TANDEM_SURVEY_RATE_PER_LINK": "100000000"}
+# of it into 429s, and the per-link limit never matters for one request per link. The feedback door
+# is loaded through one link from one address: both its limits (120 and 30 a minute) are raised.
+RATE_LIMITS = {
+    "TANDEM_SURVEY_RATE_PER_ADDRESS": "100000000",
+    "TANDEM_SURVEY_RATE_PER_LINK": "100000000",
+    "TANDEM_FEEDBACK_RATE_PER_ADDRESS": "100000000",
+    "TANDEM_FEEDBACK_RATE_PER_LINK": "100000000",
+}
 # Links made per second of load and client, on top of a floor: a fast machine answers each client in
 # a few milliseconds, and a run that runs out of links says so (and fails).
 LINKS_FLOOR = 20_000
 LINKS_PER_CLIENT_SECOND = 20
 TEXT_ANSWER = "Involve IT before the solution is chosen, and agree one list of priorities."
+FEEDBACK_BODY = {
+    "rating": 4,
+    "comment": "The tracking page tells my customers where their parcel is; the export is hard to find.",
+    "name": "",
+}
+
+
+def _accepted(*runs: LoadResult | None) -> int:
+    """2xx answers over the runs given (the warm-up's and the measured run's both store rows)."""
+    return sum(
+        count
+        for run in runs
+        if run is not None
+        for status, count in run.statuses.items()
+        if 200 <= status < 300
+    )
+
+
+@dataclass(frozen=True)
+class FeedbackSoak:
+    """The feedback door's run: the measured load, the warm-up's statuses and the rows stored."""
+
+    link: int
+    load: LoadResult
+    warmup: LoadResult | None
+    stored: int
+    server_cpu_seconds: float | None
+
+    @property
+    def accepted(self) -> int:
+        return _accepted(self.load, self.warmup)
+
+    @property
+    def consistent(self) -> bool:
+        return self.stored == self.accepted
+
+    @property
+    def failed(self) -> bool:
+        """A MISMATCH, a non-2xx answer (warm-up included) or a request that got no answer."""
+        warmup_failed = self.warmup is not None and (self.warmup.non_2xx or sum(self.warmup.errors.values()))
+        return (
+            not self.consistent
+            or bool(self.load.non_2xx or sum(self.load.errors.values()))
+            or bool(warmup_failed)
+        )
 
 
 @dataclass(frozen=True)
@@ -75,12 +138,12 @@ class SoakResult:
     server_log: str
     bare_insert: LoadResult | None = None
     bare_server_cpu_seconds: float | None = None
+    feedback: FeedbackSoak | None = None
 
     @property
     def accepted(self) -> int:
         """2xx answers over the warm-up and the measured run (both store responses)."""
-        runs = [self.load, *([self.warmup] if self.warmup else [])]
-        return sum(count for run in runs for status, count in run.statuses.items() if 200 <= status < 300)
+        return _accepted(self.load, self.warmup)
 
     @property
     def consistent(self) -> bool:
@@ -172,6 +235,35 @@ def count(*, campaign_id: int) -> dict[str, int]:
     }
 
 
+def prepare_feedback() -> dict[str, Any]:
+    """An initiative in the soak's organisation (made by ``prepare``, or here) with its end-user
+    feedback link open; its id and the link's ``/api/v1/feedback/{token}`` path."""
+    from tandem.core.models import Membership, Organization, User
+    from tandem.core.services import organization_create
+    from tandem.delivery import selectors, services
+    from tandem.strategy import services as strategy_services
+
+    owner = User.objects.get(email=OWNER_EMAIL)
+    org = Organization.objects.filter(slug=SOAK_SLUG).first() or organization_create(
+        name="Survey soak", slug=SOAK_SLUG, owner=owner
+    )
+    actor = Membership.objects.for_org(org).get(user=owner)
+    initiative = strategy_services.initiative_create(
+        actor=actor,
+        title="Live shipment tracking for customers",
+        summary="Recipients see where their parcel is; the soak's end users rate it.",
+    )
+    link = services.feedback_link_open(actor=actor, initiative=initiative)
+    return {"link": link.pk, "path": FEEDBACK_PATH.format(token=selectors.link_token(link))}
+
+
+def count_feedback(*, link_id: int) -> dict[str, int]:
+    """The feedback rows a link holds."""
+    from tandem.delivery.models import Feedback
+
+    return {"stored": Feedback.objects.unscoped().filter(link_id=link_id).count()}
+
+
 def _inside(env: BenchEnvironment, *args: str) -> dict[str, Any]:
     """Run a sub-command of this script in the installation; its last output line is JSON."""
     completed = subprocess.run(
@@ -240,6 +332,21 @@ def _bare_plan(port: int, body: bytes, args: argparse.Namespace) -> LoadPlan:
     )
 
 
+def _feedback_plan(port: int, path: str, args: argparse.Namespace, duration: float) -> LoadPlan:
+    return LoadPlan(
+        port=port,
+        request=RequestSpec(
+            "POST",
+            path,
+            (("User-Agent", "tandem-bench"), ("Content-Type", "application/json")),
+            json.dumps(FEEDBACK_BODY).encode(),
+        ),
+        clients=args.clients,
+        processes=args.client_processes or min(cpu_cores(), args.clients),
+        duration=duration,
+    )
+
+
 def _spent(before: float | None, after: float | None) -> float | None:
     return after - before if before is not None and after is not None else None
 
@@ -253,6 +360,7 @@ def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
         started = time.perf_counter()
         prepared = _inside(environment, "prepare", "--links", str(links), "--out", str(out))
         prepare_seconds = time.perf_counter() - started
+        feedback_link = _inside(environment, "prepare-feedback")
         # Enough links for the warm-up at a generous rate; the rest are for the measured run.
         warmup_share = min(prepared["links"] // 10, math.ceil(args.clients * args.warmup * 50))
         warmup_paths, measured_paths = _split(out / "paths.txt", warmup_share)
@@ -271,8 +379,19 @@ def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
             bare_before = server.cpu_seconds()
             bare = run_load(_bare_plan(server.port, body, args))
             bare_after = server.cpu_seconds()
+            feedback_warmup: LoadSample | None = None
+            if args.warmup > 0:
+                _progress(f"the feedback door: {args.warmup:g} s warm-up")
+                feedback_warmup = run_load(
+                    _feedback_plan(server.port, feedback_link["path"], args, args.warmup)
+                )
+            _progress(f"{args.clients} end users rating one initiative for {args.duration:g} s...")
+            feedback_before = server.cpu_seconds()
+            feedback = run_load(_feedback_plan(server.port, feedback_link["path"], args, args.duration))
+            feedback_after = server.cpu_seconds()
             log = server.log_tail()
         counted = _inside(environment, "count", "--campaign", str(prepared["campaign"]))
+        stored_feedback = _inside(environment, "count-feedback", "--link", str(feedback_link["link"]))
         return SoakResult(
             database=environment.database_description(),
             links=prepared["links"],
@@ -286,6 +405,13 @@ def soak(database_url: str | None, args: argparse.Namespace) -> SoakResult:
             server_log=log,
             bare_insert=summarize([bare]),
             bare_server_cpu_seconds=_spent(bare_before, bare_after),
+            feedback=FeedbackSoak(
+                link=feedback_link["link"],
+                load=summarize([feedback]),
+                warmup=summarize([feedback_warmup]) if feedback_warmup is not None else None,
+                stored=stored_feedback["stored"],
+                server_cpu_seconds=_spent(feedback_before, feedback_after),
+            ),
         )
 
 
@@ -414,6 +540,93 @@ def report(results: list[SoakResult], args: argparse.Namespace) -> list[str]:
     return lines
 
 
+def _table(rows: list[tuple[str, ...]]) -> list[str]:
+    """Rows of cells as aligned lines: the first column to the left, the others to the right."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for index, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(cells))
+        if index == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return lines
+
+
+def _not_2xx(*runs: LoadResult | None) -> str:
+    """The non-2xx answers by status and the failed requests, over the runs given; "none"."""
+    statuses: dict[int, int] = {}
+    errors: dict[str, int] = {}
+    for run in runs:
+        if run is None:
+            continue
+        for status, n in run.statuses.items():
+            if not 200 <= status < 300:
+                statuses[status] = statuses.get(status, 0) + n
+        for error, n in run.errors.items():
+            errors[error] = errors.get(error, 0) + n
+    problems = [f"{s} x{n}" for s, n in sorted(statuses.items())] + [f"{k} x{n}" for k, n in errors.items()]
+    return ", ".join(problems) or "none"
+
+
+def feedback_report(results: list[SoakResult]) -> list[str]:
+    """The feedback door's table and notes (after the survey's)."""
+    runs = [(r, r.feedback) for r in results if r.feedback is not None]
+    if not runs:
+        return []
+    rows: list[tuple[str, ...]] = [
+        (
+            "database",
+            "submissions",
+            "subm/s",
+            "p50 ms",
+            "p99 ms",
+            "non-2xx",
+            "errors",
+            "accepted",
+            "stored",
+            "stored = accepted",
+            "server CPU",
+        )
+    ]
+    for r, f in runs:
+        load = f.load
+        rows.append(
+            (
+                r.database.split(" (")[0].split(" at ")[0],
+                f"{load.requests:,}",
+                _rate(load.requests_per_second),
+                f"{load.p50_ms:.1f}",
+                f"{load.p99_ms:.1f}",
+                f"{load.non_2xx:,}",
+                f"{sum(load.errors.values()):,}",
+                f"{f.accepted:,}",
+                f"{f.stored:,}",
+                "MATCH" if f.consistent else "MISMATCH",
+                f"{100 * f.server_cpu_seconds / load.window:.0f}%"
+                if f.server_cpu_seconds is not None and load.window
+                else "-",
+            )
+        )
+    lines = _table(rows)
+    lines.append("")
+    for r, f in runs:
+        lines.append(f"  {r.database}: one feedback link (id {f.link}), {f.stored:,} feedback rows stored")
+        lines.append(
+            f"    CPU per request: submission {_per_request(f.server_cpu_seconds, f.load)} server, "
+            f"{_per_request(f.load.generator_cpu_seconds, f.load)} clients"
+        )
+        lines.append(f"    non-2xx by status: {_not_2xx(f.load)}; in the warm-up: {_not_2xx(f.warmup)}")
+        if not f.consistent:
+            lines.append(
+                f"    !!! MISMATCH: {f.accepted:,} ratings accepted (2xx), {f.stored:,} stored: every "
+                "accepted rating must be stored exactly once"
+            )
+        if any(status >= 500 for run in (f.load, f.warmup) if run is not None for status in run.statuses):
+            lines.append("    server log (last lines):")
+            lines.extend(f"      {line}" for line in r.server_log.splitlines())
+    return lines
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     sub = parser.add_subparsers(dest="action")
@@ -422,7 +635,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     inner.add_argument("--out", type=Path, required=True)
     counter = sub.add_parser("count", help="(inside an installation) responses stored and links used")
     counter.add_argument("--campaign", type=int, required=True)
-    parser.add_argument("--clients", type=int, default=64, help="concurrent respondents (default 64)")
+    sub.add_parser("prepare-feedback", help="(inside an installation) an initiative and its feedback link")
+    feedback_counter = sub.add_parser(
+        "count-feedback", help="(inside an installation) feedback rows stored for a link"
+    )
+    feedback_counter.add_argument("--link", type=int, required=True)
+    parser.add_argument(
+        "--clients", type=int, default=64, help="concurrent respondents, then end users (default 64)"
+    )
     parser.add_argument("--duration", type=float, default=60.0, help="seconds measured (default 60)")
     parser.add_argument("--warmup", type=float, default=2.0, help="unmeasured seconds first (default 2)")
     parser.add_argument(
@@ -467,6 +687,10 @@ def _inner(args: argparse.Namespace) -> int:
     django.setup()
     if args.action == "prepare":
         print(json.dumps(prepare(links=args.links, out=args.out)))
+    elif args.action == "prepare-feedback":
+        print(json.dumps(prepare_feedback()))
+    elif args.action == "count-feedback":
+        print(json.dumps(count_feedback(link_id=args.link)))
     else:
         print(json.dumps(count(campaign_id=args.campaign)))
     return 0
@@ -493,8 +717,8 @@ def main(argv: list[str] | None = None) -> int:
     print_header("Tandem survey soak", cores=cores, load_before=load_before)
     print(
         f"server    tandem serve: gunicorn gthread, {args.workers} workers x {args.threads} threads, "
-        f"production settings over plain HTTP on {HOST}; survey rate limits raised "
-        f"(TANDEM_SURVEY_RATE_PER_ADDRESS, TANDEM_SURVEY_RATE_PER_LINK): all load comes from one address"
+        f"production settings over plain HTTP on {HOST}; survey and feedback rate limits raised "
+        f"({', '.join(RATE_LIMITS)}): all load comes from one address"
     )
     processes = args.client_processes or min(cores, args.clients)
     print(
@@ -509,12 +733,24 @@ def main(argv: list[str] | None = None) -> int:
     print()
     for line in report(results, args):
         print(line)
+    feedback = feedback_report(results)
+    if feedback:
+        print()
+        print(
+            f"End-user feedback door: {args.clients} concurrent end users, closed loop, keep-alive, "
+            f"{args.duration:g} s measured after {args.warmup:g} s warm-up, each POSTing a valid rating to "
+            f"one feedback link's {FEEDBACK_PATH}; accepted and stored count the warm-up too"
+        )
+        print()
+        for line in feedback:
+            print(line)
     if skipped:
         print()
         print(skipped)
     failed = any(not r.consistent or r.load.non_2xx or sum(r.load.errors.values()) for r in results) or any(
         r.warmup is not None and r.warmup.non_2xx for r in results
     )
+    failed = failed or any(r.feedback is not None and r.feedback.failed for r in results)
     return 1 if failed else 0
 
 

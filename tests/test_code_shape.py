@@ -13,7 +13,11 @@ LONGEST, MEDIAN = 30, 12
 
 
 def view_modules() -> list[Path]:
-    return sorted(p for p in SOURCE.rglob("*.py") if p.name == "views.py" or p.parent.name == "views")
+    return sorted(
+        p
+        for p in SOURCE.rglob("*.py")
+        if p.name == "views.py" or p.name.startswith("views_") or p.parent.name == "views"
+    )
 
 
 def view_lengths() -> dict[str, int]:

@@ -35,6 +35,10 @@ NON_TENANT = {
     "surveys:respond",
     "api:survey_response_form",
     "api:survey_response_submit",
+    # An end-user feedback link: the same, for people without an account; tests/delivery.
+    "delivery:feedback_public",
+    "api:delivery_feedback_form",
+    "api:delivery_feedback_submit",
 }
 ACCOUNT_PREFIXES = ("account_", "mfa_")
 # Path parameters that name no object (a file format): nothing to take from the other tenant.
@@ -58,6 +62,10 @@ SECRETS = [
     "Globex hosting",
     "Globex batch on time",
     "Globex outage",
+    "Globex rocket",
+    "Globex bigger rocket",
+    "Globex wants more",
+    "Globex feedback comment",
 ]
 
 

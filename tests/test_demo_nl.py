@@ -16,6 +16,9 @@ from tandem.core import demo as core_demo
 from tandem.core import demo_nl as core_nl
 from tandem.core.demo import demo_language, demo_seed
 from tandem.core.models import Department
+from tandem.delivery import demo as delivery_demo
+from tandem.delivery import demo_nl as delivery_nl
+from tandem.delivery.models import Deliverable
 from tandem.governance import demo as governance_demo
 from tandem.governance import demo_nl as governance_nl
 from tandem.governance.models import Contribution, Incident, Service
@@ -74,6 +77,9 @@ def test_the_dutch_demo_tells_the_same_story_in_dutch(db: None) -> None:
     assert set(Incident.objects.for_org(org).values_list("title", flat=True)) == {
         text.title for text in governance_nl.INCIDENTS.values()
     }
+    assert set(Deliverable.objects.for_org(org).values_list("title", flat=True)) == {
+        spec.title for spec in delivery_nl.DELIVERABLES
+    }
 
 
 def test_the_demo_language_comes_from_the_option_then_the_environment(
@@ -117,6 +123,7 @@ def _numbers(value: object) -> object:
             ("ROSTER_GROUPS", "THEMES", "STRATEGY_ANSWERS", "CLOSED", "STRATEGY_OPEN"),
         ),
         (core_demo, core_nl, ("PEOPLE", "DEPARTMENTS")),
+        (delivery_demo, delivery_nl, ("DELIVERABLES", "CHANGES")),
         (
             governance_demo,
             governance_nl,

@@ -122,6 +122,10 @@ def _ids(personas: Personas, round_: WhyCheck) -> dict[str, list[Any]]:
         "measurement_id": [1],
         "escalation_level_id": [1],
         "incident_id": [1],
+        "deliverable_id": [1],
+        "change_id": [1],
+        "feedback_link_id": [1],
+        "feedback_token": ["no-such-link"],
     }
 
 

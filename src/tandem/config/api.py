@@ -208,6 +208,8 @@ def on_too_large(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
 
 def _register_routers() -> None:
     from tandem.core.api import router as core_router
+    from tandem.delivery.api import public_router as feedback_door
+    from tandem.delivery.api import router as delivery_router
     from tandem.governance.api import router as governance_router
     from tandem.strategy.api import router as strategy_router
     from tandem.surveys.api import public_router as survey_door
@@ -215,11 +217,13 @@ def _register_routers() -> None:
     from tandem.whycheck.api import router as whycheck_router
 
     api.add_router("", survey_door)  # matched first: see surveys.api.public_router
+    api.add_router("", feedback_door)  # likewise: see delivery.api.public_router
     api.add_router("", core_router)
     api.add_router("", strategy_router)
     api.add_router("", whycheck_router)
     api.add_router("", surveys_router)
     api.add_router("", governance_router)
+    api.add_router("", delivery_router)
 
 
 _register_routers()

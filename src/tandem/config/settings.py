@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "tandem.whycheck",
     "tandem.surveys",
     "tandem.governance",
+    "tandem.delivery",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +313,12 @@ SITE_URL = env_str("TANDEM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # minute from one link and from one address, counted in each server process.
 SURVEY_RATE_PER_LINK = env_int("TANDEM_SURVEY_RATE_PER_LINK", 10, minimum=1)
 SURVEY_RATE_PER_ADDRESS = env_int("TANDEM_SURVEY_RATE_PER_ADDRESS", 600, minimum=1)
+
+# --- Delivery ------------------------------------------------------------------------------------------
+# The public end-user feedback door (its page and its API) accepts at most this many submissions per
+# minute from one link and from one address, counted in each server process.
+FEEDBACK_RATE_PER_LINK = env_int("TANDEM_FEEDBACK_RATE_PER_LINK", 120, minimum=1)
+FEEDBACK_RATE_PER_ADDRESS = env_int("TANDEM_FEEDBACK_RATE_PER_ADDRESS", 30, minimum=1)
 
 SILENCED_SYSTEM_CHECKS = _SILENCED_HSTS + _SILENCED_MAIL
 # Flash messages live in the session: no extra cookie.

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("tandem.whycheck.urls")),
     path("", include("tandem.surveys.urls")),
     path("", include("tandem.governance.urls")),
+    path("", include("tandem.delivery.urls")),
 ]
 
 if settings.BENCH_FLOOR:

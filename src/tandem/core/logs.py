@@ -20,6 +20,8 @@ _SECRET_AFTER = (
     "s",
     "invite",
     "api/v1/responses",
+    "feedback",
+    "api/v1/feedback",
     "accounts/confirm-email",
     "accounts/password/reset/key",
 )

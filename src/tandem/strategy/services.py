@@ -492,7 +492,9 @@ def initiative_update(
     """Change the given fields of an initiative (``None`` clears one; ``departments`` replaces
     them); never its stage: see ``initiative_transition``. When the co-leads change, every app's
     ``tandem_co_leads_changed`` hook (an AppConfig attribute naming a function) is called in the
-    same transaction as ``hook(actor=, initiative=, previous=(business id, IT id))``."""
+    same transaction as ``hook(actor=, initiative=, previous=(business id, IT id))``; when any
+    field changes, every ``tandem_initiative_changed`` hook as ``hook(actor=, initiative=,
+    changes={field: [old, new]})``."""
     fields = _given(locals(), skip=("actor", "initiative", "departments"))
     previous = (initiative.business_co_lead_id, initiative.it_co_lead_id)
     changes = _initiative_apply(initiative, fields)
@@ -505,6 +507,8 @@ def initiative_update(
         if names is not None:
             changes["departments"] = [None, names]
         if changes:
+            for hook in app_hooks("tandem_initiative_changed"):  # delivery keeps plan moves
+                hook(actor=actor, initiative=initiative, changes=changes)
             _audit(
                 actor,
                 "initiative.updated",
@@ -622,7 +626,9 @@ def initiative_transition(
     a reason; closing records whether the outcome was achieved. Each move is on the timeline and
     in the audit log; ``cause`` (a ``TransitionCause``) names what moved it when a person did not,
     and such a mover writes ``reason`` as catalogue words with ``reason_params`` for their values
-    (``Transition.reason_text`` reads it in each reader's language).
+    (``Transition.reason_text`` reads it in each reader's language). Every app's
+    ``tandem_initiative_transitioned`` hook is called in the same transaction as
+    ``hook(actor=, initiative=, from_stage=, to=)``.
     """
     reason = _text(reason, "reason", max_length=2000)
     if to not in Stage.values:
@@ -665,6 +671,8 @@ def initiative_transition(
             cause=cause,
             actor=actor.user,
         )
+        for hook in app_hooks("tandem_initiative_transitioned"):  # delivery takes its baseline
+            hook(actor=actor, initiative=initiative, from_stage=from_stage, to=to)
         _audit(
             actor,
             "initiative.transition",

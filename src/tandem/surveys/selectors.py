@@ -3,8 +3,6 @@ results and trends, and the organisation home's panel. Nothing here writes."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
@@ -14,10 +12,10 @@ from django.db import connection
 from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from tandem.core.errors import NotFound
+from tandem.core.links import link_secret, secret_digest
 from tandem.core.models import Department, Membership, Organization, Role
 from tandem.surveys import freetext, results
 from tandem.surveys.labels import shipped
@@ -52,13 +50,12 @@ def settings_for(org: Organization) -> SurveySettings:
 
 def link_token(link: SurveyLink) -> str:
     """The secret of a personal link: an HMAC of the link's nonce under the secret key (never stored)."""
-    digest = salted_hmac(TOKEN_SALT, link.nonce, algorithm="sha256").digest()
-    return base64.urlsafe_b64encode(digest[:24]).decode("ascii")
+    return link_secret(TOKEN_SALT, link.nonce)
 
 
 def token_hash(token: str) -> str:
     """The digest under which a token finds its link."""
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    return secret_digest(token)
 
 
 @lru_cache(maxsize=512)
