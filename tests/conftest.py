@@ -6,14 +6,21 @@ must never see or touch anything of Acme's.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
+from pytest_django import DjangoDbBlocker
 
 from tandem.core.models import Department, Membership, Organization, Role, Side
 from tandem.strategy import services as strategy_services
@@ -82,15 +89,114 @@ SIGNED_IN = MEMBERS | {"outsider"}
 INTERNAL = MEMBERS - {"partner"}  # partners see only what their party is assigned to
 
 
-@pytest.fixture(autouse=True)
-def _fresh_figures() -> None:
-    """Each test starts with no cached figures: a rolled-back test database reuses organisation
-    ids, data versions and template ids, which a real database never does."""
+# --- The PostgreSQL pass: only the tests whose database is the test database ---------------------------
+
+ON_POSTGRES = os.environ.get("TANDEM_TEST_ON_POSTGRES") == "1"
+# The fixtures through which a test reaches the test database (``item.fixturenames`` holds every
+# fixture a test needs, directly or through others: ``personas`` brings ``db``).
+DATABASE_FIXTURES = frozenset(
+    {
+        "db",
+        "transactional_db",
+        "django_db_reset_sequences",
+        "django_db_serialized_rollback",
+        "django_db_setup",
+        "live_server",
+    }
+)
+LEFT_OUT_OF_POSTGRES = "tandem_left_out_of_postgres"
+_left_out = pytest.StashKey[int]()
+
+
+def uses_the_test_database(item: pytest.Item) -> bool:
+    """Whether ``item`` can reach the test database: without the ``django_db`` marker or one of
+    these fixtures pytest-django refuses it any query, so it runs the same on every database."""
+    if item.get_closest_marker("django_db") is not None:
+        return True
+    return not DATABASE_FIXTURES.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On the PostgreSQL pass (``make test``'s second run) leave out the tests that never touch the
+    test database, and those marked ``own_database``: they test nothing PostgreSQL could change,
+    and the SQLite pass has run them already."""
+    if not ON_POSTGRES:
+        return
+    keep: list[pytest.Item] = []
+    leave: list[pytest.Item] = []
+    for item in items:
+        if item.get_closest_marker("own_database") is None and uses_the_test_database(item):
+            keep.append(item)
+        else:
+            leave.append(item)
+    if leave:
+        config.hook.pytest_deselected(items=leave)
+        items[:] = keep
+    config.stash[_left_out] = len(leave)
+    workeroutput = getattr(config, "workeroutput", None)  # a pytest-xdist worker reports to the controller
+    if workeroutput is not None:
+        workeroutput[LEFT_OUT_OF_POSTGRES] = len(leave)
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: object) -> None:
+    """The controller of a pytest-xdist run learns the count from its workers (they all collect alike)."""
+    left_out = getattr(node, "workeroutput", {}).get(LEFT_OUT_OF_POSTGRES)
+    if left_out is not None:
+        node.config.stash[_left_out] = left_out
+
+
+def pytest_terminal_summary(
+    terminalreporter: pytest.TerminalReporter, exitstatus: int, config: pytest.Config
+) -> None:
+    left_out = config.stash.get(_left_out, None)
+    if ON_POSTGRES and left_out is not None:
+        terminalreporter.write_line(
+            f"PostgreSQL pass: {left_out} tests left out (they use no database, or only one of their "
+            "own: marker own_database); the SQLite pass ran them."
+        )
+
+
+# --- Made once per test run, for every process of it ---------------------------------------------------
+
+
+def shared_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This run's temporary folder, which every pytest-xdist worker of the run sees."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def built_once(tmp_path_factory: pytest.TempPathFactory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder ``name`` of this run, made by ``build`` (into an empty folder) the first time any
+    process asks for it: for work that takes many seconds and gives the same result in every
+    pytest-xdist worker. The first worker to ask builds it while the others wait, then all read it."""
+    root = shared_folder(tmp_path_factory)
+    folder = root / name
+    with open(root / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not folder.is_dir():
+            partial = root / f"{name}.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            partial.mkdir()
+            build(partial)
+            partial.rename(folder)
+    return folder
+
+
+def clear_figures() -> None:
+    """Forget every cached figure: a rolled-back test database reuses organisation ids, data
+    versions and template ids, which a real database never does."""
     from tandem.core import cache
     from tandem.surveys import selectors
 
     cache.clear()
     selectors.questions_answered_through.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_figures() -> None:
+    """Each test starts with no cached figures (see ``clear_figures``)."""
+    clear_figures()
 
 
 @pytest.fixture(autouse=True)
@@ -106,6 +212,65 @@ def _default_language(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(variable, raising=False)
     monkeypatch.setenv("LANG", "C.UTF-8")
     translation.deactivate()
+
+
+# --- The demo organisation, seeded once for a module ---------------------------------------------------
+
+
+@dataclass
+class SeededDemo:
+    org: Organization
+    seconds: float  # how long ``demo_seed`` took
+    timed: bool = False  # whether a test has checked ``seconds`` already
+
+    def seconds_once(self) -> float:
+        """``seconds`` for the first test that asks, then 0: a bound on the seeding time fails one
+        test per slow seeding, as when each test seeded the demo itself, not every test sharing it."""
+        seconds, self.timed = (0.0 if self.timed else self.seconds), True
+        return seconds
+
+
+@pytest.fixture(scope="module")
+def demo_module(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[SeededDemo]:
+    """The English demo, seeded once for the module that asks for it (seeding takes seconds) inside
+    a transaction rolled back after the module's last test. Each test asks for ``db`` too: its own
+    transaction is then a savepoint in this one, so what it writes is gone before the next test.
+
+    A transactional test (``transaction=True``, ``transactional_db``, ``live_server``) cannot run
+    inside that transaction: keep it in another module (``_no_transactional_test_in_a_transaction``
+    stops it otherwise)."""
+    from tandem.core.demo import demo_seed
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        clear_figures()  # as a test seeding the demo itself would start
+        started = time.perf_counter()
+        org, created = demo_seed(password="x" * 16)
+        seconds = time.perf_counter() - started
+        assert created
+        yield SeededDemo(org, seconds)
+        transaction.set_rollback(True)
+    clear_figures()
+
+
+def is_transactional(item: pytest.Item) -> bool:
+    """Whether ``item`` runs outside a transaction (commits for real, and flushes the database after)."""
+    marker = item.get_closest_marker("django_db")
+    if marker is not None and (
+        marker.args[:1] == (True,) or marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")
+    ):
+        return True
+    return not {"transactional_db", "live_server"}.isdisjoint(getattr(item, "fixturenames", ()))
+
+
+@pytest.fixture(autouse=True)
+def _no_transactional_test_in_a_transaction(request: pytest.FixtureRequest) -> None:
+    """A transactional test run while a module-scoped fixture (``demo_module``) holds a transaction
+    open would commit nothing and flush that fixture's data: fail it instead."""
+    if connection.in_atomic_block and is_transactional(request.node):
+        pytest.fail(
+            "A transactional test cannot run inside the transaction of a module-scoped database "
+            "fixture (demo_module): move it to a module of its own."
+        )
 
 
 @pytest.fixture
@@ -198,6 +363,10 @@ PROBE = {
     "lessons": "probe",
     "score": 3,
     "letter": "R",
+    "committed_date": "2026-06-01",
+    "to_date": "2026-06-01",
+    "decision": "rejected",  # a decision on an offer and on a change request alike
+    "rating": 3,
 }
 
 
@@ -230,6 +399,8 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     """One object of every kind a URL can point at, in ``owner``'s organisation, each named after
     ``label`` so a test can look for it in a page ("<label> moonshot", "<label> pulse", ...)."""
     from tandem.core import services  # after the database fixture
+    from tandem.delivery import selectors as delivery_selectors
+    from tandem.delivery import services as delivery
     from tandem.governance import services as governance
     from tandem.strategy import services as strategy
     from tandem.surveys import services as surveys
@@ -315,6 +486,20 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     incident = governance.incident_raise(
         actor=owner, title=f"{label} outage", priority="p1", service=service, initiative=initiative
     )
+    deliverable = delivery.deliverable_create(
+        actor=owner,
+        initiative=initiative,
+        title=f"{label} rocket",
+        committed_date=today + timedelta(days=30),
+        owner_party=party,
+        criteria=[f"{label} rocket flies"],
+    )
+    change = delivery.change_request_create(
+        actor=owner, initiative=initiative, title=f"{label} bigger rocket", reason=f"{label} wants more"
+    )
+    feedback_link = delivery.feedback_link_open(actor=owner, initiative=initiative, deliverable=deliverable)
+    feedback_token = delivery_selectors.link_token(feedback_link)
+    delivery.feedback_submit(token=feedback_token, rating=2, comment=f"{label} feedback comment")
     return {
         "org_slug": lambda: org.slug,
         "slug": lambda: org.slug,
@@ -348,6 +533,10 @@ def seed_objects(owner: Membership, label: str) -> Objects:
         "measurement_id": lambda: measurement.pk,
         "escalation_level_id": lambda: escalation.pk,
         "incident_id": lambda: incident.pk,
+        "deliverable_id": lambda: deliverable.pk,
+        "change_id": lambda: change.pk,
+        "feedback_link_id": lambda: feedback_link.pk,
+        "feedback_token": lambda: feedback_token,
     }
 
 

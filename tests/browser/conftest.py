@@ -8,14 +8,19 @@ from __future__ import annotations
 import os
 import re
 import shutil
-from collections.abc import Iterator
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from playwright import sync_api
 from playwright.sync_api import Page, expect
 
-from tandem.core.demo import OWNER_EMAIL
+from tandem.core.demo import DEMO_SLUG, OWNER_EMAIL, demo_seed
+from tandem.core.models import Organization
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -127,3 +132,47 @@ def page(context: sync_api.BrowserContext, console_problems: list[str]) -> sync_
 def artifacts() -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+# --- The demo organisation, seeded once per language and copied back for every test ------------------
+
+SeedDemo = Callable[..., Organization]
+
+
+@pytest.fixture(scope="session")
+def demo_snapshots() -> dict[str, Path]:
+    """Copies of the SQLite test database just after ``demo_seed``, one per demo language."""
+    return {}
+
+
+@pytest.fixture
+def seeded_demo(
+    transactional_db: None, demo_snapshots: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> SeedDemo:
+    """``seeded_demo(language="en")``: the demo organisation, as ``demo_seed`` makes it (every demo
+    person's password is ``PASSWORD``), committed for the live server to serve.
+
+    Seeding takes seconds and the live server's tests flush the database after each test, so the
+    first test in a process seeds and copies the whole SQLite database aside (the backup API); the
+    later ones copy it back, byte for byte the database that first test saw. On PostgreSQL every
+    test seeds."""
+
+    def seed(language: str = "en") -> Organization:
+        snapshot = demo_snapshots.get(language)
+        if connection.vendor != "sqlite" or snapshot is None:
+            org, created = demo_seed(password=PASSWORD, language=language)
+            assert created
+            if connection.vendor == "sqlite":
+                connection.ensure_connection()
+                snapshot = tmp_path_factory.mktemp("demo-snapshot") / f"demo-{language}.sqlite3"
+                with closing(sqlite3.connect(snapshot)) as copy:
+                    connection.connection.backup(copy)
+                demo_snapshots[language] = snapshot
+            return org
+        connection.ensure_connection()
+        with closing(sqlite3.connect(snapshot)) as copy:
+            copy.backup(connection.connection)
+        ContentType.objects.clear_cache()  # the copy's content types may have other ids
+        return Organization.objects.get(slug=DEMO_SLUG)
+
+    return seed

@@ -12,12 +12,12 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tandem.core.demo import OWNER_EMAIL, demo_seed
+from tandem.core.demo import OWNER_EMAIL
 from tandem.core.models import Organization
 from tandem.strategy.models import Initiative, KeyResult, Stage
 from tandem.surveys.models import Campaign
 from tandem.whycheck.models import WhyCheck
-from tests.browser.conftest import DESKTOP, PASSWORD, TIMEOUT_MS
+from tests.browser.conftest import DESKTOP, PASSWORD, TIMEOUT_MS, SeedDemo
 
 pytestmark = pytest.mark.browser
 
@@ -61,10 +61,8 @@ def english_interface() -> set[str]:
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> Organization:
-    org, created = demo_seed(password=PASSWORD, language="nl")
-    assert created
-    return org
+def demo(seeded_demo: SeedDemo) -> Organization:
+    return seeded_demo("nl")
 
 
 @pytest.fixture

@@ -12,22 +12,19 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tandem.core.demo import demo_seed
 from tandem.core.models import Organization
 from tandem.governance import demo as governance_demo
 from tandem.governance.models import RaciActivity, Service
 from tandem.strategy import demo as strategy_demo
 from tandem.strategy.models import Initiative
-from tests.browser.conftest import DESKTOP, PASSWORD, TIMEOUT_MS, sign_in
+from tests.browser.conftest import DESKTOP, TIMEOUT_MS, SeedDemo, sign_in
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> Organization:
-    org, created = demo_seed(password=PASSWORD)
-    assert created
-    return org
+def demo(seeded_demo: SeedDemo) -> Organization:
+    return seeded_demo()
 
 
 def test_an_owner_fixes_an_invalid_matrix_with_the_keyboard(

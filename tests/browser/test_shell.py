@@ -9,10 +9,10 @@ import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tandem.core.demo import OWNER_EMAIL, demo_seed
+from tandem.core.demo import OWNER_EMAIL
 from tandem.core.models import Organization
 from tandem.whycheck.models import WhyCheck
-from tests.browser.conftest import PASSWORD, PHONE, sign_in
+from tests.browser.conftest import PASSWORD, PHONE, SeedDemo, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -26,10 +26,8 @@ BAR_ITEMS = ".topbar .brand, .topbar nav a, .topbar summary"
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> Organization:
-    org, created = demo_seed(password=PASSWORD)
-    assert created
-    return org
+def demo(seeded_demo: SeedDemo) -> Organization:
+    return seeded_demo()
 
 
 def tops(page: Page, selector: str) -> list[float]:
@@ -45,7 +43,7 @@ def test_the_top_bar_is_one_line_on_a_desktop(
 ) -> None:
     sign_in(page, live_server.url)
     page.goto(live_server.url + "/o/demo/portfolio/")  # the owner sees every navigation link
-    expect(page.get_by_role("navigation", name="Organisation").get_by_role("link")).to_have_count(10)
+    expect(page.get_by_role("navigation", name="Organisation").get_by_role("link")).to_have_count(11)
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     item_tops = tops(page, BAR_ITEMS)
     assert max(item_tops) - min(item_tops) <= 4, f"the top bar wraps at {viewport['width']}px: {item_tops}"

@@ -9,9 +9,8 @@ import pytest
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tandem.core.demo import demo_seed
 from tandem.core.models import Invitation, Organization
-from tests.browser.conftest import ORG_NAME, PASSWORD, PHONE, open_nav, sign_in
+from tests.browser.conftest import ORG_NAME, PHONE, SeedDemo, open_nav, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -19,10 +18,8 @@ MEMBERS_PATH = re.compile(r"/o/demo/members/$")
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> Organization:
-    org, created = demo_seed(password=PASSWORD)
-    assert created
-    return org
+def demo(seeded_demo: SeedDemo) -> Organization:
+    return seeded_demo()
 
 
 def test_owner_signs_in_and_sees_the_members_of_both_sides(

@@ -16,10 +16,9 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tandem.core.demo import demo_seed
 from tandem.core.models import Organization
 from tandem.strategy.gate import BASE_GATE_CODES, GATE_MESSAGES, SIGNALS
-from tests.browser.conftest import ORG_NAME, PASSWORD, PHONE, open_nav, sign_in
+from tests.browser.conftest import ORG_NAME, PHONE, SeedDemo, open_nav, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -42,10 +41,8 @@ CSP_LISTENER = (
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> Organization:
-    org, created = demo_seed(password=PASSWORD)
-    assert created
-    return org
+def demo(seeded_demo: SeedDemo) -> Organization:
+    return seeded_demo()
 
 
 def current_quarter_label() -> str:

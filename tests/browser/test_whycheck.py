@@ -17,12 +17,11 @@ from django.core.management import call_command
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
-from tandem.core.demo import demo_seed
 from tandem.core.models import Membership, Organization
 from tandem.strategy.models import Initiative, Stage
 from tandem.whycheck import services
 from tandem.whycheck.models import RoundStatus, WhyCheck
-from tests.browser.conftest import DESKTOP, PASSWORD, TIMEOUT_MS, sign_in
+from tests.browser.conftest import DESKTOP, TIMEOUT_MS, SeedDemo, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -47,10 +46,8 @@ CSP_LISTENER = (
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> Organization:
-    org, created = demo_seed(password=PASSWORD)
-    assert created
-    return org
+def demo(seeded_demo: SeedDemo) -> Organization:
+    return seeded_demo()
 
 
 @pytest.fixture

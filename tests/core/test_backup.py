@@ -30,6 +30,7 @@ from psycopg import sql
 
 from tandem.core.backup import PGDUMP_MAGIC, SQLITE_MAGIC, backup_file_kind, database_backup, tables_with_rows
 from tandem.core.models import User
+from tests.core.conftest import copy_installation
 from tests.factories import UserFactory
 
 DEMO_PASSWORD = "backup-test-demo-password"
@@ -115,12 +116,10 @@ def assert_holds_the_demo(fingerprint: Fingerprint) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with a migrated SQLite database holding the demo organisation."""
-    data_dir = tmp_path_factory.mktemp("original")
-    tandem(data_dir, "upgrade", "--verbosity", "0")
-    tandem(data_dir, "demo")
-    return data_dir
+def demo_dir(tmp_path_factory: pytest.TempPathFactory, demo_installation: Path) -> Path:
+    """A data directory with a migrated SQLite database holding the demo organisation (a copy of the
+    one `tandem upgrade` and `tandem demo` made for ``demo_installation``)."""
+    return copy_installation(demo_installation, tmp_path_factory.mktemp("original")) / "var"
 
 
 @pytest.fixture(scope="module")
@@ -141,6 +140,7 @@ def restored_dir(demo_backup: Path, tmp_path_factory: pytest.TempPathFactory) ->
     return data_dir
 
 
+@pytest.mark.own_database
 @pytest.mark.slow
 def test_restored_sqlite_backup_matches_the_original_in_every_table(
     demo_dir: Path, restored_dir: Path
@@ -151,6 +151,7 @@ def test_restored_sqlite_backup_matches_the_original_in_every_table(
     assert restored == original
 
 
+@pytest.mark.own_database
 @pytest.mark.slow
 def test_restore_cli_refuses_a_database_that_holds_rows(demo_backup: Path, restored_dir: Path) -> None:
     before = sqlite_fingerprint(restored_dir / "tandem.sqlite3")
@@ -194,6 +195,7 @@ def assert_consistent_snapshot(path: Path, untouched: Fingerprint) -> int:
     return int(debit[-1][0]) if debit else -1
 
 
+@pytest.mark.own_database
 @pytest.mark.slow
 def test_backup_taken_while_rows_are_written_is_a_consistent_snapshot(demo_dir: Path, tmp_path: Path) -> None:
     live_dir = tmp_path / "live"
@@ -258,6 +260,7 @@ def scratch_postgres_urls() -> Iterator[tuple[str, str]]:
                 admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
+@pytest.mark.own_database
 @pytest.mark.slow
 @pytest.mark.skipif(
     not POSTGRES_URL.startswith(("postgres://", "postgresql://")),

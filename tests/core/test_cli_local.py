@@ -14,7 +14,10 @@ from django.test import override_settings
 
 from tandem import cli
 from tandem.core.demo import local_marker_write
-from tests.core.conftest import bare_env, run_tandem
+from tests.core.conftest import bare_env, copy_installation, run_tandem
+
+# Each test starts `tandem` in a folder of its own, as a new shell would: never the test database.
+pytestmark = pytest.mark.own_database
 
 ROOT = Path(__file__).resolve().parents[2]
 PAIRS = ROOT / "tests" / "data" / "whycheck_pairs.jsonl"
@@ -44,14 +47,10 @@ def write_marker(folder: Path, text: str = "TANDEM_DEMO=true\n", mode: int = 0o6
 
 
 @pytest.fixture(scope="module")
-def demo_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A folder set up as `make run` does: `tandem upgrade` and `tandem demo` in demo mode."""
-    folder = tmp_path_factory.mktemp("checkout")
-    make_env = {"TANDEM_DEMO": "true", "TANDEM_DATA_DIR": str(folder / "var")}
-    for args in (("upgrade", "--verbosity", "0"), ("demo",)):
-        done = tandem(*args, cwd=folder, **make_env)
-        assert done.returncode == 0, done.stdout + done.stderr
-    return folder
+def demo_folder(tmp_path_factory: pytest.TempPathFactory, demo_installation: Path) -> Path:
+    """A folder set up as `make run` does: `tandem upgrade` and `tandem demo` in demo mode (a copy of
+    ``demo_installation``, which ran them)."""
+    return copy_installation(demo_installation, tmp_path_factory.mktemp("checkout"))
 
 
 @pytest.mark.slow

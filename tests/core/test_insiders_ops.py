@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
 import stat
 import subprocess
 from pathlib import Path
@@ -55,6 +56,7 @@ def mode(path: Path) -> int:
 # --- L1: production does not write e-mail links to the log unless told to ---------------------------
 
 
+@pytest.mark.own_database
 def test_production_refuses_to_start_when_nobody_chose_an_email_backend(tmp_path: Path) -> None:
     done = tandem("check", env_vars=production(tmp_path / "data"), cwd=tmp_path)
     assert done.returncode != 0
@@ -64,6 +66,7 @@ def test_production_refuses_to_start_when_nobody_chose_an_email_backend(tmp_path
     assert "TANDEM_EMAIL_BACKEND=console" in done.stderr
 
 
+@pytest.mark.own_database
 @pytest.mark.parametrize("backend", ["console", "file"])
 def test_production_starts_with_an_explicit_console_or_file_backend_and_the_deploy_check_warns(
     tmp_path: Path, backend: str
@@ -76,6 +79,7 @@ def test_production_starts_with_an_explicit_console_or_file_backend_and_the_depl
     assert strict.returncode != 0
 
 
+@pytest.mark.own_database
 def test_production_with_smtp_passes_the_deploy_check_without_a_mail_warning(tmp_path: Path) -> None:
     env_vars = production(
         tmp_path / "data", TANDEM_EMAIL_BACKEND="smtp", TANDEM_EMAIL_HOST="mail.example.com"
@@ -84,6 +88,7 @@ def test_production_with_smtp_passes_the_deploy_check_without_a_mail_warning(tmp
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.own_database
 @pytest.mark.parametrize("mode_variable", ["TANDEM_DEMO", "TANDEM_DEBUG"])
 def test_the_demo_and_debug_modes_still_write_email_to_the_console_by_default(
     tmp_path: Path, mode_variable: str
@@ -210,6 +215,7 @@ def sqlite_modes(output: str) -> dict[str, str]:
     return dict(line.split()[1:3] for line in output.splitlines() if line.startswith("MODE "))
 
 
+@pytest.mark.own_database
 @pytest.mark.slow
 def test_a_fresh_installation_keeps_its_data_dir_and_database_files_private(tmp_path: Path) -> None:
     data_dir = tmp_path / "data"
@@ -224,6 +230,7 @@ def test_a_fresh_installation_keeps_its_data_dir_and_database_files_private(tmp_
     assert sqlite_modes(opened.stdout) == {"db": "0o600", "-wal": "0o600", "-shm": "0o600"}
 
 
+@pytest.mark.own_database
 @pytest.mark.slow
 def test_a_data_dir_the_operator_made_keeps_its_mode_but_the_database_files_are_tightened(
     tmp_path: Path,
@@ -239,14 +246,16 @@ def test_a_data_dir_the_operator_made_keeps_its_mode_but_the_database_files_are_
     assert mode(data_dir / "tandem.sqlite3") == 0o600
 
 
+@pytest.mark.own_database
 @pytest.mark.slow
 def test_a_world_readable_database_from_an_older_version_is_tightened_on_the_next_start(
-    tmp_path: Path,
+    tmp_path: Path, migrated_installation: Path
 ) -> None:
     data_dir = tmp_path / "data"
     env_vars = production(data_dir, TANDEM_EMAIL_BACKEND="smtp")
-    assert tandem("migrate", "--verbosity", "0", env_vars=env_vars, cwd=tmp_path).returncode == 0
+    data_dir.mkdir(mode=0o700)
     database = data_dir / "tandem.sqlite3"
+    shutil.copyfile(migrated_installation / "var" / "tandem.sqlite3", database)  # a migrated database
     database.chmod(0o644)
 
     opened = tandem("shell", "--no-imports", "-c", SQLITE_MODES, env_vars=env_vars, cwd=tmp_path)

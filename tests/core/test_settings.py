@@ -4,9 +4,11 @@ modes (production, local demo, debug) start the way docs/configuration.md says t
 from __future__ import annotations
 
 import ast
+import functools
 import json
 import re
 import secrets
+import shutil
 import stat
 import string
 from pathlib import Path
@@ -47,14 +49,15 @@ def _called_name(call: ast.Call) -> str:
     return func.attr if isinstance(func, ast.Attribute) else ""
 
 
-def _env_reader_calls() -> list[tuple[Path, ast.Call]]:
+@functools.cache  # the source does not change during a test run: scanned once per process
+def _env_reader_calls() -> tuple[tuple[Path, ast.Call], ...]:
     """Every call of a ``tandem.config.env`` reader in the package, with its file."""
     calls = []
     for path in SRC.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
             if isinstance(node, ast.Call) and _called_name(node) in ENV_READERS:
                 calls.append((path, node))
-    return calls
+    return tuple(calls)
 
 
 def _literal_name(call: ast.Call) -> str | None:
@@ -63,7 +66,8 @@ def _literal_name(call: ast.Call) -> str | None:
     return None
 
 
-def variables_in_code() -> set[str]:
+@functools.cache  # as ``_env_reader_calls``
+def variables_in_code() -> frozenset[str]:
     """Every TANDEM_* name written anywhere we look, plus NAME_FILE for each secret."""
     names: set[str] = set()
     for path in _source_files():
@@ -72,7 +76,7 @@ def variables_in_code() -> set[str]:
         name = _literal_name(call)
         if name and _called_name(call) == "env_secret":
             names.add(f"{name}_FILE")
-    return names
+    return frozenset(names)
 
 
 def documented_rows() -> dict[str, list[str]]:
@@ -293,6 +297,7 @@ def production_env(data_dir: Path, **variables: str) -> dict[str, str]:
     )
 
 
+@pytest.mark.own_database
 def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path: Path) -> None:
     done = tandem("check", env_vars=clean_env(tmp_path / "data"), cwd=tmp_path)
     assert done.returncode != 0
@@ -300,6 +305,7 @@ def test_production_mode_refuses_to_start_without_a_secret_key(tmp_path: Path) -
     assert not (tmp_path / "data" / "secret_key").exists()
 
 
+@pytest.mark.own_database
 def test_production_mode_refuses_a_short_secret_key(tmp_path: Path) -> None:
     env_vars = clean_env(tmp_path / "data", TANDEM_SECRET_KEY="too-short")
     done = tandem("check", env_vars=env_vars, cwd=tmp_path)
@@ -307,6 +313,7 @@ def test_production_mode_refuses_a_short_secret_key(tmp_path: Path) -> None:
     assert "TANDEM_SECRET_KEY must be at least 50 characters" in done.stderr
 
 
+@pytest.mark.own_database
 def test_production_mode_reads_the_secret_key_from_secret_key_file(tmp_path: Path) -> None:
     key = random_secret_key()
     key_file = tmp_path / "secret_key"
@@ -321,6 +328,7 @@ def test_production_mode_reads_the_secret_key_from_secret_key_file(tmp_path: Pat
     assert shell_json(code, env_vars=env_vars, cwd=tmp_path) == {"key": key}
 
 
+@pytest.mark.own_database
 def test_production_mode_refuses_both_secret_key_and_secret_key_file(tmp_path: Path) -> None:
     key_file = tmp_path / "secret_key"
     key_file.write_text(random_secret_key(), encoding="utf-8")
@@ -330,6 +338,7 @@ def test_production_mode_refuses_both_secret_key_and_secret_key_file(tmp_path: P
     assert "TANDEM_SECRET_KEY or TANDEM_SECRET_KEY_FILE, not both" in done.stderr
 
 
+@pytest.mark.own_database
 def test_check_deploy_passes_with_debug_off_a_secret_key_allowed_hosts_and_smtp(tmp_path: Path) -> None:
     done = tandem(
         "check",
@@ -342,6 +351,7 @@ def test_check_deploy_passes_with_debug_off_a_secret_key_allowed_hosts_and_smtp(
     assert done.returncode == 0, done.stdout + done.stderr
 
 
+@pytest.mark.own_database
 @pytest.mark.parametrize("mode", ["TANDEM_DEMO", "TANDEM_DEBUG"])
 def test_the_demo_and_debug_modes_generate_a_secret_key_under_the_data_dir_and_reuse_it(
     tmp_path: Path, mode: str
@@ -358,6 +368,7 @@ def test_the_demo_and_debug_modes_generate_a_secret_key_under_the_data_dir_and_r
     assert second == first
 
 
+@pytest.mark.own_database
 def test_the_demo_serves_plain_http_on_loopback(tmp_path: Path) -> None:
     code = (
         "import json; from django.conf import settings; print('RESULT', json.dumps({"
@@ -404,8 +415,16 @@ print("RESULT", json.dumps({{
 """
 
 
+@pytest.mark.own_database
 @pytest.mark.slow
-def test_production_mode_sends_host_prefixed_secure_cookies_hsts_and_a_strict_csp(tmp_path: Path) -> None:
+def test_production_mode_sends_host_prefixed_secure_cookies_hsts_and_a_strict_csp(
+    tmp_path: Path, migrated_installation: Path
+) -> None:
+    # The database and static files of an installation already upgraded once: the upgrade in
+    # production mode then has little left to do.
+    shutil.copytree(
+        migrated_installation / "var", tmp_path / "data", ignore=shutil.ignore_patterns("secret_key")
+    )
     env_vars = production_env(tmp_path / "data")
     upgraded = tandem("upgrade", "--verbosity", "0", env_vars=env_vars, cwd=tmp_path)
     assert upgraded.returncode == 0, upgraded.stdout + upgraded.stderr

@@ -10,7 +10,6 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from tandem.core.demo import demo_seed
 from tandem.core.models import Organization
 from tandem.governance import access, scorecard, selectors
 from tandem.governance import demo as governance_demo
@@ -29,13 +28,13 @@ from tandem.governance.models import (
 )
 from tandem.strategy import demo as strategy_demo
 from tandem.strategy.models import Initiative
+from tests.conftest import SeededDemo
 
 
 @pytest.fixture
-def org(db: None) -> Organization:
-    org, created = demo_seed(password="x" * 16)
-    assert created
-    return org
+def org(demo_module: SeededDemo, db: None) -> Organization:
+    """The demo, seeded once for this module (``demo_module``); each test's writes are rolled back."""
+    return Organization.objects.get(pk=demo_module.org.pk)
 
 
 def test_the_demo_has_five_parties_of_different_kinds(org: Organization) -> None:

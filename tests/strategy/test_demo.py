@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 from datetime import timedelta
 
 import pytest
@@ -25,16 +24,15 @@ from tandem.strategy.models import (
     quarter_bounds,
 )
 from tandem.strategy.selectors import initiative_portfolio, objective_tree, portfolio_summary
+from tests.conftest import SeededDemo
 
 
 @pytest.fixture
-def demo(db: None) -> Organization:
-    started = time.perf_counter()
-    org, created = demo_seed(password="x" * 16)
-    assert created
+def demo(demo_module: SeededDemo, db: None) -> Organization:
+    """The demo, seeded once for this module (``demo_module``); each test's writes are rolled back."""
     # Generous bound (slow CI machines); it takes well under two seconds on a laptop.
-    assert time.perf_counter() - started < 30  # includes the one-time model load of the why check
-    return org
+    assert demo_module.seconds_once() < 30  # includes the one-time model load of the why check
+    return Organization.objects.get(pk=demo_module.org.pk)
 
 
 def test_the_demo_has_at_least_twelve_initiatives_in_every_stage(demo: Organization) -> None:

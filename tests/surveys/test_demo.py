@@ -18,13 +18,13 @@ from tandem.surveys import catalog, demo
 from tandem.surveys.models import Campaign, CampaignStatus, QuestionKind, SurveyLink, SurveyResponse
 from tandem.surveys.results import CampaignResults
 from tandem.surveys.selectors import campaign_results
+from tests.conftest import SeededDemo
 
 
 @pytest.fixture
-def org(db: None) -> Organization:
-    org, created = demo_seed(password="x" * 16)
-    assert created
-    return org
+def org(demo_module: SeededDemo, db: None) -> Organization:
+    """The demo, seeded once for this module (``demo_module``); each test's writes are rolled back."""
+    return Organization.objects.get(pk=demo_module.org.pk)
 
 
 def closed_campaigns(org: Organization, key: str) -> list[Campaign]:

@@ -3,29 +3,26 @@ one that paused an initiative."""
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from tandem.core.demo import demo_seed
 from tandem.core.models import Organization, Side
 from tandem.strategy.models import Initiative, Stage, Transition
 from tandem.whycheck import demo
 from tandem.whycheck.models import RoundStatus, Verdict, WhyAnswer, WhyCheck
 from tandem.whycheck.services import PAUSE_REASON
+from tests.conftest import SeededDemo
 
 
 @pytest.fixture
-def org(db: None) -> Organization:
-    started = time.perf_counter()
-    org, created = demo_seed(password="x" * 16)
-    assert created
+def org(demo_module: SeededDemo, db: None) -> Organization:
+    """The demo, seeded once for this module (``demo_module``); each test's writes are rolled back."""
     # Generous bound (slow CI machines, a cold model load included).
-    assert time.perf_counter() - started < 30
-    return org
+    assert demo_module.seconds_once() < 30
+    return Organization.objects.get(pk=demo_module.org.pk)
 
 
 def rounds(org: Organization) -> list[WhyCheck]:
@@ -177,13 +174,3 @@ def test_rounds_start_only_where_both_co_leads_are_named_and_the_initiative_is_n
         assert initiative.business_co_lead_id
         assert initiative.it_co_lead_id
         assert initiative.stage not in (Stage.CLOSED, Stage.CANCELLED)
-
-
-@pytest.mark.django_db(transaction=True)  # real commits, so the seeding's on-commit hooks run
-def test_the_demo_queues_no_e_mails_about_its_backdated_history() -> None:
-    from django_tasks_db.models import DBTaskResult
-
-    from tandem.core.demo import demo_seed
-
-    demo_seed(password="x" * 16)
-    assert not DBTaskResult.objects.filter(status="READY").exists()

@@ -34,6 +34,7 @@ from tandem.whycheck.scoring import (
     match_measures,
     normalise_unit,
 )
+from tests.conftest import built_once
 
 REPO = Path(__file__).resolve().parents[2]
 PAIRS = REPO / "tests" / "data" / "whycheck_pairs.jsonl"
@@ -564,7 +565,7 @@ def default_engine():  # type: ignore[no-untyped-def]
 
 
 class Remembering:
-    """An engine whose vectors are kept: the labelled set is embedded once per test session."""
+    """An engine whose vectors are kept: the labelled set is embedded once per test run."""
 
     def __init__(self, inner) -> None:  # type: ignore[no-untyped-def]
         self.inner, self.name, self.version = inner, inner.name, inner.version
@@ -578,10 +579,21 @@ class Remembering:
 
 
 @pytest.fixture(scope="session")
-def labelled_run(default_engine):  # type: ignore[no-untyped-def]
+def labelled_run(default_engine, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     rows = _labelled()
     pairs = [(answer_from_dict(r["business"]), answer_from_dict(r["it"])) for r in rows]
     engine = Remembering(default_engine)
+
+    def embed_all(folder: Path) -> None:
+        compare_many(pairs, embedder=engine, themes=False, batch=len(pairs))
+        texts, vectors = list(engine.memo), list(engine.memo.values())
+        np.savez(folder / "vectors.npz", texts=np.array(texts, dtype=str), vectors=np.array(vectors))
+
+    # Embedding the set takes half a minute: one process of the run does it, the others (pytest-xdist
+    # workers) read the very same vectors.
+    shared = built_once(tmp_path_factory, "labelled-vectors", embed_all)
+    with np.load(shared / "vectors.npz") as saved:
+        engine.memo.update(zip(saved["texts"].tolist(), saved["vectors"], strict=True))
     # The themes only shape the explanation (not the score), so they are left out here.
     results = compare_many(pairs, embedder=engine, themes=False, batch=len(pairs))
     return engine, pairs, [str(r["label"]) for r in rows], results
