@@ -405,7 +405,8 @@ def test_each_party_has_the_figures_of_the_deliverables_it_owns(world: World) ->
     assert f.mean_slip_days == 21
     assert f.rejections == {"incomplete": 1}
     assert (f.replans, f.unexplained_changes) == (2, 1)
-    assert [(b.code, b.value) for b in platform.breaches] == [("on_time", 0.0), ("unexplained", 1)]
+    # the unexplained-changes limit is per initiative: a party's row is not held to it
+    assert [(b.code, b.value) for b in platform.breaches] == [("on_time", 0.0)]
 
 
 def test_each_department_has_the_figures_of_the_initiatives_serving_it(world: World) -> None:
@@ -421,7 +422,8 @@ def test_each_department_has_the_figures_of_the_initiatives_serving_it(world: Wo
     assert f.schedule_variance_days == 31
     assert f.schedule_growth_pct == pytest.approx(31 / (176 + 305) * 100)  # 6.4 %
     assert f.change_requests_by_side == {"business": 1, "it": 1, "partner": 1}
-    assert [b.code for b in sales.breaches] == ["on_time", "first_time_right", "unexplained"]
+    # per initiative, not per department: the claims portal's own row carries that alert
+    assert [b.code for b in sales.breaches] == ["on_time", "first_time_right"]
 
 
 def test_the_organisation_s_thresholds_decide_the_alerts(personas: Personas, world: World) -> None:

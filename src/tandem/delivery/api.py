@@ -24,7 +24,7 @@ from ninja.pagination import paginate
 
 from tandem.core import ratelimit
 from tandem.core.access import Need, org_member
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, kept_read, member_named
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, member_named
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import Membership
 from tandem.core.schemas import ErrorOut, ValidationErrorOut
@@ -188,7 +188,8 @@ def _change_named(membership: Membership, pk: int | None) -> ChangeRequest | Non
     "end-user feedback since. A rate is 0–1 and null without facts. A member on the partner side "
     "sees only their parties' deliverables (`limited`): no initiatives, departments or plans.",
 )
-@kept_read(Need.MEMBER)
+# Not kept under the data version like other reads: end-user feedback does not bump it (one row
+# every end user would update), and the quiet deliverables depend on it.
 def delivery_dashboard(request: HttpRequest, slug: str) -> DeliveryDashboardOut:
     membership = _member(request, slug)
     party_ids = access.require_dashboard(membership)
