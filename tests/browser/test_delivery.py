@@ -98,8 +98,9 @@ def plan_row(page: Page, label: str) -> Locator:
 
 
 def open_delivery_tab(page: Page, initiative: str) -> None:
-    """From the organisation navigation to an initiative's delivery tab, through the dashboard."""
-    open_nav(page, "Delivery")
+    """From the portfolio to an initiative's delivery tab, through the delivery dashboard."""
+    open_nav(page, "Portfolio")
+    page.get_by_role("link", name="Delivery", exact=True).click()
     expect(page.get_by_role("heading", name="Delivery", level=1)).to_be_visible()
     per_initiative = page.get_by_role("region", name="Per initiative")
     per_initiative.get_by_role("link", name=initiative, exact=True).click()

@@ -43,7 +43,7 @@ def test_the_top_bar_is_one_line_on_a_desktop(
 ) -> None:
     sign_in(page, live_server.url)
     page.goto(live_server.url + "/o/demo/portfolio/")  # the owner sees every navigation link
-    expect(page.get_by_role("navigation", name="Organisation").get_by_role("link")).to_have_count(11)
+    expect(page.get_by_role("navigation", name="Organisation").get_by_role("link")).to_have_count(10)
     expect(page.get_by_role("button", name="Menu")).to_be_hidden()
     item_tops = tops(page, BAR_ITEMS)
     assert max(item_tops) - min(item_tops) <= 4, f"the top bar wraps at {viewport['width']}px: {item_tops}"

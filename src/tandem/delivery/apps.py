@@ -24,11 +24,10 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
     verbose_name = "Delivery: deliverables, acceptance, change requests and end-user feedback"
     tandem_audit_actions = "tandem.delivery.apps.AUDIT_ACTIONS"
+    # Reached from the portfolio and the parties page, not the top bar, which keeps to one line at
+    # 1024px; every initiative links to its delivery tab.
     tandem_initiative_sections: ClassVar[list[str]] = ["delivery/_initiative_link.html"]
     # Strategy's hooks (``strategy.services``): the baseline is taken on approval, and a move of a
     # committed plan is kept, explained or not.
     tandem_initiative_transitioned = "tandem.delivery.services.on_initiative_transitioned"
     tandem_initiative_changed = "tandem.delivery.services.on_initiative_changed"
-    tandem_nav: ClassVar[list[tuple[object, ...]]] = [
-        ("delivery:dashboard", _("Delivery"), "all", 35, ("delivery/", "deliverables/", "changes/")),
-    ]

@@ -504,7 +504,9 @@ def deliverable_decide(
         deliverable.save(update_fields=["status", "delivered_on"])
         _audit(
             actor,
-            "delivery.deliverable_" + ("rejected" if decision == Decision.REJECTED else "accepted"),
+            "delivery.deliverable_rejected"
+            if decision == Decision.REJECTED
+            else "delivery.deliverable_accepted",
             target=deliverable,
             summary=deliverable.title,
             data={
