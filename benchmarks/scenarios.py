@@ -172,6 +172,24 @@ SCENARIOS: list[Scenario] = [
         prepare=delivery_data.prepare_demo,
     ),
     Scenario(
+        "reviews_list",
+        "/o/demo/reviews/",
+        "weekly reviews (demo): the series, its coming review and habit score, signed in",
+        signed_in=True,
+    ),
+    Scenario(
+        "reviews_decisions",
+        "/o/demo/decisions/",
+        "decision log (demo): twelve weeks of decisions with their confirmations, first page, signed in",
+        signed_in=True,
+    ),
+    Scenario(
+        "reviews_habit",
+        "/o/demo/reviews/habit/",
+        "habit page (demo): twelve weeks per series, missed check-ins and overdue actions, signed in",
+        signed_in=True,
+    ),
+    Scenario(
         "delivery_2k",
         delivery_data.LARGE_DASHBOARD,
         "delivery dashboard of 2,000 generated initiatives: ~10,000 deliverables with their re-plans, "

@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any
 
@@ -118,14 +119,17 @@ def uses_the_test_database(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the PostgreSQL pass (``make test``'s second run) leave out the tests that never touch the
-    test database, and those marked ``own_database``: they test nothing PostgreSQL could change,
-    and the SQLite pass has run them already."""
+    test database, those marked ``own_database`` and the per-URL permission matrices (marked
+    ``permission_matrix``: a thousand requests whose answers come from the access gates, whose
+    queries the app tests run on PostgreSQL): they test nothing PostgreSQL could change, and the
+    SQLite pass has run them already."""
     if not ON_POSTGRES:
         return
     keep: list[pytest.Item] = []
     leave: list[pytest.Item] = []
     for item in items:
-        if item.get_closest_marker("own_database") is None and uses_the_test_database(item):
+        left_out = item.get_closest_marker("own_database") or item.get_closest_marker("permission_matrix")
+        if left_out is None and uses_the_test_database(item):
             keep.append(item)
         else:
             leave.append(item)
@@ -152,8 +156,9 @@ def pytest_terminal_summary(
     left_out = config.stash.get(_left_out, None)
     if ON_POSTGRES and left_out is not None:
         terminalreporter.write_line(
-            f"PostgreSQL pass: {left_out} tests left out (they use no database, or only one of their "
-            "own: marker own_database); the SQLite pass ran them."
+            f"PostgreSQL pass: {left_out} tests left out (they use no database, only one of their "
+            "own: marker own_database, or are permission matrices: marker permission_matrix); "
+            "the SQLite pass ran them."
         )
 
 
@@ -367,6 +372,12 @@ PROBE = {
     "to_date": "2026-06-01",
     "decision": "rejected",  # a decision on an offer and on a change request alike
     "rating": 3,
+    "weekday": 0,
+    "start_time": "09:00",
+    "rationale": "probe",
+    "owner_id": 1,
+    "due_on": "2099-01-01",
+    "item_ids": [1],
 }
 
 
@@ -402,6 +413,8 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     from tandem.delivery import selectors as delivery_selectors
     from tandem.delivery import services as delivery
     from tandem.governance import services as governance
+    from tandem.reviews import services as reviews
+    from tandem.reviews.ics import series_feed_secret
     from tandem.strategy import services as strategy
     from tandem.surveys import services as surveys
     from tandem.whycheck import services as whycheck
@@ -500,6 +513,24 @@ def seed_objects(owner: Membership, label: str) -> Objects:
     feedback_link = delivery.feedback_link_open(actor=owner, initiative=initiative, deliverable=deliverable)
     feedback_token = delivery_selectors.link_token(feedback_link)
     delivery.feedback_submit(token=feedback_token, rating=2, comment=f"{label} feedback comment")
+    series = reviews.series_create(
+        actor=owner,
+        name=f"{label} weekly",
+        weekday=today.weekday(),
+        start_time=time_of_day(9, 0),
+        time_zone="Europe/Amsterdam",
+        starts_on=today,
+        attendees=[business_lead, it_lead],
+    )
+    review = reviews.review_prepare(actor=owner, series=series)
+    item = reviews.item_add(actor=owner, review=review, title=f"{label} agenda point")
+    decision = reviews.decision_record(
+        actor=owner, title=f"{label} decision", rationale=f"{label} because", review=review
+    )
+    action = reviews.action_add(
+        actor=owner, title=f"{label} action", owner=it_lead, due_on=today + timedelta(days=7), review=review
+    )
+    win = reviews.win_add(actor=owner, title=f"{label} win", review=review)
     return {
         "org_slug": lambda: org.slug,
         "slug": lambda: org.slug,
@@ -537,6 +568,13 @@ def seed_objects(owner: Membership, label: str) -> Objects:
         "change_id": lambda: change.pk,
         "feedback_link_id": lambda: feedback_link.pk,
         "feedback_token": lambda: feedback_token,
+        "series_id": lambda: series.pk,
+        "review_id": lambda: review.pk,
+        "item_id": lambda: item.pk,
+        "decision_id": lambda: decision.pk,
+        "action_id": lambda: action.pk,
+        "win_id": lambda: win.pk,
+        "feed_token": lambda: series_feed_secret(series),
     }
 
 

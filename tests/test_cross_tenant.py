@@ -39,6 +39,9 @@ NON_TENANT = {
     "delivery:feedback_public",
     "api:delivery_feedback_form",
     "api:delivery_feedback_submit",
+    # A calendar feed: the secret address is the credential, and it names its series or person;
+    # unknown and renewed addresses are 404s, tested in tests/reviews.
+    "reviews:feed",
 }
 ACCOUNT_PREFIXES = ("account_", "mfa_")
 # Path parameters that name no object (a file format): nothing to take from the other tenant.
@@ -66,6 +69,12 @@ SECRETS = [
     "Globex bigger rocket",
     "Globex wants more",
     "Globex feedback comment",
+    "Globex weekly",
+    "Globex agenda point",
+    "Globex decision",
+    "Globex because",
+    "Globex action",
+    "Globex win",
 ]
 
 

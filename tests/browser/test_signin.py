@@ -145,7 +145,7 @@ def test_pages_raise_no_content_security_policy_violations(
     sign_in(page, live_server.url)
     expect(page.get_by_role("heading", level=1)).to_have_text(ORG_NAME)
     collect()
-    for label in ["Members", "Departments", "Audit log", "Settings", "Home"]:
+    for label in ["Members", "Reviews", "Audit log", "Settings", "Home"]:
         open_nav(page, label)
         expect(
             page.get_by_role("navigation", name="Organisation").get_by_role("link", name=label)

@@ -16,6 +16,8 @@ from tandem.core.models import Side
 from tests.conftest import ADMINS, INTERNAL, MEMBERS, PERSONAS, SIGNED_IN, Personas
 from tests.url_walk import all_url_names
 
+pytestmark = pytest.mark.permission_matrix
+
 
 @dataclass(frozen=True)
 class Row:
@@ -103,7 +105,7 @@ MATRIX = [
 COVERED_ELSEWHERE = {"api:member_invite", "api:member_update", "api:api-root"}
 # URLs whose app checks that its own matrices cover them: its pages, and its API endpoints (the
 # strategy API test takes every endpoint that is not core's, a why check's or a survey's).
-CHECKED_BY_THE_APPS = ("strategy:", "surveys:", "whycheck:", "governance:", "delivery:", "api:")
+CHECKED_BY_THE_APPS = ("strategy:", "surveys:", "whycheck:", "governance:", "delivery:", "reviews:", "api:")
 
 
 def expected(row: Row, persona: str) -> int:

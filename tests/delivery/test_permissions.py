@@ -27,7 +27,7 @@ from tests.conftest import ADMINS, INTERNAL, MEMBERS, PERSONAS
 from tests.delivery.conftest import LATER, SOON, TODAY, Delivery
 from tests.url_walk import all_url_names
 
-pytestmark = pytest.mark.usefixtures("fresh_rate_limits")
+pytestmark = [pytest.mark.permission_matrix, pytest.mark.usefixtures("fresh_rate_limits")]
 
 LEADS = ADMINS | {"business_lead", "it_lead"}
 PLANNERS = LEADS  # of the initiative: editors everywhere; the member persona is not involved

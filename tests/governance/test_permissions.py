@@ -25,6 +25,8 @@ from tests.conftest import ADMINS, INTERNAL, MEMBERS, PERSONAS, Personas
 from tests.governance.conftest import Matrix, Parties
 from tests.url_walk import all_url_names
 
+pytestmark = pytest.mark.permission_matrix
+
 LEADS = ADMINS | {"business_lead", "it_lead"}
 EDITORS = LEADS  # of the matrix's initiative: its co-leads are the two leads
 

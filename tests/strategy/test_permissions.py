@@ -13,6 +13,8 @@ from tandem.strategy.models import Initiative, KeyResult, Objective
 from tests.conftest import INTERNAL, PERSONAS, Personas
 from tests.url_walk import all_url_names
 
+pytestmark = pytest.mark.permission_matrix
+
 PLANNERS = {"owner", "admin", "business_lead", "it_lead"}
 CONTRIBUTORS = PLANNERS | {"member"}
 

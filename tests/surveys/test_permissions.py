@@ -24,6 +24,8 @@ from tests.conftest import ADMINS, INTERNAL, PERSONAS, Personas
 from tests.surveys.conftest import ALL_KINDS_AS_DICTS, editor_post, invite_sides, shipped_template
 from tests.url_walk import all_url_names
 
+pytestmark = pytest.mark.permission_matrix
+
 EVERYONE = set(PERSONAS)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
+from datetime import time
 from typing import Any
 
 import pytest
@@ -126,6 +127,41 @@ def _ids(personas: Personas, round_: WhyCheck) -> dict[str, list[Any]]:
         "change_id": [1],
         "feedback_link_id": [1],
         "feedback_token": ["no-such-link"],
+        **_review_ids(personas),
+    }
+
+
+def _review_ids(personas: Personas) -> dict[str, list[Any]]:
+    """A weekly review whose agenda was generated while the round is open: its items, minutes and
+    feed must not carry what either co-lead answered."""
+    from tandem.reviews import services as reviews
+    from tandem.reviews.ics import series_feed_secret
+
+    today = timezone.localdate()
+    series = reviews.series_create(
+        actor=personas.owner,
+        name="Weekly review",
+        weekday=today.weekday(),
+        start_time=time(9, 0),
+        time_zone="Europe/Amsterdam",
+        starts_on=today,
+        attendees=[personas.business_lead, personas.it_lead],
+    )
+    review = reviews.review_prepare(actor=personas.owner, series=series)
+    item = reviews.item_add(actor=personas.owner, review=review, title="Anything else")
+    decision = reviews.decision_record(actor=personas.owner, title="Go", rationale="Because", review=review)
+    action = reviews.action_add(
+        actor=personas.owner, title="Follow up", owner=personas.it_lead, due_on=today, review=review
+    )
+    win = reviews.win_add(actor=personas.owner, title="Shipped", review=review)
+    return {
+        "series_id": [series.pk],
+        "review_id": [review.pk],
+        "item_id": [item.pk],
+        "decision_id": [decision.pk],
+        "action_id": [action.pk],
+        "win_id": [win.pk],
+        "feed_token": [series_feed_secret(series)],
     }
 
 

@@ -24,6 +24,8 @@ from tests.conftest import ADMINS, INTERNAL, PERSONAS, Personas
 from tests.url_walk import all_url_names
 from tests.whycheck.conftest import BUSINESS_ANSWER, answer_post, deadline_passed, reveal, scored
 
+pytestmark = pytest.mark.permission_matrix
+
 STARTERS = ADMINS | {"business_lead", "it_lead"}
 CO_LEADS = {"business_lead", "it_lead"}
 

@@ -211,6 +211,7 @@ def _register_routers() -> None:
     from tandem.delivery.api import public_router as feedback_door
     from tandem.delivery.api import router as delivery_router
     from tandem.governance.api import router as governance_router
+    from tandem.reviews.api import router as reviews_router
     from tandem.strategy.api import router as strategy_router
     from tandem.surveys.api import public_router as survey_door
     from tandem.surveys.api import router as surveys_router
@@ -224,6 +225,7 @@ def _register_routers() -> None:
     api.add_router("", surveys_router)
     api.add_router("", governance_router)
     api.add_router("", delivery_router)
+    api.add_router("", reviews_router)
 
 
 _register_routers()

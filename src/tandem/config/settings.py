@@ -100,6 +100,7 @@ INSTALLED_APPS = [
     "tandem.surveys",
     "tandem.governance",
     "tandem.delivery",
+    "tandem.reviews",
 ]
 
 MIDDLEWARE = [

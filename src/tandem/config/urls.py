@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("tandem.surveys.urls")),
     path("", include("tandem.governance.urls")),
     path("", include("tandem.delivery.urls")),
+    path("", include("tandem.reviews.urls")),
 ]
 
 if settings.BENCH_FLOOR:

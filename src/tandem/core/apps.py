@@ -34,8 +34,9 @@ class CoreConfig(AppConfig):
     # Links in the organisation navigation: (url name, label, audience, position).
     tandem_nav: ClassVar[list[tuple[object, ...]]] = [
         ("core:org_home", _("Home"), "all", 0),
-        ("core:members", _("Members"), "internal", 80),
-        ("core:departments", _("Departments"), "internal", 85),
+        # Departments are reached from the members page, which they belong to: the top bar keeps
+        # to one line at 1024px.
+        ("core:members", _("Members"), "internal", 80, ("departments/",)),
         ("core:audit_log", _("Audit log"), "admin", 90),
         ("core:org_settings", _("Settings"), "admin", 95),
     ]

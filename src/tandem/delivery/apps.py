@@ -24,6 +24,7 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
     verbose_name = "Delivery: deliverables, acceptance, change requests and end-user feedback"
     tandem_audit_actions = "tandem.delivery.apps.AUDIT_ACTIONS"
+    tandem_agenda_source = "tandem.delivery.agenda.agenda_signals"
     # Reached from the portfolio and the parties page, not the top bar, which keeps to one line at
     # 1024px; every initiative links to its delivery tab.
     tandem_initiative_sections: ClassVar[list[str]] = ["delivery/_initiative_link.html"]

@@ -48,6 +48,7 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance: parties, RACI, services and incidents"
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.governance.apps.AUDIT_ACTIONS"
+    tandem_agenda_source = "tandem.governance.agenda.agenda_signals"
     tandem_initiative_sections: ClassVar[list[str]] = ["governance/_initiative_link.html"]
     # Called when ``tandem worker`` starts (``core.management.commands.worker``).
     tandem_worker_start = "tandem.governance.tasks.worker_started"

@@ -24,6 +24,7 @@ class StrategyConfig(AppConfig):
     name = "tandem.strategy"
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.strategy.apps.AUDIT_ACTIONS"
+    tandem_agenda_source = "tandem.strategy.agenda.agenda_signals"
     label = "strategy"
     verbose_name = "Strategy: objectives and initiatives"
     tandem_home_panel = "tandem.strategy.selectors.home_panel"

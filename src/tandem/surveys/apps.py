@@ -20,6 +20,7 @@ class SurveysConfig(AppConfig):
     name = "tandem.surveys"
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.surveys.apps.AUDIT_ACTIONS"
+    tandem_agenda_source = "tandem.surveys.agenda.agenda_signals"
     label = "surveys"
     verbose_name = "Temperature checks: anonymous surveys"
     tandem_home_panel = "tandem.surveys.selectors.home_panel"

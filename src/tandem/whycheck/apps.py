@@ -22,6 +22,7 @@ class WhyCheckConfig(AppConfig):
     verbose_name = "The why check"
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.whycheck.apps.AUDIT_ACTIONS"
+    tandem_agenda_source = "tandem.whycheck.agenda.agenda_signals"
     tandem_initiative_sections: ClassVar[list[str]] = ["whycheck/_initiative_link.html"]
     # Called by strategy's ``initiative_update`` when an initiative's co-leads change: an open
     # round is voided, so that a new co-lead never reads or overwrites an answer given before.
