@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from functools import wraps
-from typing import Any, cast
+from typing import Any, cast, overload
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
@@ -33,6 +34,26 @@ router = Router(tags=["core"])
 # one past the size limit (413).
 ERRORS: dict[int, Any] = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ValidationErrorOut}
 WRITE_ERRORS: dict[int, Any] = {**ERRORS, 400: ErrorOut, 413: ErrorOut}
+
+
+class Serialised[Out](Sequence[Out]):
+    """A page of rows turned into their JSON shape: the paginator slices the query, and only the
+    rows of the page are loaded and serialised."""
+
+    def __init__(self, rows: QuerySet[Any], out: Callable[[Any], Out]) -> None:
+        self.rows, self.out = rows, out
+
+    def __len__(self) -> int:
+        return self.rows.count()
+
+    @overload
+    def __getitem__(self, index: int) -> Out: ...
+    @overload
+    def __getitem__(self, index: slice) -> list[Out]: ...
+    def __getitem__(self, index: int | slice) -> Out | list[Out]:
+        if isinstance(index, int):
+            return self[index : index + 1][0]
+        return [self.out(row) for row in self.rows[index]]
 
 
 class Pages(LimitOffsetPagination):

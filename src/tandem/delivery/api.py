@@ -11,11 +11,9 @@ feedback."""
 
 # No ``from __future__ import annotations`` here: ninja reads the parameter types as objects.
 
-from collections.abc import Callable, Sequence
-from typing import Any, overload
+from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -24,7 +22,7 @@ from ninja.pagination import paginate
 
 from tandem.core import ratelimit
 from tandem.core.access import Need, org_member
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, member_named
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, Serialised, api_fields, member_named
 from tandem.core.errors import Conflict, NotFound, ValidationFailed
 from tandem.core.models import Membership
 from tandem.core.schemas import ErrorOut, ValidationErrorOut
@@ -101,26 +99,6 @@ API_FIELDS = {
     "deliverable": "deliverable_id",
     "requested_by": "requested_by_id",
 }
-
-
-class Serialised[Out](Sequence[Out]):
-    """A page of rows turned into their JSON shape: the paginator slices the query, and only the
-    rows of the page are loaded and serialised."""
-
-    def __init__(self, rows: QuerySet[Any], out: Callable[[Any], Out]) -> None:
-        self.rows, self.out = rows, out
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    @overload
-    def __getitem__(self, index: int) -> Out: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Out]: ...
-    def __getitem__(self, index: int | slice) -> Out | list[Out]:
-        if isinstance(index, int):
-            return self[index : index + 1][0]
-        return [self.out(row) for row in self.rows[index]]
 
 
 def _member(request: HttpRequest, slug: str, need: Need = Need.MEMBER) -> Membership:

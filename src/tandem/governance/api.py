@@ -6,11 +6,9 @@ their columns, their services and their incidents, as on the pages."""
 
 # No ``from __future__ import annotations`` here: ninja reads the parameter types as objects.
 
-from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any, cast, overload
+from typing import Any, cast
 
-from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -19,7 +17,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from tandem.core.access import Need, admin, lead, org_member, refuse, require_allowed
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields, member_named
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, Serialised, api_fields, member_named
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import Membership
 from tandem.core.services import UNCHANGED
@@ -498,26 +496,6 @@ API_FIELDS = {
     "period": "month",
     "who": "body",  # a party or a person: the rule is about the two fields together
 }
-
-
-class Serialised[Out](Sequence[Out]):
-    """A page of rows turned into their JSON shape: the paginator slices the query, and only the
-    rows of the page are loaded and serialised."""
-
-    def __init__(self, rows: QuerySet[Any], out: Callable[[Any], Out]) -> None:
-        self.rows, self.out = rows, out
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    @overload
-    def __getitem__(self, index: int) -> Out: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Out]: ...
-    def __getitem__(self, index: int | slice) -> Out | list[Out]:
-        if isinstance(index, int):
-            return self[index : index + 1][0]
-        return [self.out(row) for row in self.rows[index]]
 
 
 def _service(

@@ -9,8 +9,7 @@ only the answer to the POST that makes or renews it, and only for those who may 
 
 # No ``from __future__ import annotations`` here: ninja reads the parameter types as objects.
 
-from collections.abc import Callable, Sequence
-from typing import Any, overload
+from typing import Any
 
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
@@ -20,7 +19,7 @@ from ninja import Query, Router, Status
 from ninja.pagination import paginate
 
 from tandem.core.access import Need, org_member, require_allowed
-from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, api_fields
+from tandem.core.api import ERRORS, WRITE_ERRORS, Pages, Serialised, api_fields
 from tandem.core.errors import ValidationFailed
 from tandem.core.models import Membership
 from tandem.core.services import UNCHANGED
@@ -89,26 +88,6 @@ API_FIELDS = {
     "thanked": "thanked_ids",
     "item_ids": "item_ids",
 }
-
-
-class Serialised[Out](Sequence[Out]):
-    """A page of rows turned into their JSON shape: the paginator slices the query, and only the
-    rows of the page are loaded and serialised."""
-
-    def __init__(self, rows: QuerySet[Any], out: Callable[[Any], Out]) -> None:
-        self.rows, self.out = rows, out
-
-    def __len__(self) -> int:
-        return self.rows.count()
-
-    @overload
-    def __getitem__(self, index: int) -> Out: ...
-    @overload
-    def __getitem__(self, index: slice) -> list[Out]: ...
-    def __getitem__(self, index: int | slice) -> Out | list[Out]:
-        if isinstance(index, int):
-            return self[index : index + 1][0]
-        return [self.out(row) for row in self.rows[index]]
 
 
 def _reader(request: HttpRequest, slug: str) -> Membership:
