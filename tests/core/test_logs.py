@@ -29,6 +29,8 @@ TOKEN = "Zm9vYmFyYmF6cXV4LXNlY3JldC10b2tlbg"
         f"/accounts/password/reset/key/{TOKEN}-set-password/",
         f"/accounts/confirm-email/{TOKEN}/",
         f"/accounts/login/?next=%2Fs%2F{TOKEN}%2F",
+        f'"GET /reviews/feed/{TOKEN}.ics HTTP/1.1" 200',
+        f"Not Found: /reviews/feed/{TOKEN}.ics",
     ],
 )
 def test_every_token_carrying_address_is_masked(line: str) -> None:

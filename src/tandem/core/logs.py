@@ -22,6 +22,7 @@ _SECRET_AFTER = (
     "api/v1/responses",
     "feedback",
     "api/v1/feedback",
+    "reviews/feed",
     "accounts/confirm-email",
     "accounts/password/reset/key",
 )
