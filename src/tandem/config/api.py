@@ -211,6 +211,8 @@ def _register_routers() -> None:
     from tandem.delivery.api import public_router as feedback_door
     from tandem.delivery.api import router as delivery_router
     from tandem.governance.api import router as governance_router
+    from tandem.insights.api import router as insights_router
+    from tandem.insights.api_reports import router as reports_router
     from tandem.reviews.api import router as reviews_router
     from tandem.strategy.api import router as strategy_router
     from tandem.surveys.api import public_router as survey_door
@@ -226,6 +228,8 @@ def _register_routers() -> None:
     api.add_router("", governance_router)
     api.add_router("", delivery_router)
     api.add_router("", reviews_router)
+    api.add_router("", insights_router)
+    api.add_router("", reports_router)
 
 
 _register_routers()

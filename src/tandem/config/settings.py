@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "tandem.governance",
     "tandem.delivery",
     "tandem.reviews",
+    "tandem.insights",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("tandem.governance.urls")),
     path("", include("tandem.delivery.urls")),
     path("", include("tandem.reviews.urls")),
+    path("", include("tandem.insights.urls")),
 ]
 
 if settings.BENCH_FLOOR:

@@ -37,8 +37,8 @@ class CoreConfig(AppConfig):
         # Departments are reached from the members page, which they belong to: the top bar keeps
         # to one line at 1024px.
         ("core:members", _("Members"), "internal", 80, ("departments/",)),
-        ("core:audit_log", _("Audit log"), "admin", 90),
-        ("core:org_settings", _("Settings"), "admin", 95),
+        # The audit log is reached from the settings page, for the same reason.
+        ("core:org_settings", _("Settings"), "admin", 95, ("audit/",)),
     ]
 
     def ready(self) -> None:

@@ -24,6 +24,12 @@ class DeliveryConfig(AppConfig):
     label = "delivery"
     verbose_name = "Delivery: deliverables, acceptance, change requests and end-user feedback"
     tandem_audit_actions = "tandem.delivery.apps.AUDIT_ACTIONS"
+    # Its components of the alignment index, what waits for a person, its getting-started steps
+    # (tandem.core.insights) and its section of the board report (tandem.core.report).
+    tandem_index_source = "tandem.delivery.insights.index_components"
+    tandem_needs_me = "tandem.delivery.insights.needs_me"
+    tandem_getting_started = "tandem.delivery.insights.setup_steps"
+    tandem_report_section = "tandem.delivery.report.report_section"
     tandem_agenda_source = "tandem.delivery.agenda.agenda_signals"
     # Reached from the portfolio and the parties page, not the top bar, which keeps to one line at
     # 1024px; every initiative links to its delivery tab.

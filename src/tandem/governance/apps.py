@@ -48,6 +48,12 @@ class GovernanceConfig(AppConfig):
     verbose_name = "Governance: parties, RACI, services and incidents"
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.governance.apps.AUDIT_ACTIONS"
+    # Its components of the alignment index, what waits for a person, its getting-started steps
+    # (tandem.core.insights) and its section of the board report (tandem.core.report).
+    tandem_index_source = "tandem.governance.insights.index_components"
+    tandem_needs_me = "tandem.governance.insights.needs_me"
+    tandem_getting_started = "tandem.governance.insights.setup_steps"
+    tandem_report_section = "tandem.governance.report.report_section"
     tandem_agenda_source = "tandem.governance.agenda.agenda_signals"
     tandem_initiative_sections: ClassVar[list[str]] = ["governance/_initiative_link.html"]
     # Called when ``tandem worker`` starts (``core.management.commands.worker``).

@@ -29,6 +29,12 @@ class ReviewsConfig(AppConfig):
     label = "reviews"
     verbose_name = "Reviews: the weekly review, its agenda, decisions, actions, wins and habit score"
     tandem_audit_actions = "tandem.reviews.apps.AUDIT_ACTIONS"
+    # Its components of the alignment index, what waits for a person, its getting-started steps
+    # (tandem.core.insights) and its section of the board report (tandem.core.report).
+    tandem_index_source = "tandem.reviews.insights.index_components"
+    tandem_needs_me = "tandem.reviews.insights.needs_me"
+    tandem_getting_started = "tandem.reviews.insights.setup_steps"
+    tandem_report_section = "tandem.reviews.report.report_section"
     tandem_home_panel = "tandem.reviews.selectors.home_panel"
     # The daily rounds: prepare the reviews of the next two days, check every series' habit.
     tandem_worker_start = "tandem.reviews.tasks.worker_started"

@@ -24,6 +24,12 @@ class StrategyConfig(AppConfig):
     name = "tandem.strategy"
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.strategy.apps.AUDIT_ACTIONS"
+    # Its components of the alignment index, what waits for a person, its getting-started steps
+    # (tandem.core.insights) and its section of the board report (tandem.core.report).
+    tandem_index_source = "tandem.strategy.insights.index_components"
+    tandem_needs_me = "tandem.strategy.insights.needs_me"
+    tandem_getting_started = "tandem.strategy.insights.setup_steps"
+    tandem_report_section = "tandem.strategy.report.report_section"
     tandem_agenda_source = "tandem.strategy.agenda.agenda_signals"
     label = "strategy"
     verbose_name = "Strategy: objectives and initiatives"

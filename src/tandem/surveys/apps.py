@@ -20,6 +20,12 @@ class SurveysConfig(AppConfig):
     name = "tandem.surveys"
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.surveys.apps.AUDIT_ACTIONS"
+    # Its components of the alignment index, what waits for a person, its getting-started steps
+    # (tandem.core.insights) and its section of the board report (tandem.core.report).
+    tandem_index_source = "tandem.surveys.insights.index_components"
+    tandem_needs_me = "tandem.surveys.insights.needs_me"
+    tandem_getting_started = "tandem.surveys.insights.setup_steps"
+    tandem_report_section = "tandem.surveys.report.report_section"
     tandem_agenda_source = "tandem.surveys.agenda.agenda_signals"
     label = "surveys"
     verbose_name = "Temperature checks: anonymous surveys"

@@ -22,6 +22,12 @@ class WhyCheckConfig(AppConfig):
     verbose_name = "The why check"
     # What each of its audit actions means, for the audit log (``tandem.core.audit.action_label``).
     tandem_audit_actions = "tandem.whycheck.apps.AUDIT_ACTIONS"
+    # Its components of the alignment index, what waits for a person, its getting-started steps
+    # (tandem.core.insights) and its section of the board report (tandem.core.report).
+    tandem_index_source = "tandem.whycheck.insights.index_components"
+    tandem_needs_me = "tandem.whycheck.insights.needs_me"
+    tandem_getting_started = "tandem.whycheck.insights.setup_steps"
+    tandem_report_section = "tandem.whycheck.report.report_section"
     tandem_agenda_source = "tandem.whycheck.agenda.agenda_signals"
     tandem_initiative_sections: ClassVar[list[str]] = ["whycheck/_initiative_link.html"]
     # Called by strategy's ``initiative_update`` when an initiative's co-leads change: an open

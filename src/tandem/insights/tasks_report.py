@@ -1,0 +1,1 @@
+"""Background work of the board report (placeholder until built)."""
