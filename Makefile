@@ -69,6 +69,7 @@ test: lint typecheck
 bench: $(VENV)/.installed-dev
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/survey_soak.py
+	$(BIN)/python benchmarks/report_render.py
 
 # Quality and speed of the language work: STS Spearman per engine and split, why-check accuracy.
 bench-text: $(VENV)/.installed-dev

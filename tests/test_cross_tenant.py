@@ -45,7 +45,7 @@ NON_TENANT = {
 }
 ACCOUNT_PREFIXES = ("account_", "mfa_")
 # Path parameters that name no object (a file format): nothing to take from the other tenant.
-NOT_OBJECTS = ("fmt",)
+NOT_OBJECTS = ("fmt", "key")
 SECRETS = [
     "Globex Secretcorp",
     "owner@globex.test",

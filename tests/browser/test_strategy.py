@@ -226,7 +226,8 @@ def find_on_the_portfolio(page: Page, artifacts: Path) -> None:
     for _key, label in SIGNALS:
         expect(headers.filter(has_text=str(label))).to_have_count(1)
     cells = row.get_by_role("cell")
-    signal_cells = [cells.nth(i) for i in range(5, 5 + len(SIGNALS))]
+    # After title, stage, co-leads, sponsor, target date, budget and key-result progress.
+    signal_cells = [cells.nth(i) for i in range(7, 7 + len(SIGNALS))]
     for cell in signal_cells:
         expect(cell.locator(".badge.badge-ok")).to_have_count(1)
         expect(cell).to_have_text("✓yes")

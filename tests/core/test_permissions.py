@@ -105,7 +105,16 @@ MATRIX = [
 COVERED_ELSEWHERE = {"api:member_invite", "api:member_update", "api:api-root"}
 # URLs whose app checks that its own matrices cover them: its pages, and its API endpoints (the
 # strategy API test takes every endpoint that is not core's, a why check's or a survey's).
-CHECKED_BY_THE_APPS = ("strategy:", "surveys:", "whycheck:", "governance:", "delivery:", "reviews:", "api:")
+CHECKED_BY_THE_APPS = (
+    "strategy:",
+    "surveys:",
+    "whycheck:",
+    "governance:",
+    "delivery:",
+    "reviews:",
+    "insights:",
+    "api:",
+)
 
 
 def expected(row: Row, persona: str) -> int:

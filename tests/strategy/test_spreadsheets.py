@@ -514,6 +514,10 @@ def test_filters_from_query_keeps_only_valid_values() -> None:
     assert (filters.stage, filters.department, filters.sponsor_side) == ("approved", 12, "")
     assert (filters.missing, filters.q, filters.sort) == ("shared", "portal", "updated")
     assert spreadsheets.filters_from_query(QueryDict("department=١٢&stage=nope")).department is None
+    # The export follows the page's objective filter; 0 means "serving no objective".
+    assert spreadsheets.filters_from_query(QueryDict("objective=7")).objective == 7
+    assert spreadsheets.filters_from_query(QueryDict("objective=0")).objective == 0
+    assert spreadsheets.filters_from_query(QueryDict("objective=x")).objective is None
 
 
 # --- The pages: upload, preview, commit -------------------------------------------------------

@@ -149,7 +149,7 @@ def isolated_sets(
 def exported_figures(data: CampaignResults) -> dict[tuple[str, str], float]:
     """The means the CSV/XLSX rows and the API answer carry, by item and group label."""
     shown: dict[tuple[str, str], float] = {}
-    for key, _kind, _label, group, state, _n, mean, *_rest in exports.results_rows(data):
+    for key, _kind, _label, _type, group, state, _n, mean, *_rest in exports.results_rows(data):
         if state == "shown" and mean != "":
             shown[key, group] = float(mean)
     api = results_out(data)

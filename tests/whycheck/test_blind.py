@@ -20,6 +20,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from tandem.core import services as core_services
 from tandem.core.models import Membership
@@ -62,8 +63,10 @@ def assert_blind(content: str, where: str) -> None:
 
 
 def text_of(response: Any) -> str:
-    """The response body as text; an XLSX (a zip of XML files) is unpacked."""
+    """The response body as text; an XLSX (a zip of XML files) is unpacked, a PDF's text read."""
     raw = b"".join(response.streaming_content) if response.streaming else response.content
+    if raw[:5] == b"%PDF-":
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(raw)).pages)
     if raw[:2] == b"PK":
         with zipfile.ZipFile(io.BytesIO(raw)) as archive:
             return "\n".join(archive.read(name).decode("utf-8", "replace") for name in archive.namelist())
@@ -128,6 +131,31 @@ def _ids(personas: Personas, round_: WhyCheck) -> dict[str, list[Any]]:
         "feedback_link_id": [1],
         "feedback_token": ["no-such-link"],
         **_review_ids(personas),
+        **_insight_ids(personas),
+    }
+
+
+def _insight_ids(personas: Personas) -> dict[str, list[Any]]:
+    """This week's index snapshot and a board report, both made while the round is open: the
+    index, its rows, the week's page and the report's PDF must not carry either answer."""
+    from tandem.insights import services as insights
+    from tandem.insights.services_report import last_full_month, report_render, report_request
+
+    snapshot = insights.snapshot_take(personas.org)
+    today = timezone.localdate()
+    report = report_request(
+        actor=personas.owner, period_start=today.replace(day=1), period_end=today, language="en"
+    )
+    report_render(report)
+    earlier = report_request(
+        actor=personas.owner, period_start=last_full_month(today)[0], period_end=today, language="nl"
+    )
+    report_render(earlier)
+    # The components whose rows could carry what a round or a survey holds.
+    return {
+        "key": ["whycheck", "perception"],
+        "snapshot_id": [snapshot.pk],
+        "report_id": [report.pk, earlier.pk],
     }
 
 
@@ -224,6 +252,10 @@ def test_before_the_reveal_no_page_or_api_response_shows_the_other_side_s_answer
         "api:why_check_list",
         "api:why_check_list_for_initiative",
         "api:initiative_detail",
+        "insights:index",
+        "insights:component",
+        "insights:week",
+        "insights:report_pdf",
     } <= seen_ok
 
 

@@ -1,6 +1,7 @@
 """The chart kit every server-rendered SVG chart is built from: one palette (with the colours of the
-business and of IT), value axes with tick values and titles, legends, and four kinds of chart — line,
-bar, diverging bar (the business to the left of the centre line, IT to the right) and radar.
+business and of IT), value axes with tick values and titles, legends, and five kinds of chart — line,
+bar, diverging bar (the business to the left of the centre line, IT to the right), gap (one signed
+difference per category, from a centre line at zero) and radar.
 
 Every chart is accessible (a title and a description it is labelled by, each figure in a tooltip)
 and CSP-safe (presentation attributes only, no inline style or script). Line and bar charts place
@@ -41,6 +42,45 @@ def percent(share: float) -> str:
 
 def _clip(label: str) -> str:
     return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+
+
+def wrap(label: str, width: int, *, lines: int = 3) -> tuple[str, ...]:
+    """``label`` broken at spaces into lines of about ``width`` characters, at most ``lines`` of
+    them (the last one cut short with "…" if the label is longer still)."""
+    words, out, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            out.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    if line:
+        out.append(line)
+    if len(out) > lines:
+        rest = " ".join(out[lines - 1 :])
+        out = [*out[: lines - 1], rest[: width - 1].rstrip() + "…"]
+    return tuple(line if len(line) <= width else line[: width - 1] + "…" for line in out) or ("",)
+
+
+def _lines(x: object, y: float, lines: Sequence[str], *, anchor: str = "start", step: int = 15) -> SafeString:
+    """Lines of text one under the other, the first one's baseline at ``y`` (one line is a plain
+    ``<text>``)."""
+    if len(lines) == 1:
+        return _text(x, y, lines[0], anchor=anchor)
+    spans = format_html_join(
+        "",
+        '<tspan x="{}" dy="{}">{}</tspan>',
+        ((x, 0 if i == 0 else step, line) for i, line in enumerate(lines)),
+    )
+    return format_html(
+        '<text x="{}" y="{}" fill="{}" font-size="{}" text-anchor="{}">{}</text>',
+        x,
+        y,
+        MUTED,
+        FONT,
+        anchor,
+        spans,
+    )
 
 
 def _across(share: float, start: float, end: float) -> str:
@@ -470,9 +510,77 @@ def diverging_bar_chart(
     return svg_chart(chart_id, title, desc, SafeString("".join(parts)), height=bottom + 38)
 
 
+@dataclass(frozen=True)
+class Gap:
+    """One category of a gap chart: the signed difference (``None`` when it is not shown), its
+    tooltip and a short word written at the right of the row ("large", say)."""
+
+    label: str
+    value: float | None
+    note: str = ""
+    mark: str = ""
+
+
+GAP_LINE = 15  # the height of a line of a wrapped label
+
+
+def gap_chart(
+    chart_id: str,
+    title: str,
+    desc: str,
+    *,
+    gaps: Sequence[Gap],
+    axis: Axis,
+    category_title: str,
+    left: Key,
+    right: Key,
+    label_chars: int = 44,
+) -> SafeString:
+    """A bar per category from a centre line at zero: leftwards in ``left``'s colour when the value
+    is below zero, rightwards in ``right``'s when above (``left`` and ``right`` say what each
+    direction means: "the business rates it higher"). Labels wrap onto up to three lines, so long
+    questions stay readable; the value axis (symmetric about zero) and its title are underneath."""
+    if not gaps:
+        return EMPTY
+    start, end = 38.0, 80.0  # the words at the right of a row take the last fifth
+    zero = _across(axis.share(0.0), start, end)
+    key_svg, top = legend([left, right], width=640)
+    parts = [key_svg, _text(0, top + 14, category_title)]
+    y = top + 30
+    rows_top = y
+    for gap in gaps:
+        lines = wrap(gap.label, label_chars)
+        height = max(BAR_ROW, GAP_LINE * len(lines) + 9)
+        parts.append(_lines(0, y + 12, lines))
+        if gap.value is None:
+            parts.append(_text(zero, y + 12, _("hidden"), anchor="middle"))
+        elif gap.value:
+            key = left if gap.value < 0 else right
+            low, high = sorted((axis.share(0.0), axis.share(gap.value)))
+            x = _across(low, start, end)
+            width = (end - start) * (high - low)
+            parts.append(_bar(x, y, width, key.colour, gap.note or f"{gap.label}: {axis.label(gap.value)}"))
+        if gap.mark:
+            parts.append(_text("100%", y + 12, gap.mark, anchor="end"))
+        y += height
+    parts.append(
+        format_html(
+            '<line x1="{}" x2="{}" y1="{}" y2="{}" stroke="{}" stroke-width="1"/>',
+            zero,
+            zero,
+            rows_top - 4,
+            y,
+            MUTED,
+        )
+    )
+    parts.append(_value_ticks(axis, y + 12, lambda share: _across(share, start, end)))
+    parts.append(_text(_across(0.5, start, end), y + 30, axis.title, anchor="middle"))
+    return svg_chart(chart_id, title, desc, SafeString("".join(parts)), height=y + 38)
+
+
 # --- Radar --------------------------------------------------------------------------------------------
 
-RADAR_W, RADAR_H, RADAR_R = 520, 400, 130
+RADAR_W, RADAR_H, RADAR_R = 520, 440, 130
 RADAR_CX, RADAR_CY = RADAR_W / 2, 210
 
 
@@ -489,24 +597,48 @@ def _polygon(points: Sequence[tuple[float, float]]) -> str:
 
 
 def radar_chart(
-    chart_id: str, title: str, desc: str, *, spokes: Sequence[str], axis: Axis, series: Sequence[Series]
+    chart_id: str,
+    title: str,
+    desc: str,
+    *,
+    spokes: Sequence[str],
+    axis: Axis,
+    series: Sequence[Series],
+    rings: Sequence[str] = (),
 ) -> SafeString:
     """A spoke per label from the axis' low (centre) to its high (rim), a ring at each tick, and a
-    polygon per series; a series missing any figure is left out (the description says so)."""
+    polygon per series; a series missing any figure is left out (the description says so).
+
+    Each ring is labelled along the first spoke with its tick value and, given ``rings`` (one word
+    per tick: "initial", "optimised"), that word; spoke labels wrap onto up to three lines."""
     count = len(spokes)
     if count < 3:
         return EMPTY
     drawn = [s for s in series if len(s.values) == count and all(v is not None for v in s.values)]
     key_svg, _height = legend([Key(s.label, s.colour) for s in drawn], width=RADAR_W)
     parts = [key_svg]
-    for tick in axis.ticks:
+    ring_labels: list[SafeString] = []
+    for index, tick in enumerate(axis.ticks):
         ring = [_polar(i, count, axis.share(tick)) for i in range(count)]
         parts.append(
             format_html(
                 '<polygon points="{}" fill="none" stroke="{}" stroke-width="1"/>', _polygon(ring), GRID
             )
         )
-        parts.append(_text(RADAR_CX + 4, ring[0][1] - 3, axis.label(tick)))
+        word = rings[index] if index < len(rings) else ""
+        label = f"{axis.label(tick)} {word}".strip()
+        # Drawn last, with a white halo, so the polygons never hide them.
+        ring_labels.append(
+            format_html(
+                '<text x="{}" y="{}" fill="{}" font-size="11" stroke="{}" stroke-width="3" '
+                'paint-order="stroke" class="ring">{}</text>',
+                RADAR_CX + 4,
+                ring[0][1] - 3 if index else RADAR_CY + 12,
+                MUTED,
+                WHITE,
+                label,
+            )
+        )
     for i, label in enumerate(spokes):
         x, y = _polar(i, count, 1)
         lx, ly = _polar(i, count, 1.18)
@@ -521,7 +653,10 @@ def radar_chart(
                 GRID,
             )
         )
-        parts.append(_text(lx, ly + 4, label, anchor=anchor))
+        lines = wrap(label, 18)
+        # Labels above the centre grow upwards, so their last line stays clear of the rim.
+        first = ly + 4 - (len(lines) - 1) * 14 if ly < RADAR_CY - 10 else ly + 4
+        parts.append(_lines(lx, first, lines, anchor=anchor, step=14))
     for s in drawn:
         points = [_polar(i, count, axis.share(v or 0)) for i, v in enumerate(s.values)]
         parts.append(
@@ -539,6 +674,7 @@ def radar_chart(
                 ((x, y, s.colour, s.note(i)) for i, (x, y) in enumerate(points)),
             )
         )
+    parts.extend(ring_labels)
     parts.append(_text(0, RADAR_H - 6, axis.title))
     return svg_chart(
         chart_id, title, desc, SafeString("".join(parts)), height=RADAR_H, view_box=f"0 0 {RADAR_W} {RADAR_H}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import partial
 from typing import Any, cast
 
@@ -13,6 +14,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -39,9 +41,10 @@ from tandem.core.forms import (
     posted,
     render_form,
 )
+from tandem.core.insights import NEED_KINDS, NeedItem, SetupStep
 from tandem.core.language import use_language
-from tandem.core.models import Invitation, Organization, User
-from tandem.core.navigation import home_panels
+from tandem.core.models import Invitation, Membership, Organization, User
+from tandem.core.navigation import HomePanel, app_hooks, home_panels
 
 LAST_ORG = "tandem_last_org"
 
@@ -74,18 +77,93 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @org_view()
 def org_home(request: OrgRequest) -> HttpResponse:
-    org = request.org
+    """What needs the member (from every app), the organisation's alignment and the apps' panels
+    (internal members), and the getting-started checklist (owners and admins, until it is done)."""
+    org, membership = request.org, request.membership
     if request.session.get(LAST_ORG) != org.slug:  # write the session only when it changes
         request.session[LAST_ORG] = org.slug
     versions = app_versions(org)  # the panels show survey answers, which leave the data version
+    counts = lazy(lambda: selectors.member_counts_for_org(org))
     context = {  # lazy: the page is drawn once per version of the organisation's data
-        "counts": lazy(lambda: selectors.member_counts_for_org(org)),
-        "departments": lazy(lambda: selectors.department_list_for_org(org)[:20]),
+        "counts": counts,
+        "needs": lazy(lambda: _needs_of(membership)),
+        "checklist": lazy(lambda: _checklist(membership, counts) if membership.is_admin else None),
         "pending_invitations": lazy(lambda: selectors.invitation_list_pending(org).count()),
-        "panels": lazy(lambda: home_panels(request.membership)),
+        "panels": lazy(lambda: _panels_in_order(home_panels(membership))),
+        "today": timezone.localdate(),
         "versions": versions,
     }
     return page_cached(request, lambda: render(request, "core/org_home.html", context), versions)
+
+
+@dataclass(frozen=True)
+class NeedGroup:
+    """One kind of thing waiting for the member (answers, check-ins, ...), overdue first."""
+
+    kind: str
+    title: str
+    items: list[NeedItem]
+    overdue: int
+
+
+def _need_titles() -> dict[str, str]:
+    return {
+        "answer": _("Answers due"),
+        "check_in": _("Check-ins due"),
+        "action": _("Your actions"),
+        "approval": _("Waiting for your decision"),
+    }
+
+
+def _needs_of(membership: Membership) -> list[NeedGroup]:
+    """Every app's items waiting for ``membership`` (``tandem_needs_me``), grouped by kind in
+    ``NEED_KINDS`` order; in a group the overdue ones first, then by due date (undated last)."""
+    today = timezone.localdate()
+    found: list[NeedItem] = [
+        item for source in app_hooks("tandem_needs_me") for item in source(membership, today)
+    ]
+    titles = _need_titles()
+    groups = []
+    for kind in (*NEED_KINDS, *sorted({i.kind for i in found} - set(NEED_KINDS))):
+        items = sorted(
+            (i for i in found if i.kind == kind),
+            key=lambda i: (not i.is_overdue(today), i.due_on is None, i.due_on or today, str(i.title)),
+        )
+        if items:
+            overdue = sum(1 for i in items if i.is_overdue(today))
+            groups.append(NeedGroup(kind, titles.get(kind, kind), items, overdue))
+    return groups
+
+
+def _checklist(membership: Membership, counts: Any) -> list[SetupStep] | None:
+    """The getting-started steps, core's and every app's (``tandem_getting_started``), in order;
+    ``None`` once every step is done."""
+    org = membership.organization
+    slug = org.slug
+    steps = [
+        SetupStep(
+            key="departments",
+            label=_("Add your departments"),
+            done=selectors.department_list_for_org(org).exists(),
+            url=reverse("core:departments", kwargs={"org_slug": slug}),
+            order=10,
+        ),
+        SetupStep(
+            key="both_sides",
+            label=_("Invite business and IT leads"),
+            done=bool(counts["business"] and counts["it"]),
+            url=reverse("core:members", kwargs={"org_slug": slug}) + "#invite",
+            order=20,
+        ),
+        *(step for source in app_hooks("tandem_getting_started") for step in source(org)),
+    ]
+    steps.sort(key=lambda step: (step.order, str(step.label)))
+    return None if all(step.done for step in steps) else steps
+
+
+def _panels_in_order(panels: list[HomePanel]) -> list[HomePanel]:
+    """The alignment panel first (it sums up the others), then the apps' own in their order."""
+    return sorted(panels, key=lambda panel: not panel.template.startswith("insights/"))
 
 
 def _admin_posts(request: OrgRequest) -> None:

@@ -7,7 +7,6 @@ AUDIT_ACTIONS = {
     "insights.weights_changed": _("Alignment index weights changed"),
     "insights.snapshot_taken": _("Alignment index snapshot taken"),
     "insights.report_requested": _("Board report requested"),
-    "insights.report_downloaded": _("Board report downloaded"),
     "insights.report_settings_changed": _("Monthly board report settings changed"),
 }
 

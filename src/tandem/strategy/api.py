@@ -326,15 +326,18 @@ def _portfolio_rows(membership: Membership, filters: InitiativeFilters) -> Query
     )
     return portfolio.prefetch_related(
         Prefetch("success_measures", queryset=SuccessMeasure.objects.for_org(org))
-    ).prefetch_related(Prefetch("key_result_links", queryset=KeyResultLink.objects.for_org(org)))
+    ).prefetch_related(
+        Prefetch("key_result_links", queryset=KeyResultLink.objects.for_org(org).select_related("key_result"))
+    )
 
 
 @router.get(
     ORG + "/initiatives",
     response={200: list[InitiativeOut], **ERRORS},
     summary="List initiatives (the portfolio)",
-    description="Initiatives with their six alignment signals. Filter by `stage`, `department` (id), "
-    "`sponsor_side`, a `missing` signal, or words in the title (`q`); order with `sort`.",
+    description="Initiatives with their six alignment signals, budget and key-result progress. Filter "
+    "by `stage`, `department` (id), `sponsor_side`, a `missing` signal, or words in the title (`q`); "
+    "order with `sort`.",
 )
 @kept_read(Need.READER)
 @paginate(Pages)

@@ -24,7 +24,7 @@ from tandem.strategy.models import (
     quarter_bounds,
 )
 from tandem.strategy.progress import Direction
-from tandem.strategy.selectors import SORTS, PortfolioFilters
+from tandem.strategy.selectors import GROUPINGS, NO_OBJECTIVE, SORTS, PortfolioFilters
 
 
 def date_field(
@@ -99,13 +99,15 @@ def _blank(label: Any) -> list[tuple[str, Any]]:
 
 
 class PortfolioFilterForm(forms.Form):
-    """The GET filters of the portfolio; an invalid value is named next to its field and ignored."""
+    """The GET filters of the portfolio and how it is shown (grouped, as a table or a timeline); an
+    invalid value is named next to its field and ignored."""
 
     q = forms.CharField(label=_("Search titles"), max_length=100, required=False)
     stage = forms.ChoiceField(
         label=_("Stage"), choices=_blank(_("Any stage")) + Stage.choices, required=False
     )
     department = forms.TypedChoiceField(label=_("Department"), coerce=int, required=False, empty_value=None)
+    objective = forms.TypedChoiceField(label=_("Objective"), coerce=int, required=False, empty_value=None)
     sponsor_side = forms.ChoiceField(
         label=_("Sponsor's side"),
         choices=[*_blank(_("Either side")), (Side.BUSINESS, Side.BUSINESS.label), (Side.IT, Side.IT.label)],
@@ -114,22 +116,44 @@ class PortfolioFilterForm(forms.Form):
     missing = forms.ChoiceField(
         label=_("Missing signal"), choices=_blank(_("Any")) + list(SIGNALS), required=False
     )
+    group = forms.ChoiceField(
+        label=_("Group by"),
+        choices=[("", _("No grouping")), ("objective", _("Objective")), ("stage", _("Stage"))],
+        required=False,
+    )
+    view = forms.ChoiceField(
+        label=_("Show as"), choices=[("", _("Table")), ("timeline", _("Timeline"))], required=False
+    )
     sort = forms.ChoiceField(
         choices=[(key, key) for key in SORTS], required=False, widget=forms.HiddenInput()
     )
 
-    def __init__(self, *args: Any, departments: Iterable[Department], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        departments: Iterable[Department],
+        objectives: Iterable[Objective] = (),
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["department"].choices = _blank(_("Any department")) + [  # type: ignore[attr-defined]
             (d.pk, d.name) for d in departments
         ]
+        self.fields["objective"].choices = [  # type: ignore[attr-defined]
+            *_blank(_("Any objective")),
+            *((o.pk, o.title) for o in objectives),
+            (NO_OBJECTIVE, _("Serves no objective")),
+        ]
+
+    def _valid(self) -> dict[str, Any]:
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
 
     def filters(self) -> PortfolioFilters:
         """The valid filters only (``is_valid`` drops the others from ``cleaned_data``)."""
-        if not self.is_bound:
-            return PortfolioFilters()
-        self.is_valid()
-        data = self.cleaned_data
+        data = self._valid()
         return PortfolioFilters(
             stage=data.get("stage") or "",
             department=data.get("department") or None,
@@ -137,7 +161,17 @@ class PortfolioFilterForm(forms.Form):
             missing=data.get("missing") or "",
             q=(data.get("q") or "").strip(),
             sort=data.get("sort") or "updated",
+            objective=data.get("objective"),
         )
+
+    def grouping(self) -> str:
+        """ "objective", "stage" or "" (one list, paginated)."""
+        group = self._valid().get("group") or ""
+        return group if group in GROUPINGS else ""
+
+    def timeline(self) -> bool:
+        """Whether the initiatives are shown on a timeline instead of in a table."""
+        return self._valid().get("view") == "timeline"
 
 
 # --- Initiatives ---------------------------------------------------------------------------------

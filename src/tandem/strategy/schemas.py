@@ -278,8 +278,17 @@ class InitiativeOut(Schema):
     signals: SignalsOut
     success_measures: list[SuccessMeasureOut]
     key_result_links: list[KeyResultLinkOut]
+    key_result_progress: float | None = Field(
+        description="Mean progress (0 to 1) of the key results the initiative serves; null when it "
+        "serves none"
+    )
     created_at: datetime
     updated_at: datetime
+
+    @staticmethod
+    def resolve_key_result_progress(obj: Initiative) -> float | None:
+        shares = {link.key_result_id: link.key_result.progress for link in obj.key_result_links.all()}
+        return round(sum(shares.values()) / len(shares), 4) if shares else None
 
     @staticmethod
     def resolve_budget(obj: Initiative) -> dict[str, str] | None:

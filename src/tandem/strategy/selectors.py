@@ -5,8 +5,10 @@ Every list is one query (plus one per prefetched relation), whatever the number 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import (
@@ -24,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Length, Trim
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from tandem.core.cache import org_cached
 from tandem.core.models import Organization, Side
@@ -40,6 +43,7 @@ from tandem.strategy.models import (
     SuccessMeasure,
     Transition,
 )
+from tandem.strategy.progress import key_result_progress
 
 SHARED_OBJECTIVE = Q(business_owner__side=Side.BUSINESS, it_owner__side=Side.IT)
 
@@ -129,6 +133,7 @@ class PortfolioFilters:
     missing: str = ""
     q: str = ""
     sort: str = "updated"
+    objective: int | None = None  # initiatives serving a key result of it; 0: those serving none
 
 
 def initiative_portfolio(org: Organization, filters: PortfolioFilters | None = None) -> QuerySet[Initiative]:
@@ -145,6 +150,8 @@ def initiative_portfolio(org: Organization, filters: PortfolioFilters | None = N
         qs = qs.exclude(SIGNAL_FIELDS[filters.missing])
     if filters.q:
         qs = qs.filter(title__icontains=filters.q)
+    if filters.objective is not None:
+        qs = _serving(qs, filters.objective)
     stage_rank = Case(*[When(stage=s, then=Value(i)) for i, s in enumerate(Stage.values)], default=Value(99))
     signal_count = sum(
         (Case(When(cond, then=Value(1)), default=Value(0)) for cond in SIGNAL_FIELDS.values()),
@@ -152,6 +159,14 @@ def initiative_portfolio(org: Organization, filters: PortfolioFilters | None = N
     )
     qs = qs.annotate(stage_rank=stage_rank, signal_count=signal_count)
     return qs.order_by(*SORTS.get(filters.sort, SORTS["updated"])).prefetch_related("departments")
+
+
+def _serving(qs: QuerySet[Initiative], objective: int) -> QuerySet[Initiative]:
+    """Initiatives linked to a key result of ``objective``; with 0, those linked to none."""
+    links = KeyResultLink.objects.unscoped().filter(initiative=OuterRef("pk"))  # see initiative_annotated
+    if objective == 0:
+        return qs.exclude(Exists(links))
+    return qs.filter(Exists(links.filter(key_result__objective_id=objective)))
 
 
 @dataclass
@@ -203,6 +218,11 @@ def objective_list(org: Organization, *, status: str = "") -> QuerySet[Objective
     if status:
         qs = qs.filter(status=status)
     return qs.prefetch_related(Prefetch("key_results", queryset=KeyResult.objects.for_org(org)))
+
+
+def objective_choices(org: Organization) -> QuerySet[Objective]:
+    """The organisation's objectives, titles only: for filters and pickers (one query)."""
+    return Objective.objects.for_org(org).only("pk", "title")
 
 
 def key_result_list(org: Organization, *, objective_id: int | None = None) -> QuerySet[KeyResult]:
@@ -268,6 +288,202 @@ def objective_tree(org: Organization) -> ObjectiveTree:
 def signal_rows(initiatives: list[Initiative]) -> list[tuple[Initiative, dict[str, bool]]]:
     """Pairs of initiative and its signals, for templates."""
     return [(i, signals_of(i).as_dict()) for i in initiatives]
+
+
+# --- The portfolio's budgets, key-result progress, groups and totals ------------------------------
+#
+# Every figure below comes from a fixed number of queries, whatever the number of initiatives: the
+# filtered portfolio's ids, stages and budgets in one, the organisation's key-result links (with
+# what progress needs of their key results) in one, and the rows shown in one (plus departments).
+
+GROUPINGS = ("objective", "stage")
+GROUP_CAP = 10  # initiatives shown per group; "show all" lists the whole group
+NO_OBJECTIVE = 0  # the objective filter's value for initiatives that serve no key result
+
+_LINK_FIELDS = (
+    "initiative_id",
+    "key_result_id",
+    "key_result__objective_id",
+    "key_result__direction",
+    "key_result__baseline",
+    "key_result__target",
+    "key_result__current",
+    "key_result__band_min",
+    "key_result__band_max",
+)
+
+
+@dataclass(frozen=True)
+class Served:
+    """What an initiative serves: its key results' mean progress (in [0, 1]) and their objectives."""
+
+    progress: float
+    key_results: int
+    objectives: tuple[int, ...]
+
+
+def served_by(org: Organization, initiative_ids: Iterable[int] | None = None) -> dict[int, Served]:
+    """Per initiative (of ``initiative_ids``, or all) that serves a key result: the mean progress of
+    the distinct key results it is linked to and their objectives, in link order (one query)."""
+    links = KeyResultLink.objects.for_org(org)
+    if initiative_ids is not None:
+        links = links.filter(initiative_id__in=list(initiative_ids))
+    progress: dict[int, dict[int, float]] = {}
+    objectives: dict[int, dict[int, None]] = {}
+    for pk, kr, objective, direction, baseline, target, current, low, high in links.order_by(
+        "id"
+    ).values_list(*_LINK_FIELDS):
+        progress.setdefault(pk, {})[kr] = key_result_progress(
+            direction=direction,
+            baseline=baseline,
+            target=target,
+            current=current,
+            band_min=low,
+            band_max=high,
+        )
+        objectives.setdefault(pk, {})[objective] = None
+    return {
+        pk: Served(sum(shares.values()) / len(shares), len(shares), tuple(objectives[pk]))
+        for pk, shares in progress.items()
+    }
+
+
+@dataclass(frozen=True)
+class PortfolioTotals:
+    """Figures of a set of initiatives: how many, their budgets summed per currency (ordered by
+    currency), how many have none, and the mean key-result progress of those that serve one."""
+
+    count: int = 0
+    budgets: tuple[tuple[str, Decimal], ...] = ()
+    without_budget: int = 0
+    progress: float | None = None
+    with_progress: int = 0
+
+
+@dataclass(frozen=True)
+class _Fact:
+    pk: int
+    stage: str
+    budget: Decimal | None
+    currency: str
+
+
+def _totals(facts: Iterable[_Fact], served: dict[int, Served]) -> PortfolioTotals:
+    budgets: dict[str, Decimal] = {}
+    count = without_budget = 0
+    shares: list[float] = []
+    for fact in facts:
+        count += 1
+        if fact.budget is None:
+            without_budget += 1
+        else:
+            budgets[fact.currency] = budgets.get(fact.currency, Decimal(0)) + fact.budget
+        if fact.pk in served:
+            shares.append(served[fact.pk].progress)
+    return PortfolioTotals(
+        count=count,
+        budgets=tuple(sorted(budgets.items())),
+        without_budget=without_budget,
+        progress=sum(shares) / len(shares) if shares else None,
+        with_progress=len(shares),
+    )
+
+
+def _facts(org: Organization, filters: PortfolioFilters) -> list[_Fact]:
+    """The filtered portfolio in its order, only what totals and grouping need (one query)."""
+    rows = (
+        initiative_portfolio(org, filters)
+        .prefetch_related(None)
+        .values_list("pk", "stage", "budget_amount", "budget_currency")
+    )
+    return [_Fact(*row) for row in rows]
+
+
+def portfolio_totals(org: Organization, filters: PortfolioFilters | None = None) -> PortfolioTotals:
+    """The totals of the whole filtered portfolio (two queries)."""
+    facts = _facts(org, filters or PortfolioFilters())
+    return _totals(facts, served_by(org))
+
+
+@dataclass(frozen=True)
+class PortfolioRow:
+    """One initiative as the portfolio shows it: its signals and what it serves (None: no key result)."""
+
+    initiative: Initiative
+    flags: dict[str, bool]
+    served: Served | None
+
+    @property
+    def progress(self) -> float | None:
+        return self.served.progress if self.served else None
+
+
+def portfolio_rows(org: Organization, initiatives: list[Initiative]) -> list[PortfolioRow]:
+    """The rows of a page of the portfolio (one query for their key-result progress)."""
+    served = served_by(org, [i.pk for i in initiatives])
+    return [PortfolioRow(i, signals_of(i).as_dict(), served.get(i.pk)) for i in initiatives]
+
+
+@dataclass(frozen=True)
+class PortfolioGroup:
+    """Initiatives of one stage or serving one objective (``key``: the stage, the objective's id or
+    0 for none): the totals of the whole group, and its first ``GROUP_CAP`` rows in the list's order."""
+
+    key: str | int
+    label: str
+    note: str
+    totals: PortfolioTotals
+    rows: list[PortfolioRow]
+
+    @property
+    def hidden(self) -> int:
+        """How many initiatives of the group are not shown here."""
+        return self.totals.count - len(self.rows)
+
+
+def portfolio_groups(
+    org: Organization, filters: PortfolioFilters, *, by: str, cap: int = GROUP_CAP
+) -> list[PortfolioGroup]:
+    """The filtered portfolio grouped ``by`` "stage" (in stage order) or "objective" (in the
+    objectives' order, then those serving none; an initiative serving two objectives is in both),
+    with totals per group; queries do not grow with the number of initiatives."""
+    facts = _facts(org, filters)
+    served = served_by(org)
+    members: dict[str | int, list[_Fact]] = {}
+    for fact in facts:
+        keys: Iterable[str | int] = (
+            [fact.stage] if by == "stage" else (served[fact.pk].objectives if fact.pk in served else [0])
+        )
+        for key in keys:
+            members.setdefault(key, []).append(fact)
+    heads = _group_heads(org, by, members)
+    shown = {fact.pk for key, _label, _note in heads for fact in members[key][:cap]}
+    loaded = {i.pk: i for i in initiative_annotated(org).filter(pk__in=shown).prefetch_related("departments")}
+    groups = []
+    for key, label, note in heads:
+        rows = [
+            PortfolioRow(loaded[f.pk], signals_of(loaded[f.pk]).as_dict(), served.get(f.pk))
+            for f in members[key][:cap]
+        ]
+        groups.append(PortfolioGroup(key, label, note, _totals(members[key], served), rows))
+    return groups
+
+
+def _group_heads(
+    org: Organization, by: str, members: dict[str | int, Any]
+) -> list[tuple[str | int, str, str]]:
+    """Each group's key, title and a note (an objective's period), in display order."""
+    if by == "stage":
+        return [(value, str(label), "") for value, label in Stage.choices if value in members]
+    objectives = (
+        Objective.objects.for_org(org)
+        .filter(pk__in=[k for k in members if k])
+        .only("pk", "title", "period_start", "period_end")
+    )
+    heads: list[tuple[str | int, str, str]] = [(o.pk, o.title, o.period_label) for o in objectives]
+    if NO_OBJECTIVE in members:
+        heads.append((NO_OBJECTIVE, str(_("Serves no objective")), ""))
+    return heads
 
 
 def home_panel(membership: Any) -> tuple[str, dict[str, Any]] | None:

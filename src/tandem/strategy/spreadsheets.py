@@ -831,18 +831,22 @@ def filters_from_query(query: Mapping[str, str]) -> PortfolioFilters:
     """Portfolio filters from a query string (``request.GET``); unknown values are ignored.
 
     Parameters: ``stage``, ``department`` (id), ``sponsor_side``, ``missing`` (a signal key),
-    ``q`` (title contains) and ``sort`` (a key of ``selectors.SORTS``).
+    ``q`` (title contains), ``sort`` (a key of ``selectors.SORTS``) and ``objective`` (id; 0 for
+    the initiatives serving none), as the portfolio page reads them.
     """
     stage, side = query.get("stage", ""), query.get("sponsor_side", "")
     missing, sort = query.get("missing", ""), query.get("sort", "")
-    department = query.get("department", "")
+    department, objective = query.get("department", ""), query.get("objective", "")
     return PortfolioFilters(
         stage=stage if stage in Stage.values else "",
-        department=int(department)
-        if department.isascii() and department.isdigit() and len(department) < 10
-        else None,
+        department=_identifier(department),
         sponsor_side=side if side in (Side.BUSINESS, Side.IT) else "",
         missing=missing if missing in SIGNAL_FIELDS else "",
         q=query.get("q", "").strip()[:100],
         sort=sort if sort in SORTS else "updated",
+        objective=_identifier(objective),
     )
+
+
+def _identifier(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else None

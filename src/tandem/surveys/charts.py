@@ -1,22 +1,33 @@
 """The survey app's charts, drawn with the core chart kit: the distribution of answers, the business
-and IT answers side by side, the maturity radar and the trend across campaigns. The pages also show
-every figure as a table."""
+and IT answers side by side, the gap between them question by question, the maturity radar and the
+trend across campaigns. The pages also show every figure as a table."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext_lazy
 
 from tandem.core import charts
-from tandem.core.charts import Axis, Bar, Pair, Places, Series
+from tandem.core.charts import Axis, Bar, Gap, Key, Pair, Places, Series
 from tandem.core.models import Side
-from tandem.core.numbers import fixed
-from tandem.surveys.results import GroupResult, ItemResult, TrendPoint
+from tandem.core.numbers import fixed, number
+from tandem.surveys.models import SCALES
+from tandem.surveys.results import GroupResult, ItemResult, TrendPoint, difference_of
 
 SCALE_LOW, SCALE_HIGH = 1.0, 5.0
+# The maturity levels the radar's rings stand for, 1 to 5 (Luftman's strategic alignment maturity).
+LEVEL_WORDS = (
+    pgettext_lazy("maturity level", "initial"),
+    pgettext_lazy("maturity level", "committed"),
+    pgettext_lazy("maturity level", "established"),
+    pgettext_lazy("maturity level", "improved"),
+    pgettext_lazy("maturity level", "optimised"),
+)
 
 
 def _shares(group: GroupResult) -> dict[str, float]:
@@ -101,7 +112,76 @@ def maturity_radar(criteria: Sequence[ItemResult], chart_id: str) -> SafeString:
         spokes=[c.label for c in criteria],
         axis=Axis(_("Level, from 1 (centre) to 5 (rim)"), SCALE_LOW, SCALE_HIGH, (1, 2, 3, 4, 5)),
         series=drawn,
+        rings=[str(word) for word in LEVEL_WORDS],
     )
+
+
+def _range(item: ItemResult) -> int:
+    scale = SCALES.get(item.kind, (1, 2, 3, 4, 5))
+    return scale[-1] - scale[0]
+
+
+def question_gap_chart(items: Sequence[ItemResult], chart_id: str) -> SafeString:
+    """IT against the business, question by question (``items`` in the order given): a bar
+    leftwards where the business rates a question higher, rightwards where IT does, its length
+    the gap of the means, and the words of the difference at the right. Gaps are in points of the
+    answer scale when every question has the same scale, else in percent of each one's range.
+    The empty string when no question compares the two sides."""
+    compared = [i for i in items if i.comparison is not None and i.kind in SCALES]
+    if not compared:
+        return charts.EMPTY
+    same_scale = len({_range(i) for i in compared}) == 1
+    widest = max(abs(i.comparison.gap) / (1 if same_scale else _range(i)) for i in compared if i.comparison)
+    if same_scale:
+        limit = max(1.0, float(math.ceil(widest)))
+        axis = Axis(
+            _("Gap of the means, in points of the answer scale"),
+            -limit,
+            limit,
+            charts.nice_ticks(-limit, limit),
+            _signed,
+        )
+    else:
+        limit = max(0.25, math.ceil(widest * 4) / 4)
+        axis = Axis(
+            _("Gap of the means, in percent of the answer scale"),
+            -limit,
+            limit,
+            charts.nice_ticks(-limit, limit),
+            lambda v: _signed(v * 100) + "%" if v else "0",
+        )
+    gaps = []
+    for item in compared:
+        difference = difference_of(item.comparison)
+        if difference is None:  # not reached: every item here has a comparison
+            continue
+        value = difference.gap / (1 if same_scale else _range(item))
+        business, it = item.side(Side.BUSINESS), item.side(Side.IT)
+        note = _("%(question)s: business %(business)s, IT %(it)s (%(words)s)") % {
+            "question": item.label,
+            "business": fixed(business.mean or 0.0, 1) if business else "",
+            "it": fixed(it.mean or 0.0, 1) if it else "",
+            "words": difference.words,
+        }
+        gaps.append(Gap(item.label, value, note, difference.words))
+    return charts.gap_chart(
+        chart_id,
+        _("Business and IT, question by question"),
+        "; ".join(g.note for g in gaps),
+        gaps=gaps,
+        axis=axis,
+        category_title=_("Question"),
+        left=Key(_("The business rates it higher"), charts.BUSINESS),
+        right=Key(_("IT rates it higher"), charts.IT),
+    )
+
+
+def _signed(value: float) -> str:
+    """ "+0.5", "−1", "0": a gap with its direction."""
+    if not value:
+        return "0"
+    text = number(abs(value))
+    return f"+{text}" if value > 0 else f"−{text}"
 
 
 def trend_chart(

@@ -1,9 +1,11 @@
-"""The aggregated results of a closed campaign as CSV or XLSX: one row per item and group.
+"""The aggregated results of a closed campaign as CSV or XLSX: one row per item and group, with the
+type of the group (everyone, a side or a department: a department called "IT" is not the IT side).
 
 The rows come from ``selectors.campaign_results`` and nothing else, so the file hides exactly what
 the page hides: a suppressed group is a row that says "suppressed" with every figure empty. Free
 text answers are not exported; their count is. Headers, labels and words are in the reader's
-language; the key and the kind of an item are codes, the same in every language.
+language; the key and the kind of an item are codes, the same in every language. The difference
+between IT and the business is worded by ``results.difference_of``, as on the page.
 """
 
 from __future__ import annotations
@@ -16,8 +18,14 @@ from django.utils.translation import gettext_lazy
 
 from tandem.core.errors import Conflict
 from tandem.core.exports import escape_formula
-from tandem.surveys.labels import EFFECT_WORDS
-from tandem.surveys.results import CampaignResults, GroupResult, ItemResult
+from tandem.surveys.results import (
+    GROUP_TYPES,
+    CampaignResults,
+    GroupResult,
+    ItemResult,
+    difference_of,
+    group_type,
+)
 
 EXPORT_FORMATS = ("csv", "xlsx")
 CONTENT_TYPES = {
@@ -28,6 +36,7 @@ HEADERS = [
     gettext_lazy("Key"),
     gettext_lazy("Kind"),
     gettext_lazy("Item"),
+    gettext_lazy("Group type"),
     gettext_lazy("Group"),
     gettext_lazy("Status"),
     gettext_lazy("Responses"),
@@ -35,7 +44,7 @@ HEADERS = [
     gettext_lazy("Standard deviation"),
     gettext_lazy("Distribution"),
     gettext_lazy("Gap IT minus business"),
-    gettext_lazy("Effect size"),
+    gettext_lazy("Difference"),
     gettext_lazy("Rank-biserial"),
     gettext_lazy("Mann-Whitney U"),
     gettext_lazy("p-value"),
@@ -50,11 +59,12 @@ def _round(value: float | None, digits: int = 3) -> float | str:
 
 
 def _group_row(item: ItemResult, group: GroupResult, *, with_comparison: bool) -> list[Any]:
-    head = [item.key, item.kind, item.label, group.label]
+    head = [item.key, item.kind, item.label, str(GROUP_TYPES[group_type(group)]), group.label]
     if group.suppressed:
         return [*head, str(SUPPRESSED), "", "", "", "", "", "", "", "", ""]
     distribution = "; ".join(f"{option}: {count}" for option, count in group.distribution or ())
     comparison = item.comparison if with_comparison else None
+    difference = difference_of(comparison)
     figures = [
         str(SHOWN),
         group.n if group.n is not None else "",
@@ -62,13 +72,13 @@ def _group_row(item: ItemResult, group: GroupResult, *, with_comparison: bool) -
         _round(group.sd, 2),
         distribution,
     ]
-    if comparison is None:
+    if comparison is None or difference is None:
         return [*head, *figures, "", "", "", "", ""]
     return [
         *head,
         *figures,
         _round(comparison.gap, 2),
-        str(EFFECT_WORDS.get(comparison.effect, comparison.effect)),
+        difference.words,
         _round(comparison.rank_biserial),
         _round(comparison.u, 1),
         _round(comparison.p_value, 4),

@@ -26,10 +26,12 @@ from statistics import fmean
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from tandem.core.models import Department, Side
+from tandem.core.numbers import fixed
 from tandem.surveys import stats
-from tandem.surveys.labels import shipped
+from tandem.surveys.labels import EFFECT_WORDS, shipped
 from tandem.surveys.models import (
     CHOICE_KINDS,
     SCALES,
@@ -468,3 +470,212 @@ def trends_from(results: Sequence[CampaignResults]) -> dict[str, list[TrendPoint
             if len(points) < index + 1:
                 points.append(TrendPoint(data.campaign, None, None, None))
     return trends
+
+
+# --- Reading the results: the words of a difference, the group types, the heatmap --------------------------
+
+# Below this p-value the test says a difference is unlikely to be chance.
+SIGNIFICANCE = 0.05
+
+DIFFERENCE_LEVELS = ("same", "chance", "small", "medium", "large")
+DIFFERENCE_WORDS = {
+    "same": gettext_lazy("about the same"),
+    "chance": gettext_lazy("no clear difference"),
+    "small": EFFECT_WORDS["small"],
+    "medium": EFFECT_WORDS["medium"],
+    "large": EFFECT_WORDS["large"],
+}
+
+
+@dataclass(frozen=True)
+class Difference:
+    """How IT and the business differ on one item, as every page, chart and file words it.
+
+    ``level`` is "same" (a negligible effect size), "chance" (a larger effect that the test says
+    could well be chance), or the effect size ("small", "medium", "large") of a difference the
+    test says is unlikely to be chance; a criterion or the overall level has no test of its own,
+    so its level is its effect size alone."""
+
+    level: str
+    words: str
+    gap: float  # IT mean minus business mean
+    p_value: float | None
+
+    @property
+    def real(self) -> bool:
+        """True when the words say the two sides differ (not "same", not "chance")."""
+        return self.level not in ("same", "chance")
+
+
+def difference_of(comparison: Comparison | None) -> Difference | None:
+    """The one place that decides the words of a difference, from the effect size and the test."""
+    if comparison is None:
+        return None
+    if comparison.effect == "negligible":
+        level = "same"
+    elif comparison.p_value is not None and comparison.p_value >= SIGNIFICANCE:
+        level = "chance"
+    else:
+        level = comparison.effect if comparison.effect in DIFFERENCE_WORDS else "large"
+    return Difference(level, str(DIFFERENCE_WORDS[level]), comparison.gap, comparison.p_value)
+
+
+def p_text(p_value: float | None) -> str:
+    """A p-value as people read it: "p < 0.001", "p = 0.01", "p = 0.42" (in Dutch "p < 0,001")."""
+    if p_value is None:
+        return ""
+    if p_value < 0.001:
+        return f"p < {fixed(0.001, 3)}"
+    return f"p = {fixed(p_value, 3)}" if p_value < 0.01 else f"p = {fixed(p_value, 2)}"
+
+
+def difference_sentence(comparison: Comparison | None) -> str:
+    """ "IT rates this 0.8 lower than the business (medium difference, p = 0.01)." in words that
+    always agree with ``difference_of``: "the same" only for a negligible effect, a direction
+    only for a gap that shows at one decimal."""
+    difference = difference_of(comparison)
+    if difference is None:
+        return ""
+    gap = difference.gap
+    if difference.level == "same":
+        head = _("IT and the business rate this the same on average")
+    elif round(abs(gap), 1) == 0:
+        head = _("IT and the business have the same mean but answer differently")
+    elif gap < 0:
+        head = _("IT rates this %(gap)s lower than the business") % {"gap": fixed(-gap, 1)}
+    else:
+        head = _("IT rates this %(gap)s higher than the business") % {"gap": fixed(gap, 1)}
+    if difference.level == "same":
+        return f"{head} ({p_text(difference.p_value)})." if difference.p_value is not None else f"{head}."
+    if difference.p_value is None:  # a criterion or the overall level: no test of its own
+        return f"{head} ({difference.words})."
+    return f"{head} ({difference.words}, {p_text(difference.p_value)})."
+
+
+def chance_sentence(comparison: Comparison | None) -> str:
+    """What the test means in plain words, in agreement with ``difference_of``."""
+    difference = difference_of(comparison)
+    if difference is None or difference.p_value is None or difference.level == "same":
+        return ""
+    if difference.level == "chance":
+        return _("A difference this size could well be chance.")
+    return _("A difference this size is unlikely to be chance.")
+
+
+GROUP_TYPES = {
+    "everyone": gettext_lazy("everyone"),
+    "side": gettext_lazy("side"),
+    "department": gettext_lazy("department"),
+}
+
+
+def group_type(group: GroupResult) -> str:
+    """ "everyone", "side" or "department": what kind of group ``group`` is (a department may
+    share its name with a side, "IT" say)."""
+    if group.key == "all":
+        return "everyone"
+    return "department" if group.key.startswith("department:") else "side"
+
+
+HEAT_STEPS = 5  # the colour steps of the heatmap, from the bottom of the scale to the top
+
+
+@dataclass(frozen=True)
+class HeatColumn:
+    key: str
+    label: str
+    type: str  # everyone, side, department
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    """One group's mean on one item: ``state`` "shown" (with the mean and its colour step),
+    "hidden" (suppressed, or a department not shown for this item) or "none" (nobody of that
+    side answered it)."""
+
+    state: str
+    mean: float | None = None
+    step: int | None = None  # 0 (the bottom of the scale) to HEAT_STEPS - 1 (the top)
+    n: int | None = None
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    item: ItemResult
+    number: int  # the question's number on the page
+    low: int
+    high: int
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    columns: tuple[HeatColumn, ...]
+    rows: tuple[HeatRow, ...]
+
+
+def _heat_cell(group: GroupResult | None, low: int, high: int, *, absent: str) -> HeatCell:
+    if group is None:
+        return HeatCell(absent)
+    if group.suppressed or group.mean is None:
+        return HeatCell("hidden")
+    share = (group.mean - low) / (high - low) if high > low else 0.5
+    step = min(HEAT_STEPS - 1, max(0, int(share * HEAT_STEPS)))
+    return HeatCell("shown", group.mean, step, group.n)
+
+
+def heatmap(data: CampaignResults) -> Heatmap:
+    """The mean of every scaled question by every group (everyone, the sides, the departments
+    shown for any question), from the figures the results show and nothing else: a department
+    not shown for a question is "hidden" whether it answered or not."""
+    numbered = [(n, item) for n, item in enumerate(data.items, start=1) if item.kind in SCALES]
+    sides = [s for s in SIDES if any(item.side(s) is not None for _n, item in numbered)]
+    departments: dict[str, str] = {}
+    for _n, item in numbered:
+        departments.update((g.key, g.label) for g in item.departments)
+    columns = (
+        HeatColumn("all", _("Everyone"), "everyone"),
+        *(HeatColumn(s, _side_label(s), "side") for s in sides),
+        *(
+            HeatColumn(key, label, "department")
+            for key, label in sorted(departments.items(), key=lambda kv: kv[1].casefold())
+        ),
+    )
+    rows = []
+    for number, item in numbered:
+        scale = SCALES[item.kind]
+        low, high = scale[0], scale[-1]
+        by_key = {g.key: g for g in item.departments}
+        cells = [_heat_cell(item.overall, low, high, absent="hidden")]
+        cells += [_heat_cell(item.side(s), low, high, absent="none") for s in sides]
+        cells += [
+            _heat_cell(by_key.get(c.key), low, high, absent="hidden")
+            for c in columns
+            if c.type == "department"
+        ]
+        rows.append(HeatRow(item, number, low, high, tuple(cells)))
+    return Heatmap(columns, tuple(rows))
+
+
+def question_gaps(data: CampaignResults) -> list[ItemResult]:
+    """The scaled questions that compare IT and the business, widest gap (as a share of the
+    question's scale) first."""
+    compared = [i for i in data.items if i.kind in SCALES and i.comparison is not None]
+
+    def width(item: ItemResult) -> float:
+        scale = SCALES[item.kind]
+        return abs(item.comparison.gap if item.comparison else 0) / (scale[-1] - scale[0])
+
+    return sorted(compared, key=lambda i: -width(i))
+
+
+def suppression_notes(data: CampaignResults) -> dict[str, bool]:
+    """What the one note at the top of the results must mention: some group hidden somewhere,
+    departments left out, a side left out of every figure."""
+    items = [*data.items, *data.criteria]
+    groups = [g for i in items for g in (i.overall, *i.sides)]
+    return {
+        "hidden_groups": any(g.suppressed for g in (*groups, *data.counts)),
+        "hidden_departments": any(i.hidden_departments for i in items),
+        "excluded_sides": any(i.excluded_sides for i in items),
+    }

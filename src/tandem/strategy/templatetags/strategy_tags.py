@@ -1,13 +1,16 @@
-"""Template helpers of the strategy pages: stage badges, percentages, sortable headers and the
-check-in history chart (drawn by ``tandem.strategy.charts``)."""
+"""Template helpers of the strategy pages: stage badges, percentages, amounts of money, sortable
+headers, the check-in history chart and the portfolio's timeline (drawn by ``tandem.strategy.charts``)."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
+from django.utils import formats
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from tandem.core.numbers import number
 from tandem.strategy import charts
@@ -80,3 +83,39 @@ def num(value: float | None) -> str:
 
 
 register.simple_tag(charts.check_in_chart)
+register.simple_tag(charts.timeline_axis)
+register.simple_tag(charts.timeline_bar)
+
+# The sign of the currencies people write with one; other currencies are written with their code.
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "INR": "₹"}
+
+
+@register.filter
+def money(amount: Decimal | None, currency: str) -> str:
+    """An amount in its currency as people of the active language write it: €1,250 and €1,250.50
+    in English, € 1.250 and € 1.250,50 in Dutch, CHF 1,250 for a currency without a sign of its own;
+    an em dash when there is none."""
+    if amount is None:
+        return "—"
+    places = 0 if amount == amount.to_integral_value() else 2
+    figure = formats.number_format(amount, places, use_l10n=True, force_grouping=True)
+    sign = CURRENCY_SIGNS.get(currency.upper())
+    if sign and not (get_language() or "").startswith("nl"):
+        return f"{sign}{figure}"
+    return f"{sign or currency.upper()}\u00a0{figure}"
+
+
+def _has_dates(row: Any) -> bool:
+    return row.initiative.start_date is not None or row.initiative.target_date is not None
+
+
+@register.filter
+def dated(rows: Any) -> list[Any]:
+    """The portfolio rows whose initiative has a start or a target date (for the timeline)."""
+    return [row for row in rows if _has_dates(row)]
+
+
+@register.filter
+def undated(rows: Any) -> list[Any]:
+    """The portfolio rows whose initiative has neither a start nor a target date."""
+    return [row for row in rows if not _has_dates(row)]

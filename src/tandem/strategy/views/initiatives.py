@@ -12,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import SimpleLazyObject as lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext_lazy
@@ -23,7 +24,7 @@ from tandem.core.decorators import cached_page, org_view
 from tandem.core.forms import form_submit, posted, render_form
 from tandem.core.models import Organization
 from tandem.core.navigation import app_templates
-from tandem.strategy import access, selectors, services
+from tandem.strategy import access, charts, selectors, services
 from tandem.strategy.forms import (
     InitiativeForm,
     KeyResultLinkForm,
@@ -90,7 +91,7 @@ GATE_FIX = {
 }
 
 
-FILTERS = ("q", "stage", "department", "sponsor_side", "missing")
+FILTERS = ("q", "stage", "department", "objective", "sponsor_side", "missing")
 
 
 def gap_sentences(summary: PortfolioSummary) -> list[tuple[str, str]]:
@@ -104,17 +105,27 @@ def gap_sentences(summary: PortfolioSummary) -> list[tuple[str, str]]:
 
 def _listing(org: Organization, form: PortfolioFilterForm, number: str | None) -> dict[str, Any]:
     """The portfolio's figures, computed only when the page is drawn: ``orgcache`` in the template
-    draws it once per version of the organisation's data."""
+    draws it once per version of the organisation's data. Grouped, every group shows its first rows
+    and its totals; otherwise the list is paginated."""
+    filters, grouping = form.filters(), form.grouping()
 
     def summary() -> PortfolioSummary:
         return selectors.portfolio_summary(org)  # itself cached per version
 
-    page = lazy(
-        lambda: Paginator(selectors.initiative_portfolio(org, form.filters()), PAGE_SIZE).get_page(number)
-    )
+    page = lazy(lambda: Paginator(selectors.initiative_portfolio(org, filters), PAGE_SIZE).get_page(number))
+    rows = lazy(lambda: [] if grouping else selectors.portfolio_rows(org, list(page.object_list)))
+    groups = lazy(lambda: selectors.portfolio_groups(org, filters, by=grouping) if grouping else [])
+
+    def shown() -> list[Initiative]:
+        return [r.initiative for r in rows] + [r.initiative for g in groups for r in g.rows]
+
     return {
         "page": page,
-        "rows": lazy(lambda: selectors.signal_rows(list(page.object_list))),
+        "rows": rows,
+        "groups": groups,
+        "grouping": grouping,
+        "totals": lazy(lambda: selectors.portfolio_totals(org, filters)),
+        "timeline": lazy(lambda: _timeline(shown())) if form.timeline() else None,
         "summary": lazy(summary),
         "gaps": lazy(lambda: gap_sentences(summary())),
         "stages": lazy(
@@ -123,13 +134,23 @@ def _listing(org: Organization, form: PortfolioFilterForm, number: str | None) -
     }
 
 
+def _timeline(initiatives: list[Initiative]) -> charts.Timeline:
+    days = [d for i in initiatives for d in (i.start_date, i.target_date)]
+    return charts.timeline_scale(days, today=timezone.localdate())
+
+
 @org_view(Need.READER)
 @cached_page
 @require_GET
 def portfolio(request: OrgRequest) -> HttpResponse:
-    """Every initiative with its six alignment signals; filters, sorting and gap counts."""
+    """Every initiative with its six alignment signals, budget and key-result progress; filters,
+    sorting, gap counts, grouping by objective or stage with totals, and a timeline view."""
     org, membership = request.org, request.membership
-    form = PortfolioFilterForm(request.GET or None, departments=core_selectors.department_list_for_org(org))
+    form = PortfolioFilterForm(
+        request.GET or None,
+        departments=core_selectors.department_list_for_org(org),
+        objectives=selectors.objective_choices(org),
+    )
     context = {
         "form": form,
         **_listing(org, form, request.GET.get("page")),

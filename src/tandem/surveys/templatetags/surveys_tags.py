@@ -1,56 +1,46 @@
-"""Template helpers of the survey pages: the gap in words, and the charts (distribution bars, the
-business and IT side by side, the maturity radar, trend lines) drawn by ``tandem.surveys.charts``."""
+"""Template helpers of the survey pages: the gap in words (decided by ``results.difference_of``),
+the heatmap and the notes of the results, and the charts (distribution bars, the business and IT
+side by side and question by question, the maturity radar, trend lines) drawn by
+``tandem.surveys.charts``."""
 
 from __future__ import annotations
 
 from django import template
-from django.utils.translation import gettext as _
 
-from tandem.core.numbers import fixed
-from tandem.surveys import charts
-from tandem.surveys.labels import EFFECT_WORDS, shipped
+from tandem.surveys import charts, results
+from tandem.surveys.labels import shipped
 from tandem.surveys.models import CampaignStatus
 from tandem.surveys.results import Comparison, GroupResult, ItemResult
 
 register = template.Library()
 
 
-@register.filter
-def p_text(p_value: float | None) -> str:
-    """A p-value as people read it: "p < 0.001", "p = 0.01", "p = 0.42" (in Dutch "p < 0,001")."""
-    if p_value is None:
-        return ""
-    if p_value < 0.001:
-        return f"p < {fixed(0.001, 3)}"
-    return f"p = {fixed(p_value, 3)}" if p_value < 0.01 else f"p = {fixed(p_value, 2)}"
+# The words of a difference are decided once, in ``results.difference_of``; these only show them.
+p_text = register.filter("p_text", results.p_text)
+gap_sentence = register.filter("gap_sentence", results.difference_sentence)
+chance_text = register.filter("chance_text", results.chance_sentence)
+heatmap = register.filter("heatmap", results.heatmap)
+question_gaps = register.filter("question_gaps", results.question_gaps)
+suppression_notes = register.filter("suppression_notes", results.suppression_notes)
 
 
 @register.filter
-def gap_sentence(comparison: Comparison | None) -> str:
-    """ "IT rates this 0.8 lower than the business (medium difference, p = 0.01)."""
-    if comparison is None:
-        return ""
-    gap = comparison.gap
-    effect = EFFECT_WORDS.get(comparison.effect, comparison.effect)
-    if abs(gap) < 0.05:
-        head = _("IT and the business rate this the same on average")
-    elif gap < 0:
-        head = _("IT rates this %(gap)s lower than the business") % {"gap": fixed(-gap, 1)}
-    else:
-        head = _("IT rates this %(gap)s higher than the business") % {"gap": fixed(gap, 1)}
-    if comparison.p_value is None:  # a criterion or the overall level: no test of its own
-        return f"{head} ({effect})."
-    return f"{head} ({effect}, {p_text(comparison.p_value)})."
+def difference_words(comparison: Comparison | None) -> str:
+    """ "large difference", "no clear difference", "about the same"; "" without a comparison."""
+    difference = results.difference_of(comparison)
+    return difference.words if difference else ""
 
 
 @register.filter
-def chance_text(comparison: Comparison | None) -> str:
-    """What the p-value means, in plain words."""
-    if comparison is None or comparison.p_value is None:
-        return ""
-    if comparison.p_value < 0.05:
-        return _("A difference this size is unlikely to be chance.")
-    return _("A difference this size could well be chance.")
+def difference_level(comparison: Comparison | None) -> str:
+    """same, chance, small, medium or large (for a class name); "" without a comparison."""
+    difference = results.difference_of(comparison)
+    return difference.level if difference else ""
+
+
+@register.filter
+def group_type_label(group: GroupResult) -> str:
+    return str(results.GROUP_TYPES[results.group_type(group)])
 
 
 @register.filter
@@ -66,6 +56,7 @@ def get(mapping: dict[str, object] | None, key: str) -> object:
 register.simple_tag(charts.distribution_chart)
 register.simple_tag(charts.sides_chart)
 register.simple_tag(charts.maturity_radar)
+register.simple_tag(charts.question_gap_chart)
 register.simple_tag(charts.trend_chart)
 
 
