@@ -94,6 +94,25 @@ SCENARIOS: list[Scenario] = [
         prepare=portfolio.prepare,
     ),
     Scenario(
+        "alignment",
+        "/o/demo/alignment/",
+        "alignment index page (demo): components, a year of weekly snapshots, what moved, signed in",
+        signed_in=True,
+    ),
+    Scenario(
+        "alignment_10k",
+        "/o/" + portfolio.LARGE + "/alignment/",
+        "alignment index page of 10,000 generated initiatives: every component's rows, signed in",
+        signed_in=True,
+        prepare=portfolio.prepare,
+    ),
+    Scenario(
+        "portfolio_grouped",
+        "/o/demo/portfolio/?group=objective",
+        "portfolio page (demo) grouped by objective with totals, signed in",
+        signed_in=True,
+    ),
+    Scenario(
         "portfolio",
         portfolio.PORTFOLIO.format(slug=portfolio.LARGE),
         "portfolio page, first page, of 10,000 generated initiatives, signed in",

@@ -5,7 +5,8 @@ why check she has yet to answer and the key result whose check-in is due, each a
 is done; then the organisation's alignment index with its three biggest causes. She opens the index
 page. The partner's home page shows only their own due items: no index and no getting-started
 checklist, which the owner does see while a step is open. The survey results open with their
-summary and the business-vs-IT diverging bars. Screenshots go to ``docs/review/issue-16/``."""
+summary and the business-vs-IT diverging bars. Screenshots go to ``tests/artifacts/`` (those in
+``docs/review/issue-16/`` were taken from there)."""
 
 from __future__ import annotations
 
@@ -28,7 +29,6 @@ pytestmark = pytest.mark.browser
 
 BUSINESS_LEAD = "finance.lead@example.com"  # Femke Visser, the finance director: business side, lead
 PARTNER = "partner@cloudline.example"  # Pat Quinn of Cloudline
-REVIEW = Path(__file__).resolve().parents[2] / "docs" / "review" / "issue-16"
 
 
 @pytest.fixture
@@ -37,9 +37,8 @@ def demo(seeded_demo: SeedDemo) -> Organization:
 
 
 @pytest.fixture
-def review() -> Path:
-    REVIEW.mkdir(parents=True, exist_ok=True)
-    return REVIEW
+def review(artifacts: Path) -> Path:
+    return artifacts
 
 
 def needs_of(org: Organization, email: str) -> list[NeedItem]:

@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from pypdf import PdfReader
 
+from tandem.core import pdf as core_pdf
 from tandem.core.models import Membership
-from tandem.reviews import minutes as minutes_module
 from tandem.reviews.minutes import Minutes, minutes_for, render_html, render_markdown, render_pdf
 from tandem.reviews.models import (
     ActionItem,
@@ -439,4 +439,4 @@ def test_the_fonts_are_registered_once(held: Held) -> None:
     minutes = minutes_for(held.review)
     render_pdf(minutes)
     render_pdf(minutes)
-    assert minutes_module.register_fonts.cache_info().misses <= 1
+    assert core_pdf.register_fonts.cache_info().misses <= 1

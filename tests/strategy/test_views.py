@@ -961,6 +961,6 @@ def test_the_org_home_shows_the_strategy_panel_to_insiders_only(
     personas: Personas, ready_initiative: Initiative, client_for: Callable[[str], Client]
 ) -> None:
     body = client_for("member").get("/o/acme/").content.decode()
-    assert "Alignment at a glance" in body
+    assert "Portfolio at a glance" in body
     assert "serve no shared objective" in body
-    assert "Alignment at a glance" not in client_for("partner").get("/o/acme/").content.decode()
+    assert "Portfolio at a glance" not in client_for("partner").get("/o/acme/").content.decode()

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
@@ -33,7 +32,6 @@ from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # type: ignore[import-untyped]
 from reportlab.lib.units import cm  # type: ignore[import-untyped]
 from reportlab.pdfbase.pdfmetrics import stringWidth  # type: ignore[import-untyped]
-from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     CondPageBreak,
     Flowable,
@@ -48,7 +46,7 @@ from reportlab.platypus import Table as PdfTable
 
 from tandem.core import charts
 from tandem.core import report as r
-from tandem.reviews.minutes import FONT, register_fonts
+from tandem.core.pdf import FONT, numbered_canvas, register_fonts
 
 WIDTH = A4[0] - 4 * cm - 12  # the text width: between the margins, less the frame padding
 # The sides keep the colours they have on every page (tandem.core.charts).
@@ -131,41 +129,10 @@ def render_pdf(cover: Cover, sections: list[r.ReportSection]) -> Rendered:
     for section in sections:
         story += _section(section, styles)
     counter: list[int] = []
-    document.build(story, canvasmaker=_numbered_canvas(f"{cover.organisation} · {cover.period}", counter))
+    document.build(
+        story, canvasmaker=numbered_canvas(f"{cover.organisation} · {cover.period}", first=2, pages=counter)
+    )
     return Rendered(pdf=buffer.getvalue(), pages=counter[0] if counter else 0)
-
-
-def _numbered_canvas(footer: str, counter: list[int]) -> Callable[..., Any]:
-    """A canvas that writes ``footer`` and "page n of m" under every page but the cover."""
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            counter.append(len(self._pages))
-            for state in self._pages:
-                self.__dict__.update(state)
-                if self._pageNumber > 1:
-                    self._footer(len(self._pages))
-                super().showPage()
-            super().save()
-
-        def _footer(self, pages: int) -> None:
-            page = _("Page %(page)s of %(pages)s") % {"page": self._pageNumber, "pages": pages}
-            self.saveState()
-            self.setFont(FONT, 8)
-            self.setFillColor(MUTED)
-            self.drawString(2 * cm, 1.2 * cm, footer)
-            self.drawRightString(self._pagesize[0] - 2 * cm, 1.2 * cm, page)
-            self.restoreState()
-
-    return NumberedCanvas
 
 
 def _cover(cover: Cover, s: _Styles) -> list[Flowable]:

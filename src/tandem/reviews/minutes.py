@@ -12,16 +12,12 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
-from pathlib import Path
-from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 from zoneinfo import ZoneInfo
 
-import reportlab  # type: ignore[import-untyped]
 from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -32,9 +28,6 @@ from reportlab.lib import colors  # type: ignore[import-untyped]
 from reportlab.lib.pagesizes import A4  # type: ignore[import-untyped]
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet  # type: ignore[import-untyped]
 from reportlab.lib.units import cm  # type: ignore[import-untyped]
-from reportlab.pdfbase import pdfmetrics  # type: ignore[import-untyped]
-from reportlab.pdfbase.ttfonts import TTFont  # type: ignore[import-untyped]
-from reportlab.pdfgen.canvas import Canvas  # type: ignore[import-untyped]
 from reportlab.platypus import (  # type: ignore[import-untyped]
     Flowable,
     Paragraph,
@@ -45,6 +38,7 @@ from reportlab.platypus import (  # type: ignore[import-untyped]
 )
 
 from tandem.core.models import Membership, Side
+from tandem.core.pdf import FONT, numbered_canvas, register_fonts
 from tandem.reviews.agenda import KIND_LABELS, action_age_days
 from tandem.reviews.models import (
     ActionItem,
@@ -57,8 +51,6 @@ from tandem.reviews.models import (
 )
 
 TEMPLATE = "reviews/minutes_body.html"
-FONT = "TandemVera"  # reportlab's bundled Bitstream Vera: curly quotes, dashes, é and € included
-FONT_FILES = {"": "Vera.ttf", "-Bold": "VeraBd.ttf", "-Italic": "VeraIt.ttf", "-BoldItalic": "VeraBI.ttf"}
 
 
 @dataclass(frozen=True)
@@ -354,18 +346,6 @@ def _md_wins(minutes: Minutes) -> list[str]:
 # --- PDF ----------------------------------------------------------------------------------------
 
 
-@cache
-def register_fonts() -> str:
-    """Register reportlab's bundled Vera fonts once, as one family (so <b> and <i> find theirs)."""
-    folder = Path(reportlab.__file__).parent / "fonts"
-    for suffix, file in FONT_FILES.items():
-        pdfmetrics.registerFont(TTFont(f"{FONT}{suffix}", str(folder / file)))
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=f"{FONT}-Bold", italic=f"{FONT}-Italic", boldItalic=f"{FONT}-BoldItalic"
-    )
-    return FONT
-
-
 def pdf_text(text: str) -> str:
     """User text for reportlab's paragraph mark-up: escaped, its line breaks kept."""
     return "<br/>".join(xml_escape(line) for line in text.strip().splitlines())
@@ -410,41 +390,8 @@ def render_pdf(minutes: Minutes) -> bytes:
         invariant=1,
     )
     story = _pdf_story(minutes, styles)
-    document.build(story, canvasmaker=_numbered_canvas(footer))
+    document.build(story, canvasmaker=numbered_canvas(footer))
     return buffer.getvalue()
-
-
-def _numbered_canvas(footer: str) -> Callable[..., Any]:
-    """A canvas that writes ``footer`` and "page n of m" on each page once it knows m: pages are
-    kept until the document is saved, then numbered."""
-
-    class NumberedCanvas(Canvas):  # type: ignore[misc]
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, **kwargs)
-            self._pages: list[dict[str, Any]] = []
-
-        def showPage(self) -> None:
-            self._pages.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            for state in self._pages:
-                self.__dict__.update(state)
-                self._footer(len(self._pages))
-                super().showPage()
-            super().save()
-
-        def _footer(self, pages: int) -> None:
-            page = _("Page %(page)s of %(pages)s") % {"page": self._pageNumber, "pages": pages}
-            width = self._pagesize[0]
-            self.saveState()
-            self.setFont(FONT, 8)
-            self.setFillColor(colors.HexColor("#555555"))
-            self.drawString(2 * cm, 1.2 * cm, footer)
-            self.drawRightString(width - 2 * cm, 1.2 * cm, page)
-            self.restoreState()
-
-    return NumberedCanvas
 
 
 def _pdf_story(minutes: Minutes, s: _Styles) -> list[Flowable]:
