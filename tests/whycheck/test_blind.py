@@ -232,8 +232,13 @@ def test_before_the_reveal_no_page_or_api_response_shows_the_other_side_s_answer
     } <= names
     seen_ok = set()
     for who, client in _clients(personas):
+        by_token = who.endswith("(token)")
         for name, url in urls:
-            extras: tuple[dict[str, Any], ...] = ({}, {"HTTP_HX_REQUEST": "true"})
+            api = url.startswith("/api/")
+            if by_token and not api:
+                continue  # a bearer token opens the API only: a page would send it to sign in
+            # The pages answer htmx with fragments of their own; the API answers it alike.
+            extras: tuple[dict[str, Any], ...] = ({},) if api else ({}, {"HTTP_HX_REQUEST": "true"})
             for extra in extras:
                 response = client.get(url, **extra)
                 assert response.status_code < 500, (who, url)
