@@ -106,8 +106,6 @@ DATABASE_FIXTURES = frozenset(
     }
 )
 LEFT_OUT_OF_POSTGRES = "tandem_left_out_of_postgres"
-# Markers of tests the PostgreSQL pass leaves out (see pytest_collection_modifyitems).
-LEFT_OUT_MARKERS = ("own_database", "permission_matrix", "browser")
 _left_out = pytest.StashKey[int]()
 
 
@@ -121,18 +119,17 @@ def uses_the_test_database(item: pytest.Item) -> bool:
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """On the PostgreSQL pass (``make test``'s second run) leave out the tests that never touch the
-    test database, those marked ``own_database``, the per-URL permission matrices (marked
+    test database, those marked ``own_database`` and the per-URL permission matrices (marked
     ``permission_matrix``: a thousand requests whose answers come from the access gates, whose
-    queries the app tests run on PostgreSQL) and the browser walks (marked ``browser``: Chromium
-    clicking through pages whose views and queries the app tests run on PostgreSQL): they test
-    nothing PostgreSQL could change, and the SQLite pass has run them already."""
+    queries the app tests run on PostgreSQL): they test nothing PostgreSQL could change, and the
+    SQLite pass has run them already."""
     if not ON_POSTGRES:
         return
     keep: list[pytest.Item] = []
     leave: list[pytest.Item] = []
     for item in items:
-        left_out = any(item.get_closest_marker(name) for name in LEFT_OUT_MARKERS)
-        if not left_out and uses_the_test_database(item):
+        left_out = item.get_closest_marker("own_database") or item.get_closest_marker("permission_matrix")
+        if left_out is None and uses_the_test_database(item):
             keep.append(item)
         else:
             leave.append(item)
@@ -160,8 +157,7 @@ def pytest_terminal_summary(
     if ON_POSTGRES and left_out is not None:
         terminalreporter.write_line(
             f"PostgreSQL pass: {left_out} tests left out (they use no database, only one of their "
-            "own: marker own_database, are permission matrices: marker permission_matrix, or "
-            "browser walks: marker browser); "
+            "own: marker own_database, or are permission matrices: marker permission_matrix); "
             "the SQLite pass ran them."
         )
 
