@@ -107,6 +107,18 @@ SCENARIOS: list[Scenario] = [
         prepare=portfolio.prepare,
     ),
     Scenario(
+        "alignment_component",
+        "/o/demo/alignment/components/whycheck/",
+        "one component of the alignment index (demo): every row, costliest first, signed in",
+        signed_in=True,
+    ),
+    Scenario(
+        "board_reports",
+        "/o/demo/reports/",
+        "board reports (demo): the list and the request form, signed in",
+        signed_in=True,
+    ),
+    Scenario(
         "portfolio_grouped",
         "/o/demo/portfolio/?group=objective",
         "portfolio page (demo) grouped by objective with totals, signed in",
